@@ -1,0 +1,56 @@
+"""Small interfaces between the domain and its adapters.
+
+Services depend on these protocols only, so tests pass fakes and users swap
+backends by configuration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from copilot.schema import ReviewDraft, Transcript
+
+ProgressCallback = Callable[[float], None]
+"""Called with the fraction done (0..1) during long work."""
+
+
+class Transcriber(Protocol):
+    """Turns an audio file into a transcript, locally."""
+
+    def transcribe(
+        self,
+        audio: Path,
+        *,
+        language: str = "auto",
+        progress: ProgressCallback | None = None,
+    ) -> Transcript: ...
+
+
+class Drafter(Protocol):
+    """Turns a transcript into a cited review draft."""
+
+    def draft(
+        self,
+        transcript: Transcript,
+        *,
+        meeting_date: dt.date,
+        employee: str | None = None,
+        manager: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> ReviewDraft: ...
+
+
+class Clock(Protocol):
+    """Current UTC time; injected so deadlines are testable."""
+
+    def now(self) -> dt.datetime: ...
+
+
+class SystemClock:
+    """The real clock, always timezone-aware UTC."""
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)

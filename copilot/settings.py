@@ -1,0 +1,67 @@
+"""Configuration, read once from `COPILOT_*` environment variables.
+
+Tests build `Settings(...)` directly instead of patching globals, and every
+default is embedded (SQLite, in-process llama.cpp, packaged whisper) so a fresh
+machine with no network works.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    return Path.home() / ".local" / "share" / "review-copilot"
+
+
+class Settings(BaseSettings):
+    """All knobs of Review Copilot; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="COPILOT_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home, description="Data directory (database, audio, keys).")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is SQLite at $COPILOT_HOME/copilot.db."
+    )
+
+    # speech
+    asr_model: str = Field(default="base", description="'base' (multilingual), 'tiny.en', or a local CTranslate2 dir.")
+    asr_threads: int = Field(default=2, ge=1)
+    asr_beam_size: int = Field(default=1, ge=1)
+    chinese_script: Literal["simplified", "traditional"] = "simplified"
+    max_upload_bytes: int = Field(default=2 * 1024**3 - 1, description="Largest audio file accepted.")
+
+    # language model
+    llm_backend: Literal["llamacpp", "openai", "none"] = "llamacpp"
+    llm_model: str | None = Field(default=None, description="GGUF path (llamacpp) or model name (openai).")
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; selects 'openai'.")
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0)
+    llm_threads: int = Field(default=2, ge=1)
+    llm_context: int = Field(default=2048, ge=512)
+    prompt_version: str = "v1"
+
+    # review rules
+    kpi_deviation_threshold_pct: float = Field(default=15.0, ge=0)
+    signing_deadline_hours: float = Field(default=48.0, gt=0)
+
+    @property
+    def effective_llm_backend(self) -> str:
+        """A configured base URL means an OpenAI-compatible endpoint unless told otherwise."""
+        if self.llm_base_url and self.llm_backend == "llamacpp":
+            return "openai"
+        return self.llm_backend
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'copilot.db'}"
+
+    def ensure_home(self) -> Path:
+        """Create the data directory (private to the user: it holds HR data)."""
+        self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return self.home

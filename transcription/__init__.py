@@ -1,0 +1,1 @@
+"""Local speech-to-text adapter (faster-whisper), offline only."""
