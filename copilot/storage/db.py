@@ -78,7 +78,7 @@ class Database:
             try:
                 with self.engine.begin() as conn:
                     cfg.attributes["connection"] = conn
-                    command.upgrade(cfg, "head")
+                    command.upgrade(cfg, "heads")  # areas add independent branches off 0001
             except OperationalError as exc:
                 raise ConfigError(f"cannot open database {self.safe_url}: {exc.orig}") from exc
             self._migrated = True
