@@ -1,0 +1,52 @@
+# Review Copilot: the targets people and CI both call.
+# `make demo` and `make test` install everything they need on a fresh machine (idempotent).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SYSTEM_TOOLS := espeak-ng sox ffmpeg
+APT_PACKAGES := espeak-ng sox libsox-fmt-all ffmpeg
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install system-deps demo test test-fast lint bench eval clean
+
+install: system-deps $(STAMP)
+
+system-deps:
+	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages for:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"Python 3.11 is required, found {sys.version}"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip wheel
+	# llama-cpp-python builds from source once (about 5 min on 2 cores); pip caches the wheel
+	$(BIN)/python -m pip install -q -e ".[all]"
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/copilot demo
+
+test: install
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not e2e"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: install
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+eval: install
+	$(BIN)/copilot eval
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
