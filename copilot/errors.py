@@ -79,3 +79,17 @@ class IntegrityError(CopilotError):
 
     exit_code = 76
     http_status = 500
+
+
+class AuthenticationError(CopilotError):
+    """Missing, wrong, expired or revoked credentials."""
+
+    exit_code = 77
+    http_status = 401
+
+
+class RateLimited(CopilotError):
+    """Too many attempts (e.g. failed logins); try again later."""
+
+    exit_code = 75
+    http_status = 429

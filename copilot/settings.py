@@ -50,6 +50,16 @@ class Settings(BaseSettings):
     kpi_deviation_threshold_pct: float = Field(default=15.0, ge=0)
     signing_deadline_hours: float = Field(default=48.0, gt=0)
 
+    # API and authentication
+    access_token_ttl_s: int = Field(default=900, ge=30, description="Lifetime of an API access token.")
+    refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, ge=60, description="Lifetime of a login session.")
+    login_max_failures: int = Field(default=5, ge=1, description="Failed logins per email before a lock-out.")
+    login_lockout_s: int = Field(default=900, ge=1, description="Window and length of a login lock-out.")
+    manager_sees_all_reports: bool = Field(
+        default=False, description="Managers see every report below them, not only direct reports."
+    )
+    log_level: str = Field(default="INFO", description="Level of the API's JSON logs.")
+
     @property
     def effective_llm_backend(self) -> str:
         """A configured base URL means an OpenAI-compatible endpoint unless told otherwise."""
