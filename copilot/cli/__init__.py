@@ -13,8 +13,8 @@ import pkgutil
 import sys
 
 import typer
-from rich.console import Console
 
+from copilot.cli._common import err_console
 from copilot.errors import CopilotError
 
 app = typer.Typer(
@@ -24,7 +24,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-err_console = Console(stderr=True)
 
 
 def _register_all() -> None:
@@ -46,7 +45,7 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except CopilotError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
         sys.exit(exc.exit_code)
     except typer.Abort:
         err_console.print("aborted")

@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from copilot.errors import InputError
 from copilot.ports import ProgressCallback
@@ -19,19 +27,35 @@ err_console = Console(stderr=True)
 
 
 @contextmanager
-def progress_bar(description: str) -> Iterator[ProgressCallback]:
-    """A rich progress bar on stderr, fed with fractions 0..1."""
+def progress_bars(*descriptions: str) -> Iterator[list[ProgressCallback]]:
+    """One rich display on stderr with a bar per stage, each fed with fractions 0..1."""
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
-        TimeRemainingColumn(), console=err_console, transient=False,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=False,
     ) as bar:
-        task = bar.add_task(description, total=1.0)
+        tasks = [bar.add_task(d, total=1.0) for d in descriptions]
 
-        def update(fraction: float) -> None:
-            bar.update(task, completed=min(max(fraction, 0.0), 1.0))
+        def updater(task: TaskID) -> ProgressCallback:
+            def update(fraction: float) -> None:
+                bar.update(task, completed=min(max(fraction, 0.0), 1.0))
 
+            return update
+
+        yield [updater(t) for t in tasks]
+        for t in tasks:
+            bar.update(t, completed=1.0)
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[ProgressCallback]:
+    """A single-stage progress bar."""
+    with progress_bars(description) as (update,):
         yield update
-        bar.update(task, completed=1.0)
 
 
 def write_json(data: Any, out: Path | None) -> None:

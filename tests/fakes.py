@@ -1,0 +1,68 @@
+"""Fakes for the ports: scripted, deterministic, no models needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from copilot.errors import SummaryError
+from copilot.ports import ProgressCallback
+from copilot.schema import ActionItem, Evidence, ReviewDraft, Segment, Transcript
+
+SAMPLE_TRANSCRIPT = Transcript(
+    language="en",
+    duration_s=20.0,
+    segments=[
+        Segment(id=0, start=0.0, end=5.0, speaker="manager", text="Can you send me the latency plan by Friday?"),
+        Segment(id=1, start=5.5, end=9.0, speaker="employee", text="Yes, I will send you the plan by Friday."),
+    ],
+)
+
+
+class FakeTranscriber:
+    """Returns a fixed transcript and records what it was asked."""
+
+    def __init__(self, transcript: Transcript = SAMPLE_TRANSCRIPT) -> None:
+        self.transcript = transcript
+        self.calls: list[Path] = []
+
+    def transcribe(
+        self, audio: Path, *, language: str = "auto", progress: ProgressCallback | None = None
+    ) -> Transcript:
+        self.calls.append(audio)
+        if progress:
+            progress(1.0)
+        return self.transcript
+
+
+class FakeDrafter:
+    """Cites the last segment as one employee action item, or fails on demand."""
+
+    def __init__(self, *, fail: bool = False) -> None:
+        self.fail = fail
+
+    def draft(
+        self,
+        transcript: Transcript,
+        *,
+        meeting_date: dt.date,
+        employee: str | None = None,
+        manager: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> ReviewDraft:
+        if self.fail:
+            raise SummaryError("model output was not valid JSON after 3 attempts")
+        last = transcript.segments[-1]
+        return ReviewDraft(
+            meeting_date=meeting_date,
+            employee=employee,
+            manager=manager,
+            action_items=[
+                ActionItem(
+                    owner="employee",
+                    task="Send the plan",
+                    due=meeting_date + dt.timedelta(days=4),
+                    evidence=[Evidence(segment_id=last.id, quote=last.text)],
+                )
+            ],
+        )
