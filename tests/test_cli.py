@@ -14,6 +14,9 @@ import pytest
 from tests.conftest import REPO_ROOT, shared_data
 
 COPILOT = [sys.executable, "-m", "copilot"]
+JFK_WORDS = (
+    "and so my fellow americans ask not what your country can do for you ask what you can do for your country"
+).split()
 
 
 def run(
@@ -101,7 +104,5 @@ def test_transcribe_contract_on_real_speech(tmp_path: Path) -> None:
     for seg in data["segments"]:
         assert set(seg) >= {"id", "start", "end", "speaker", "text"}
     words = re.sub(r"[^a-z ]", "", " ".join(s["text"] for s in data["segments"]).lower()).split()
-    assert (
-        words
-        == "and so my fellow americans ask not what your country can do for you ask what you can do for your country".split()
+    assert words == JFK_WORDS
     )

@@ -11,31 +11,39 @@ from sqlalchemy.exc import DBAPIError
 from copilot.domain.audit import verify_chain
 from copilot.errors import InputError, NotFound
 from copilot.schema import ActionItem, Evidence, ReviewDraft, ReviewState, Role, Segment, Transcript
-from copilot.storage import Database
-from copilot.storage import repo
+from copilot.storage import Database, repo
 
 
 def _draft() -> ReviewDraft:
     return ReviewDraft(
         meeting_date=dt.date(2026, 11, 30),
         action_items=[
-            ActionItem(owner="employee", task="Send the latency plan", due=dt.date(2026, 12, 4),
-                       evidence=[Evidence(segment_id=1, quote="I'll send you the plan")])
+            ActionItem(
+                owner="employee",
+                task="Send the latency plan",
+                due=dt.date(2026, 12, 4),
+                evidence=[Evidence(segment_id=1, quote="I'll send you the plan")],
+            )
         ],
     )
 
 
 def _transcript() -> Transcript:
-    return Transcript(language="en", duration_s=4.0, segments=[
-        Segment(id=1, start=0.0, end=3.0, speaker="employee", text="Yes, I'll send you the plan by Friday."),
-    ])
+    return Transcript(
+        language="en",
+        duration_s=4.0,
+        segments=[
+            Segment(id=1, start=0.0, end=3.0, speaker="employee", text="Yes, I'll send you the plan by Friday."),
+        ],
+    )
 
 
 def _people(database: Database) -> tuple[str, str]:
     with database.session() as sess:
         manager = repo.add_user(sess, name="Dana Lee", email="dana@example.com", role=Role.manager)
-        employee = repo.add_user(sess, name="Priya Shah", email="priya@example.com", role=Role.employee,
-                                 manager_id=manager.id)
+        employee = repo.add_user(
+            sess, name="Priya Shah", email="priya@example.com", role=Role.employee, manager_id=manager.id
+        )
         return manager.id, employee.id
 
 
@@ -44,8 +52,14 @@ def test_review_round_trip(database: Database) -> None:
     manager_id, employee_id = _people(database)
     with database.session() as sess:
         trow = repo.add_transcript(sess, transcript=_transcript(), audio_path=None)
-        review = repo.create_review(sess, employee_id=employee_id, manager_id=manager_id, draft=_draft(),
-                                    transcript_id=trow.id, author_id=manager_id)
+        review = repo.create_review(
+            sess,
+            employee_id=employee_id,
+            manager_id=manager_id,
+            draft=_draft(),
+            transcript_id=trow.id,
+            author_id=manager_id,
+        )
         review_id = review.id
     with database.session() as sess:
         public = repo.review_public(sess, repo.get_review_row(sess, review_id=review_id))
@@ -63,8 +77,9 @@ def test_review_round_trip(database: Database) -> None:
 def test_failed_unit_of_work_leaves_nothing_behind(database: Database) -> None:
     manager_id, employee_id = _people(database)
     with pytest.raises(RuntimeError), database.session() as sess:
-        repo.create_review(sess, employee_id=employee_id, manager_id=manager_id, draft=_draft(),
-                           transcript_id=None, author_id=None)
+        repo.create_review(
+            sess, employee_id=employee_id, manager_id=manager_id, draft=_draft(), transcript_id=None, author_id=None
+        )
         raise RuntimeError("crash after the write, before commit")
     with database.session() as sess:
         assert sess.execute(text("SELECT count(*) FROM reviews")).scalar() == 0
@@ -87,12 +102,16 @@ def test_users_are_unique_and_foreign_keys_hold(database: Database) -> None:
 def test_audit_chain_appends_and_refuses_update_and_delete(database: Database) -> None:
     for i in range(3):
         with database.session() as sess:
-            repo.append_audit(sess, actor_id=None, action="test.event", object_type="test", object_id=None,
-                              details={"i": i})
+            repo.append_audit(
+                sess, actor_id=None, action="test.event", object_type="test", object_id=None, details={"i": i}
+            )
     with database.session() as sess:
         report = verify_chain(repo.audit_chain(sess))
     assert report.ok and report.checked == 3
-    for statement in ("UPDATE audit_events SET action = 'forged' WHERE seq = 2", "DELETE FROM audit_events WHERE seq = 2"):
+    for statement in (
+        "UPDATE audit_events SET action = 'forged' WHERE seq = 2",
+        "DELETE FROM audit_events WHERE seq = 2",
+    ):
         with pytest.raises(DBAPIError, match="append-only"), database.session() as sess:
             sess.execute(text(statement))
     with database.session() as sess:
