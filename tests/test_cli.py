@@ -105,4 +105,3 @@ def test_transcribe_contract_on_real_speech(tmp_path: Path) -> None:
         assert set(seg) >= {"id", "start", "end", "speaker", "text"}
     words = re.sub(r"[^a-z ]", "", " ".join(s["text"] for s in data["segments"]).lower()).split()
     assert words == JFK_WORDS
-    )
