@@ -83,11 +83,13 @@ class Services:
         actor_id: str | None = None,
         transcribe_progress: ProgressCallback | None = None,
         draft_progress: ProgressCallback | None = None,
+        job_id: str | None = None,
     ) -> tuple[str, ReviewPublic]:
         """Audio → transcript → cited draft → stored review, as one durable job.
 
         The job row records each state; a failure marks it failed with the
         reason and writes no half review (the review is one transaction).
+        `job_id` runs an already queued job row (the API queues it to answer at once).
         """
         with self.db.session() as sess:
             employee = repo.get_user(sess, user_id=employee_id)
@@ -95,10 +97,12 @@ class Services:
             if employee.role != Role.employee.value or manager.role != Role.manager.value:
                 raise InputError("the review needs an employee and a manager")
             employee_name, manager_name = employee.name, manager.name
-            job = repo.add_job(sess, kind="record_meeting", payload={"audio": str(audio), "employee_id": employee_id,
-                                                                       "manager_id": manager_id,
-                                                                       "meeting_date": meeting_date.isoformat()})
-            job_id = job.id
+            if job_id is None:
+                job = repo.add_job(sess, kind="record_meeting", payload={"audio": str(audio),
+                                                                           "employee_id": employee_id,
+                                                                           "manager_id": manager_id,
+                                                                           "meeting_date": meeting_date.isoformat()})
+                job_id = job.id
         try:
             self._set_job(job_id, state="running", progress=0.0)
             kept = self.keep_audio(audio)
