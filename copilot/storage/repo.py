@@ -208,9 +208,9 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def job_public(row: JobRow) -> JobPublic:
-    return JobPublic(
-        id=row.id, kind=row.kind, state=row.state,  # type: ignore[arg-type]
-        progress=row.progress, error=row.error, result=row.result,
+    return JobPublic.model_validate(
+        {"id": row.id, "kind": row.kind, "state": row.state, "progress": row.progress, "error": row.error,
+         "result": row.result}
     )
 
 
