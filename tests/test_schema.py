@@ -50,7 +50,9 @@ def test_duplicate_segment_ids_are_rejected() -> None:
 
 def test_action_item_due_serialises_as_iso_date() -> None:
     item = schema.ActionItem(
-        owner="employee", task="Send the plan", due=dt.date(2026, 12, 4),
+        owner="employee",
+        task="Send the plan",
+        due=dt.date(2026, 12, 4),
         evidence=[schema.Evidence(segment_id=3, quote="I'll send you the plan")],
     )
     dumped = item.model_dump(mode="json")
