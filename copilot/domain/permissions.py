@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from copilot.schema import Role
+from copilot.domain.lifecycle import visible_to_employee
+from copilot.schema import ReviewState, Role
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,19 @@ def is_party(actor: Actor, review_employee_id: str, review_manager_id: str) -> b
 
 
 def can_view_review(
-    actor: Actor, review_employee_id: str, review_manager_id: str, org: OrgChart, *, transitive: bool = False
+    actor: Actor,
+    review_employee_id: str,
+    review_manager_id: str,
+    org: OrgChart,
+    *,
+    transitive: bool = False,
+    state: ReviewState | None = None,
 ) -> bool:
-    """Employees see their own; managers their reports'; HR and auditors all; admins none (no content)."""
+    """Employees see their own once sent; managers their reports'; HR and auditors all; admins none."""
     if actor.role in (Role.hr, Role.auditor):
         return True
     if actor.role is Role.employee:
-        return actor.id == review_employee_id
+        return actor.id == review_employee_id and (state is None or visible_to_employee(state))
     if actor.role is Role.manager:
         return actor.id in (review_manager_id, review_employee_id) or org.manages(
             actor.id, review_employee_id, transitive=transitive
