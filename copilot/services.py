@@ -11,7 +11,7 @@ import datetime as dt
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from copilot.domain.canonical import content_hash
 from copilot.errors import CopilotError, InputError
@@ -20,6 +20,9 @@ from copilot.schema import ReviewPublic, Role, Transcript
 from copilot.settings import Settings
 from copilot.storage import Database
 from copilot.storage import repo
+
+if TYPE_CHECKING:
+    from copilot.lifecycle import ReviewLifecycle
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Services:
     clock: Clock = field(default_factory=SystemClock)
     _transcriber: Transcriber | None = None
     _drafter: Drafter | None = None
+    _lifecycle: ReviewLifecycle | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ adapters
 
@@ -53,6 +57,20 @@ class Services:
 
             self._drafter = build_drafter(self.settings)
         return self._drafter
+
+    @property
+    def lifecycle(self) -> ReviewLifecycle:
+        """Review lifecycle use cases (edit, sign, archive, deadlines, tasks), built on first use."""
+        if self._lifecycle is None:
+            from copilot.lifecycle import ReviewLifecycle
+            from copilot.signing_keys import KeyStore
+
+            s = self.settings
+            self._lifecycle = ReviewLifecycle(
+                self.db, self.clock, keys=KeyStore(s.ensure_home() / "keys"), deadline_hours=s.signing_deadline_hours,
+                managers_see_all_reports=s.manager_sees_all_reports,
+            )
+        return self._lifecycle
 
     # ------------------------------------------------------------------ use cases
 

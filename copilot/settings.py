@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     kpi_deviation_threshold_pct: float = Field(default=15.0, ge=0)
     signing_deadline_hours: float = Field(default=48.0, gt=0)
 
+    # HRIS sync (transactional outbox delivered by webhook)
+    hris_webhook_url: str | None = Field(default=None, description="HRIS webhook URL; unset means export-only.")
+    hris_webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key for webhook bodies.")
+    hris_max_attempts: int = Field(default=12, ge=1, description="Delivery attempts before an event is dead-lettered.")
+    hris_backoff_base_s: float = Field(default=2.0, gt=0, description="First retry delay; doubles per attempt.")
+    hris_backoff_max_s: float = Field(default=900.0, gt=0, description="Longest retry delay.")
+
     # API and authentication
     access_token_ttl_s: int = Field(default=900, ge=30, description="Lifetime of an API access token.")
     refresh_token_ttl_s: int = Field(default=14 * 24 * 3600, ge=60, description="Lifetime of a login session.")
