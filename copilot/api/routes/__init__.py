@@ -1,5 +1,6 @@
 """Route modules, one per resource; `ROUTERS` is what the app factory mounts."""
 
-from copilot.api.routes import audit, auth, health, recordings, reviews, users
+from copilot.api.routes import audit, auth, health, lifecycle, recordings, reviews, users
 
-ROUTERS = [health.router, auth.router, users.router, reviews.router, recordings.router, audit.router]
+# reviews first: its fixed paths (/reviews/search, /reviews/batch) must win over /reviews/{review_id}
+ROUTERS = [health.router, auth.router, users.router, reviews.router, lifecycle.router, recordings.router, audit.router]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from pydantic import Field
 from sqlalchemy import String, cast, func, select
 
@@ -24,13 +24,6 @@ from copilot.storage.models import ActionItemRow, ReviewRow, ReviewVersionRow
 from copilot.transcripts import relabel_speakers
 
 router = APIRouter(tags=["reviews"], responses=ERROR_RESPONSES)
-
-
-class VersionInfo(StrictModel):
-    version: int = Field(description="Version number, from 1.")
-    author_id: str | None = Field(default=None, description="Who saved it (none for the generated draft).")
-    created_at: dt.datetime = Field(description="When it was saved (UTC).")
-    content_sha256: str = Field(description="sha256 of the canonical JSON of the draft.")
 
 
 class BatchRequest(StrictModel):
@@ -53,10 +46,6 @@ class ActionItemPublic(StrictModel):
     task: str = Field(description="What to do.")
     due: dt.date | None = Field(default=None, description="Due date.")
     status: str = Field(description="open, done or dropped.")
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
 
 
 def action_item_public(row: ActionItemRow) -> ActionItemPublic:
@@ -115,35 +104,6 @@ def search_reviews(
             .limit(limit)
         )
         return [repo.review_public(sess, r) for r in sess.scalars(current)]
-
-
-@router.get("/reviews/{review_id}", response_model=ReviewPublic)
-def get_review(
-    review_id: str, response: Response, principal: PrincipalDep, services: ServicesDep, access: AccessDep
-) -> ReviewPublic:
-    """One review with its latest version; the ETag is the version number, for If-Match on edits."""
-    with services.db.session() as sess:
-        row = access.review(sess, principal.actor, review_id)
-        response.headers["ETag"] = etag(row.current_version)
-        return repo.review_public(sess, row)
-
-
-@router.get("/reviews/{review_id}/versions", response_model=list[VersionInfo])
-def list_versions(
-    review_id: str, principal: PrincipalDep, services: ServicesDep, access: AccessDep
-) -> list[VersionInfo]:
-    """Every saved version, oldest first."""
-    with services.db.session() as sess:
-        access.review(sess, principal.actor, review_id)
-        rows = sess.scalars(
-            select(ReviewVersionRow).where(ReviewVersionRow.review_id == review_id).order_by(ReviewVersionRow.version)
-        )
-        return [
-            VersionInfo(
-                version=r.version, author_id=r.author_id, created_at=r.created_at, content_sha256=r.content_sha256
-            )
-            for r in rows
-        ]
 
 
 @router.get("/reviews/{review_id}/versions/{version}", response_model=ReviewDraft)
