@@ -45,7 +45,7 @@ class ReviewAccess:
 
     @staticmethod
     def org_chart(sess: Session) -> OrgChart:
-        return OrgChart(dict(sess.execute(select(UserRow.id, UserRow.manager_id)).tuples()))
+        return OrgChart({row[0]: row[1] for row in sess.execute(select(UserRow.id, UserRow.manager_id))})
 
     def allowed(self, sess: Session, actor: Actor, review: ReviewRow, action: ReviewAction) -> bool:
         emp, mgr = review.employee_id, review.manager_id
