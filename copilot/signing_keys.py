@@ -41,6 +41,14 @@ def fingerprint(pem: str) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def fingerprint_or_empty(pem: str) -> str:
+    """Fingerprint, or '' for a malformed key, so a check reports a mismatch instead of crashing."""
+    try:
+        return fingerprint(pem)
+    except InputError:
+        return ""
+
+
 def verify(pem: str, payload: bytes, signature_b64: str) -> bool:
     """True when `signature_b64` is a valid Ed25519 signature of `payload` by `pem`'s key."""
     try:

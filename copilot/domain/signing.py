@@ -10,7 +10,7 @@ canonical payload; key handling lives in the `copilot.signing_keys` adapter.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 from pydantic import Field
@@ -46,8 +46,11 @@ class SignatureRecord(StrictModel):
     signer_role: Literal["manager", "employee"] = Field(description="Which party signed.")
     intent: str = Field(description="Intent statement the signer affirmed.")
     signed_at: dt.datetime = Field(description="UTC time of signing.")
+    responses_sha256: str = Field(
+        description="sha256 of the employee's field responses (agreements, objections) in force at signing."
+    )
     key_id: str = Field(description="Fingerprint (sha256 of the raw public key) of the signing key.")
-    algorithm: Literal["Ed25519"] = Field(default=ALGORITHM, description="Signature algorithm.")
+    algorithm: Literal["Ed25519"] = Field(default="Ed25519", description="Signature algorithm.")
     audit_head_seq: int = Field(ge=0, description="Last audit event sequence number before this signature.")
     audit_head_hash: str = Field(description="Hash of that audit event (genesis hash when none).")
 
@@ -64,8 +67,21 @@ class SignedRecord(StrictModel):
     public_key_pem: str = Field(description="Signer's public key (PEM, SubjectPublicKeyInfo).")
 
 
+def responses_digest(responses: Iterable[Mapping[str, Any]]) -> str:
+    """Hash of the field responses a signature covers: field, decision and statement, by field."""
+    core = sorted(
+        ({"field_path": r["field_path"], "decision": r["decision"], "statement": r["statement"]} for r in responses),
+        key=lambda r: str(r["field_path"]),
+    )
+    return content_hash(core)
+
+
 def check_signed(
-    signed: SignedRecord, content: Any, verify: SignatureVerifier, fingerprint: Callable[[str], str]
+    signed: SignedRecord,
+    content: Any,
+    verify: SignatureVerifier,
+    fingerprint: Callable[[str], str],
+    responses: Iterable[Mapping[str, Any]] | None = None,
 ) -> str | None:
     """None when the signature holds for `content`; otherwise why it does not, naming the signer."""
     rec = signed.record
@@ -74,6 +90,8 @@ def check_signed(
         return f"signature {rec.id} by {who} is invalid: public key does not match key id {rec.key_id}"
     if content_hash(content) != rec.content_sha256:
         return f"signature {rec.id} by {who} is invalid: version {rec.version} no longer matches what was signed"
+    if responses is not None and responses_digest(responses) != rec.responses_sha256:
+        return f"signature {rec.id} by {who} is invalid: the field responses differ from what was signed"
     if not verify(signed.public_key_pem, rec.payload(), signed.signature_b64):
         return f"signature {rec.id} by {who} is invalid: Ed25519 check failed"
     return None

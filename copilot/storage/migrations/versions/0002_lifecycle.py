@@ -40,7 +40,6 @@ def upgrade() -> None:
         sa.Column("record", sa.JSON, nullable=False),
         sa.Column("signature_b64", sa.Text, nullable=False),
         sa.Column("signed_at", TS, nullable=False),
-        sa.UniqueConstraint("review_id", "version", "signer_id", name="uq_signatures_once_per_version"),
         sa.CheckConstraint("signer_role in ('manager','employee')", name="ck_signatures_role"),
     )
     op.create_table(
@@ -171,8 +170,13 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS review_versions_no_update_delete ON review_versions")
         op.execute("DROP TRIGGER IF EXISTS review_versions_no_truncate ON review_versions")
     else:
-        for name in ("audit_events_head", "reviews_signed_no_update", "reviews_signed_no_delete",
-                     "review_versions_no_update", "review_versions_no_delete"):
+        for name in (
+            "audit_events_head",
+            "reviews_signed_no_update",
+            "reviews_signed_no_delete",
+            "review_versions_no_update",
+            "review_versions_no_delete",
+        ):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     for table in ("audit_head", "escalations", "outbox", "field_agreements", "comments", "signatures", "signing_keys"):
         op.drop_table(table)
