@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Regenerates samples/review_demo.ogg from samples/review_demo.txt with espeak-ng and sox.
-# Stereo, one voice per channel (left = manager, en-us; right = employee, en-gb+f3),
+# Stereo, one voice per channel (left = manager, en-us male; right = employee, en-gb-x-rp+f3 female),
 # as a two-microphone recording would be. Needs: espeak-ng sox (Debian packages).
+# (espeak-ng 1.51 silently ignores the "+f3" variant on "en-gb", so the RP voice name is used: that one is female.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 i=0; parts=()
 while IFS='|' read -r who line; do
   [ -z "$who" ] && continue
-  voice=en-us; [ "$who" = employee ] && voice=en-gb+f3
+  voice=en-us; [ "$who" = employee ] && voice=en-gb-x-rp+f3
   espeak-ng -v "$voice" -s 165 -w "$tmp/raw$i.wav" "$line"
   sox "$tmp/raw$i.wav" -r 16000 -c 1 "$tmp/mono$i.wav"
   # the speaker's own channel gets the voice, the other one a faint bleed (-26 dB), like two desk mics

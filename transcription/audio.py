@@ -1,28 +1,51 @@
-"""Audio input checks and decoding (PyAV through faster-whisper).
+"""Audio input checks and streamed decoding with PyAV (the decoder faster-whisper uses).
 
-Bad input is caught here with a clear message before any model work starts.
+Bad input is caught here with a clear message before any model work starts, and
+long recordings are decoded in bounded chunks cut at quiet moments, so a
+one-hour meeting never sits in memory as one array (plus copies per channel).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
 import numpy as np
-from faster_whisper.audio import decode_audio
 
 from copilot.errors import InputError, TranscriptionError
 
 SAMPLE_RATE = 16000
+AUDIO_ONLY_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus"})
+TRUNCATION_TOLERANCE_S = 1.0
+DUAL_MONO_RATIO = 0.01
+"""Channels whose difference is 20 dB below the signal are one microphone recorded twice."""
 
 
 @dataclass(frozen=True)
 class AudioInfo:
+    """What the container declares, before any decoding."""
+
     duration_s: float
     channels: int
+    sample_rate: int
+    codec: str
     sha256: str
+
+
+@dataclass(frozen=True)
+class AudioChunk:
+    """A stretch of decoded 16 kHz float32 audio; `channels` is set only for stereo input."""
+
+    offset_s: float
+    mix: np.ndarray
+    channels: tuple[np.ndarray, ...] | None
+
+    @property
+    def end_s(self) -> float:
+        return self.offset_s + len(self.mix) / SAMPLE_RATE
 
 
 def sha256_file(path: Path) -> str:
@@ -33,31 +56,55 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def probe(path: Path, *, max_bytes: int | None = None) -> AudioInfo:
-    """Check that `path` is a readable audio file and describe it."""
+def check_file(path: Path, *, max_bytes: int | None = None) -> int:
+    """Cheap checks (exists, not empty, not too big) that need no decoding; returns the size."""
     if not path.exists():
         raise InputError(f"audio file not found: {path}")
     if not path.is_file():
         raise InputError(f"not a file: {path}")
     size = path.stat().st_size
     if size == 0:
-        raise InputError(f"audio file is empty: {path}")
+        raise InputError(f"audio file is empty (0 bytes): {path.name}")
     if max_bytes is not None and size > max_bytes:
-        raise InputError(f"audio file is {size} bytes, over the limit of {max_bytes} bytes: {path}")
+        raise InputError(f"audio file {path.name} is {size} bytes, over the limit of {max_bytes} bytes")
+    return size
+
+
+def probe(path: Path, *, max_bytes: int | None = None, sha256: str | None = None) -> AudioInfo:
+    """Check that `path` is a readable audio file and describe it."""
+    check_file(path, max_bytes=max_bytes)
     try:
-        with av.open(str(path)) as container:
-            streams = container.streams.audio
-            if not streams:
-                raise InputError(f"no audio stream in {path} (is it a video or image renamed?)")
-            stream = streams[0]
-            channels = stream.codec_context.channels or 1
-            duration = _duration(container, stream)
+        with av.open(str(path), metadata_errors="ignore") as container:
+            real_video = [s for s in container.streams.video if not _is_cover_art(s)]
+            if not container.streams.audio:
+                kind = "video or image" if container.streams.video else "media"
+                raise InputError(f"{path.name} has no audio stream: it is a {kind} file ({container.format.name})")
+            if real_video and path.suffix.lower() in AUDIO_ONLY_SUFFIXES:
+                raise InputError(
+                    f"{path.name} is a {container.format.name} video renamed {path.suffix}; export its audio first"
+                )
+            stream = container.streams.audio[0]
+            ctx = stream.codec_context
+            info = AudioInfo(
+                duration_s=_declared_duration(container, stream),
+                channels=ctx.channels or 1,
+                sample_rate=ctx.sample_rate or 0,
+                codec=ctx.name,
+                sha256=sha256 or sha256_file(path),
+            )
     except av.error.FFmpegError as exc:
-        raise InputError(f"cannot decode {path.name}: not a supported audio file ({exc.strerror or exc})") from exc
-    return AudioInfo(duration_s=duration, channels=channels, sha256=sha256_file(path))
+        raise InputError(f"cannot read {path.name}: not a supported audio file ({exc.strerror or exc})") from exc
+    if info.sample_rate <= 0:
+        raise InputError(f"{path.name} declares no sample rate: corrupt header")
+    return info
 
 
-def _duration(container: av.container.InputContainer, stream: av.audio.stream.AudioStream) -> float:
+def _is_cover_art(stream: av.video.stream.VideoStream) -> bool:
+    """mp3/m4a files may carry an album picture as a video stream; that is not a video."""
+    return bool(stream.disposition & av.stream.Disposition.attached_pic)
+
+
+def _declared_duration(container: av.container.InputContainer, stream: av.audio.stream.AudioStream) -> float:
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
     if container.duration is not None:
@@ -65,14 +112,92 @@ def _duration(container: av.container.InputContainer, stream: av.audio.stream.Au
     return 0.0
 
 
-def load_channels(path: Path, channels: int) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Decode to 16 kHz float32: the mono mix plus each channel when stereo."""
+def iter_chunks(
+    path: Path, *, channels: int, chunk_s: float = 120.0, start_s: float = 0.0, search_s: float = 10.0
+) -> Iterator[AudioChunk]:
+    """Decode `path` as 16 kHz chunks of about `chunk_s`, each cut at the quietest moment near its end.
+
+    Decoding streams frame by frame through a resampler, so memory stays at a
+    couple of chunks whatever the length. `start_s` skips audio that a resumed
+    job already transcribed (decoding is cheap next to recognition).
+    """
+    layout = "stereo" if channels >= 2 else "mono"
+    skip = int(round(start_s * SAMPLE_RATE))
+    target = int(chunk_s * SAMPLE_RATE)
+    pending: list[np.ndarray] = []
+    pending_len = 0
+    offset = skip
     try:
-        if channels >= 2:
-            left, right = decode_audio(str(path), sampling_rate=SAMPLE_RATE, split_stereo=True)
-            mix = ((left + right) / 2).astype(np.float32)
-            return mix, [left, right]
-        mono = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
-        return mono, [mono]
-    except (av.error.FFmpegError, ValueError, IndexError) as exc:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            stream = container.streams.audio[0]
+            resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
+            for frame in _frames(container, stream):
+                for out in resampler.resample(frame):
+                    block = out.to_ndarray().reshape(len(out.layout.channels), -1)
+                    if skip:
+                        drop = min(skip, block.shape[1])
+                        block, skip = block[:, drop:], skip - drop
+                    if block.shape[1] == 0:
+                        continue
+                    pending.append(block)
+                    pending_len += block.shape[1]
+                    if pending_len >= target + int(search_s * SAMPLE_RATE):
+                        buf = np.concatenate(pending, axis=1)
+                        cut = _quiet_cut(buf, target, int(search_s * SAMPLE_RATE))
+                        yield _chunk(buf[:, :cut], offset, stereo=channels >= 2)
+                        offset += cut
+                        pending, pending_len = [buf[:, cut:]], buf.shape[1] - cut
+            for out in resampler.resample(None):
+                block = out.to_ndarray().reshape(len(out.layout.channels), -1)
+                if skip:
+                    drop = min(skip, block.shape[1])
+                    block, skip = block[:, drop:], skip - drop
+                pending.append(block)
+                pending_len += block.shape[1]
+    except av.error.FFmpegError as exc:
         raise TranscriptionError(f"decoding {path.name} failed part-way (truncated or corrupt?): {exc}") from exc
+    if pending_len:
+        yield _chunk(np.concatenate(pending, axis=1), offset, stereo=channels >= 2)
+
+
+def _frames(container: av.container.InputContainer, stream: av.audio.stream.AudioStream) -> Iterator[av.AudioFrame]:
+    """Decoded frames; a packet the decoder rejects mid-file is a decoding error, not silence."""
+    for packet in container.demux(stream):
+        yield from packet.decode()
+
+
+def _quiet_cut(buf: np.ndarray, target: int, search: int) -> int:
+    """Index near `target` (within the following `search` samples) where 100 ms of audio is quietest."""
+    window = SAMPLE_RATE // 10
+    region = np.abs(buf[:, target : target + search]).mean(axis=0)
+    n = len(region) // window
+    if n == 0:
+        return target
+    energy = region[: n * window].reshape(n, window).mean(axis=1)
+    return target + int(np.argmin(energy)) * window + window // 2
+
+
+def _chunk(block: np.ndarray, offset: int, *, stereo: bool) -> AudioChunk:
+    block = block.astype(np.float32, copy=False)
+    if stereo and block.shape[0] >= 2:
+        left, right = np.ascontiguousarray(block[0]), np.ascontiguousarray(block[1])
+        return AudioChunk(offset / SAMPLE_RATE, ((left + right) / 2).astype(np.float32), (left, right))
+    return AudioChunk(offset / SAMPLE_RATE, np.ascontiguousarray(block[0]), None)
+
+
+def is_dual_mono(channels: tuple[np.ndarray, ...]) -> bool:
+    """True when the channels are (nearly) the same signal, as in most 'stereo' phone or laptop recordings.
+
+    Then channel energy says nothing about who speaks, and mono diarization applies.
+    """
+    left, right = channels[0], channels[1]
+    diff = float(np.sum(np.square(left - right)))
+    return diff <= DUAL_MONO_RATIO * max(float(np.sum(np.square(left))), float(np.sum(np.square(right))), 1e-12)
+
+
+def check_complete(path: Path, info: AudioInfo, decoded_s: float) -> None:
+    """Refuse a file whose audio stops well before the length its header declares (a cut-off upload)."""
+    if info.duration_s > 0 and decoded_s + TRUNCATION_TOLERANCE_S < info.duration_s:
+        raise TranscriptionError(
+            f"{path.name} is truncated: only {decoded_s:.1f} s of the declared {info.duration_s:.1f} s could be decoded"
+        )

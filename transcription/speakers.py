@@ -1,21 +1,256 @@
-"""Speaker attribution. Stereo: one microphone per person, so the louder channel speaks."""
+"""Who spoke when: stereo channel energy, or offline voice clustering for mono.
+
+Both paths work per word, so a recognised segment that spans a change of
+speaker is split at the word where the other person starts. Evidence is
+computed chunk by chunk while the audio is in memory (a few numbers per word),
+and only the clustering of mono recordings waits for the end of the file.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
 import numpy as np
 
-from copilot.schema import Segment
+from copilot.schema import Segment, Word
+
+SAMPLE_RATE = 16000
+N_FFT = 512
+HOP = 160
+N_MELS = 26
+N_MFCC = 13
+MIN_RUN_S = 0.6
+"""A speaker run shorter than this inside a segment is treated as noise, not a turn."""
+PITCH_WEIGHT = 4.0
+"""Pitch separates two voices far better than timbre on short words, so it counts most."""
+OCTAVE_GUARD = 0.85
+SEPARATION_MIN = 2.0
+"""Below this between/within cluster distance ratio, a mono recording is taken as one voice."""
 
 
-def attribute_by_channel(
-    segments: list[Segment], channels: list[np.ndarray], sample_rate: int, labels: tuple[str, ...]
-) -> list[Segment]:
-    """Label each segment with the channel carrying the most energy during it."""
+@dataclass
+class Piece:
+    """A recognised segment before speakers are known: text, words and per-word speaker evidence."""
+
+    start: float
+    end: float
+    text: str
+    language: str | None
+    words: list[Word] = field(default_factory=list)
+    evidence: list[list[float]] = field(default_factory=list)
+    """One vector per word (or a single one when there are no words)."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "start": self.start, "end": self.end, "text": self.text, "language": self.language,
+            "words": [w.model_dump() for w in self.words], "evidence": self.evidence,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Piece:
+        words = [Word.model_validate(w) for w in data.get("words") or []]  # type: ignore[attr-defined]
+        evidence = [[float(x) for x in v] for v in data.get("evidence") or []]  # type: ignore[attr-defined]
+        return cls(float(data["start"]), float(data["end"]), str(data["text"]),  # type: ignore[arg-type]
+                   data.get("language"), words, evidence)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def _window(audio: np.ndarray, offset_s: float, start: float, end: float) -> np.ndarray:
+    lo = max(int((start - offset_s) * SAMPLE_RATE), 0)
+    hi = max(int((end - offset_s) * SAMPLE_RATE), lo + 1)
+    return audio[lo:hi]
+
+
+def channel_evidence(channels: Sequence[np.ndarray], offset_s: float, start: float, end: float) -> list[float]:
+    """RMS of each channel over [start, end]: with one microphone per person the louder one speaks."""
     out = []
+    for ch in channels:
+        w = _window(ch, offset_s, start, end)
+        out.append(float(np.sqrt(np.mean(np.square(w)))) if w.size else 0.0)
+    return out
+
+
+def _mel_filterbank() -> np.ndarray:
+    def hz_to_mel(hz: np.ndarray) -> np.ndarray:
+        return 2595.0 * np.log10(1.0 + hz / 700.0)
+
+    mels = np.linspace(hz_to_mel(np.array(60.0)), hz_to_mel(np.array(7600.0)), N_MELS + 2)
+    hz = 700.0 * (10 ** (mels / 2595.0) - 1.0)
+    bins = np.floor((N_FFT + 1) * hz / SAMPLE_RATE).astype(int)
+    fb = np.zeros((N_MELS, N_FFT // 2 + 1))
+    for i in range(1, N_MELS + 1):
+        left, centre, right = bins[i - 1], bins[i], bins[i + 1]
+        for k in range(left, centre):
+            fb[i - 1, k] = (k - left) / max(centre - left, 1)
+        for k in range(centre, right):
+            fb[i - 1, k] = (right - k) / max(right - centre, 1)
+    return fb
+
+
+_FILTERBANK = _mel_filterbank()
+_FEATURE_WEIGHTS = np.array([1.0] * (N_MFCC - 1) + [0.5] * (N_MFCC - 1) + [PITCH_WEIGHT])
+_DCT = np.cos(np.pi / N_MELS * (np.arange(N_MELS)[None, :] + 0.5) * np.arange(N_MFCC)[:, None])
+
+
+def voice_evidence(mix: np.ndarray, offset_s: float, start: float, end: float) -> list[float]:
+    """A small voice print of one word: mean and spread of MFCCs (timbre) and the median pitch."""
+    w = _window(mix, offset_s, start, end).astype(np.float64)
+    if w.size < N_FFT:
+        w = np.pad(w, (0, N_FFT - w.size))
+    n = 1 + (w.size - N_FFT) // HOP
+    frames = np.lib.stride_tricks.sliding_window_view(w, N_FFT)[::HOP][:n]
+    frames = frames - frames.mean(axis=1, keepdims=True)
+    power = np.abs(np.fft.rfft(frames * np.hanning(N_FFT), axis=1)) ** 2
+    energy = power.sum(axis=1)
+    loud = energy >= np.percentile(energy, 50) if len(energy) > 2 else np.ones(len(energy), dtype=bool)
+    mfcc = np.log(power[loud] @ _FILTERBANK.T + 1e-10) @ _DCT.T
+    ceps = mfcc[:, 1:]  # c0 is loudness, which says more about the microphone than the voice
+    return [*ceps.mean(axis=0).tolist(), *ceps.std(axis=0).tolist(), _pitch(frames[loud])]
+
+
+def _pitch(frames: np.ndarray) -> float:
+    """Median fundamental frequency (log Hz) of the voiced frames, from normalised autocorrelation."""
+    acf = np.fft.irfft(np.abs(np.fft.rfft(frames, 2 * N_FFT, axis=1)) ** 2, axis=1)[:, :N_FFT]
+    acf = acf / (acf[:, :1] + 1e-12)
+    lo, hi = SAMPLE_RATE // 400, SAMPLE_RATE // 70
+    band = acf[:, lo:hi]
+    peak = band.max(axis=1, keepdims=True)
+    # the shortest lag almost as strong as the best one: a multiple of the period would halve the pitch
+    lags = lo + np.argmax(band >= OCTAVE_GUARD * peak, axis=1)
+    strength = acf[np.arange(len(acf)), lags]
+    voiced = lags[strength > 0.5]
+    return float(np.log(SAMPLE_RATE / np.median(voiced))) if voiced.size else float("nan")
+
+
+# --------------------------------------------------------------------------- labelling
+
+
+def cluster_voices(vectors: np.ndarray, *, seed: int = 0) -> np.ndarray:
+    """Two-way k-means on standardised voice prints; all zeros when the voices do not separate."""
+    if len(vectors) < 4:
+        return np.zeros(len(vectors), dtype=int)
+    vectors = np.where(np.isnan(vectors), np.nanmean(vectors, axis=0), vectors)  # unvoiced words: neutral pitch
+    x = (vectors - vectors.mean(axis=0)) / (vectors.std(axis=0) + 1e-9) * _FEATURE_WEIGHTS[: vectors.shape[1]]
+    rng = np.random.default_rng(seed)
+    best: tuple[float, np.ndarray] | None = None
+    for _ in range(8):
+        centres = x[rng.choice(len(x), size=2, replace=False)]
+        labels = np.zeros(len(x), dtype=int)
+        for step in range(50):
+            dist = ((x[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+            new = dist.argmin(axis=1)
+            if step > 0 and np.array_equal(new, labels):
+                break
+            labels = new
+            centres = np.stack([x[labels == k].mean(axis=0) if np.any(labels == k) else centres[k] for k in (0, 1)])
+        inertia = float(((x - centres[labels]) ** 2).sum())
+        if best is None or inertia < best[0]:
+            best = (inertia, labels.copy())
+    assert best is not None
+    labels = best[1]
+    if min(np.sum(labels == 0), np.sum(labels == 1)) < 2:
+        return np.zeros(len(x), dtype=int)
+    c0, c1 = x[labels == 0].mean(axis=0), x[labels == 1].mean(axis=0)
+    spread = np.sqrt(((x - np.where(labels[:, None] == 0, c0, c1)) ** 2).sum(axis=1).mean())
+    if np.linalg.norm(c0 - c1) / (spread + 1e-9) < SEPARATION_MIN:
+        return np.zeros(len(x), dtype=int)
+    return labels
+
+
+def _smooth(labels: list[int], width: int = 5) -> list[int]:
+    """Majority vote over neighbouring words, so one odd word does not flip the speaker."""
+    if len(labels) < 3:
+        return labels
+    half = width // 2
+    out = []
+    for i in range(len(labels)):
+        window = labels[max(0, i - half) : i + half + 1]
+        out.append(max(set(window), key=lambda v: (window.count(v), v == labels[i])))
+    return out
+
+
+def word_labels_stereo(pieces: Sequence[Piece]) -> list[list[int]]:
+    """Per word, the index of the loudest channel."""
+    return [[int(np.argmax(v)) for v in p.evidence] for p in pieces]
+
+
+def word_labels_mono(pieces: Sequence[Piece]) -> list[list[int]]:
+    """Per word, a voice cluster id (0 for the voice heard first)."""
+    flat = [v for p in pieces for v in p.evidence]
+    if not flat:
+        return [[] for _ in pieces]
+    clusters = cluster_voices(np.asarray(flat, dtype=np.float64))
+    if clusters.size and clusters[0] != 0:
+        clusters = 1 - clusters
+    smoothed = _smooth(clusters.tolist(), width=7)
+    out, i = [], 0
+    for p in pieces:
+        out.append(smoothed[i : i + len(p.evidence)])
+        i += len(p.evidence)
+    return out
+
+
+def assign_speakers(pieces: Sequence[Piece], labels: Sequence[Sequence[int]], names: Sequence[str]) -> list[Segment]:
+    """Turn pieces into segments, splitting a piece where the speaker changes between words."""
+    out: list[Segment] = []
+    for piece, piece_labels in zip(pieces, labels, strict=True):
+        runs = _runs(piece, _smooth(list(piece_labels)))
+        for label, words, start, end in runs:
+            text = "".join(w.word for w in words).strip() if len(runs) > 1 else piece.text
+            name = names[label] if label < len(names) else f"speaker_{label + 1}"
+            out.append(Segment(id=0, start=start, end=end, speaker=name, text=text, language=piece.language,
+                               words=words or None))
+    return make_monotonic(out)
+
+
+def _runs(piece: Piece, labels: list[int]) -> list[tuple[int, list[Word], float, float]]:
+    if not piece.words or len(labels) != len(piece.words):
+        label = labels[0] if labels else 0
+        return [(label, list(piece.words), piece.start, piece.end)]
+    runs: list[list[int]] = []  # [label, first word, last word]
+    for i, label in enumerate(labels):
+        if runs and runs[-1][0] == label:
+            runs[-1][2] = i
+        else:
+            runs.append([label, i, i])
+    merged: list[list[int]] = []
+    for run in runs:
+        too_short = piece.words[run[2]].end - piece.words[run[1]].start < MIN_RUN_S
+        if merged and too_short:
+            merged[-1][2] = run[2]
+        elif merged and merged[-1][0] == run[0]:
+            merged[-1][2] = run[2]
+        else:
+            merged.append(run)
+    if len(merged) > 1 and piece.words[merged[0][2]].end - piece.words[merged[0][1]].start < MIN_RUN_S:
+        merged[1][1] = merged[0][1]
+        merged.pop(0)
+    out = []
+    for j, (label, first, last) in enumerate(merged):
+        words = piece.words[first : last + 1]
+        start = piece.start if j == 0 else words[0].start
+        end = piece.end if j == len(merged) - 1 else words[-1].end
+        out.append((label, words, start, max(end, start)))
+    return out
+
+
+def make_monotonic(segments: Sequence[Segment]) -> list[Segment]:
+    """Renumber and clamp so segments are in time order and never overlap (words stay inside)."""
+    out: list[Segment] = []
+    last_end = 0.0
     for seg in segments:
-        lo, hi = int(seg.start * sample_rate), max(int(seg.end * sample_rate), int(seg.start * sample_rate) + 1)
-        energies = [float(np.sqrt(np.mean(np.square(ch[lo:hi])))) if ch[lo:hi].size else 0.0 for ch in channels]
-        best = int(np.argmax(energies))
-        label = labels[best] if best < len(labels) else f"speaker_{best + 1}"
-        out.append(seg.model_copy(update={"speaker": label}))
+        start = round(max(seg.start, last_end), 3)
+        end = round(max(seg.end, start), 3)
+        words = None
+        if seg.words:
+            words = [
+                w.model_copy(update={"start": round(min(max(w.start, start), end), 3),
+                                     "end": round(min(max(w.end, w.start, start), end), 3)})
+                for w in seg.words
+            ]
+        out.append(seg.model_copy(update={"id": len(out), "start": start, "end": end, "words": words}))
+        last_end = end
     return out

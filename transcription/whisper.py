@@ -1,26 +1,81 @@
-"""faster-whisper adapter implementing the `Transcriber` port."""
+"""faster-whisper adapter implementing the `Transcriber` port.
+
+Audio is decoded and recognised chunk by chunk (see `audio.iter_chunks`), so a
+one-hour meeting runs in bounded memory and a durable job (copilot/jobs.py) can
+checkpoint after every chunk and resume from there.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
-
 from copilot.errors import InputError, ModelUnavailable
 from copilot.ports import ProgressCallback
-from copilot.schema import Segment, Transcript, Word
-from transcription.audio import SAMPLE_RATE, load_channels, probe
+from copilot.schema import Transcript, Word
+from transcription.audio import AudioChunk, AudioInfo, check_complete, is_dual_mono, iter_chunks, probe
 from transcription.models import ResolvedModel, resolve_model
-from transcription.speakers import attribute_by_channel
+from transcription.speakers import (
+    Piece,
+    assign_speakers,
+    channel_evidence,
+    voice_evidence,
+    word_labels_mono,
+    word_labels_stereo,
+)
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("auto", "en", "zh", "yue")
+CHINESE = ("zh", "yue")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+SILENCE_WARNING = "no speech detected (silence?): the transcript is empty"
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    """What a caller may ask for beyond the file itself."""
+
+    language: str = "auto"
+    hotwords: tuple[str, ...] = ()
+    """Participant names and OKR terms, given to the decoder as a prompt so they are spelled right."""
+    speakers: tuple[str, ...] = ("manager", "employee")
+    """Labels in channel order (stereo) or in order of first appearance (mono: first-speaker heuristic)."""
+    diarize_mono: bool = True
+
+
+@dataclass
+class ChunkResult:
+    """What one decoded chunk produced; `end_s` is where a resumed run starts."""
+
+    end_s: float
+    pieces: list[Piece]
+    language: str
+    complete: bool = True
+    """False when stopped (cancelled) part-way: its pieces are partial results, not a checkpoint."""
+
+
+@dataclass
+class RunState:
+    """Everything needed to finish (or resume) a transcription run."""
+
+    info: AudioInfo
+    options: TranscribeOptions
+    pieces: list[Piece] = field(default_factory=list)
+    languages: dict[str, float] = field(default_factory=dict)
+    next_start_s: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    partial: list[Piece] = field(default_factory=list)
+    split_channels: bool | None = None
+    """Whether channels carry different people; None until the first chunk has been heard."""
+    """Pieces of a chunk interrupted part-way; shown to users, redone on resume."""
 
 
 class WhisperTranscriber:
-    """Transcribes audio locally with VAD, word timestamps and stereo speaker attribution."""
+    """Transcribes audio locally with VAD, word timestamps, languages and speakers."""
 
     def __init__(
         self,
@@ -32,6 +87,7 @@ class WhisperTranscriber:
         chinese_script: str = "simplified",
         max_bytes: int | None = None,
         channel_speakers: tuple[str, ...] = ("manager", "employee"),
+        chunk_s: float = 120.0,
     ) -> None:
         self._spec = model
         self._home = home
@@ -40,10 +96,19 @@ class WhisperTranscriber:
         self._chinese_script = chinese_script
         self._max_bytes = max_bytes
         self._channel_speakers = channel_speakers
+        self._chunk_s = chunk_s
         self._resolved: ResolvedModel | None = None
         self._model: Any = None
+        self._opencc: Any = None
 
-    def _load(self) -> Any:
+    # ------------------------------------------------------------------ model
+
+    @property
+    def model_name(self) -> str:
+        return self._resolved.name if self._resolved else self._spec
+
+    def load(self) -> Any:
+        """Resolve and load the model once (it is the slow, memory-heavy part)."""
         if self._model is None:
             from faster_whisper import WhisperModel
 
@@ -57,74 +122,170 @@ class WhisperTranscriber:
                 raise ModelUnavailable(f"cannot load speech model {self._resolved.path}: {exc}") from exc
         return self._model
 
-    def _language_for(self, requested: str) -> str | None:
-        """Map the user's choice to a whisper language token the model really has."""
+    def decode_language(self, requested: str) -> tuple[str | None, str | None]:
+        """Map the user's choice to a language token the model really has, plus a warning if it differs."""
         if requested not in LANGUAGES:
             raise InputError(f"unknown language {requested!r}; choose one of {', '.join(LANGUAGES)}")
-        if requested == "auto":
-            return None
+        self.load()
         assert self._resolved is not None
+        if requested == "auto":
+            return None, None
         if not self._resolved.multilingual and requested != "en":
             raise InputError(f"model {self._resolved.name} is English-only; use COPILOT_ASR_MODEL=base for {requested}")
-        if requested == "yue" and not self._has_token("<|yue|>"):
-            log.info("model has no <|yue|> token; transcribing Cantonese as zh")
-            return "zh"
-        return requested
+        if requested == "yue" and not self.has_token("<|yue|>"):
+            # Forcing a token the model lacks yields garbage ("For For For ..."): whisper base writes Cantonese
+            # read speech well as zh.
+            return "zh", f"model {self._resolved.name} has no Cantonese (yue) token; decoded as Mandarin (zh)"
+        return requested, None
 
-    def _has_token(self, token: str) -> bool:
-        tokenizer = self._model.hf_tokenizer
-        return tokenizer.token_to_id(token) is not None
+    def has_token(self, token: str) -> bool:
+        return self.load().hf_tokenizer.token_to_id(token) is not None
+
+    # ------------------------------------------------------------------ port
 
     def transcribe(
-        self, audio: Path, *, language: str = "auto", progress: ProgressCallback | None = None
+        self,
+        audio: Path,
+        *,
+        language: str = "auto",
+        progress: ProgressCallback | None = None,
+        options: TranscribeOptions | None = None,
     ) -> Transcript:
-        info = probe(audio, max_bytes=self._max_bytes)
-        model = self._load()
-        lang = self._language_for(language)
-        mix, channels = load_channels(audio, info.channels)
-        duration = len(mix) / SAMPLE_RATE
-        warnings: list[str] = []
-        if duration == 0.0:
-            raise InputError(f"{audio.name} contains no audio samples")
-        segments_iter, tinfo = model.transcribe(
-            mix, language=lang, beam_size=self._beam_size, vad_filter=True, word_timestamps=True,
-            condition_on_previous_text=False,
-        )
-        segments: list[Segment] = []
-        last_end = 0.0
-        for raw in segments_iter:
-            text = self._script(raw.text.strip(), tinfo.language)
-            if not text:
-                continue
-            start = max(float(raw.start), last_end)
-            end = max(float(raw.end), start)
-            words = [
-                Word(start=max(float(w.start), 0.0), end=max(float(w.end), float(w.start), 0.0), word=w.word,
-                     probability=min(max(float(w.probability), 0.0), 1.0))
-                for w in (raw.words or [])
-            ]
-            segments.append(Segment(id=len(segments), start=round(start, 3), end=round(end, 3), speaker="speaker_1",
-                                    text=text, words=words or None))
-            last_end = end
-            if progress is not None and duration > 0:
-                progress(min(end / duration, 1.0))
-        if len(channels) >= 2:
-            segments = attribute_by_channel(segments, channels, SAMPLE_RATE, self._channel_speakers)
-        if not segments:
-            warnings.append("no speech detected (silence?)")
+        """Transcribe a whole file in one go (the durable job runner uses `start`/`run_chunks`/`finish`)."""
+        state = self.start(audio, options or TranscribeOptions(language=language))
+        for _ in self.run_chunks(audio, state, progress=progress):
+            pass
+        return self.finish(state)
+
+    # ------------------------------------------------------------------ steps
+
+    def start(self, audio: Path, options: TranscribeOptions, *, sha256: str | None = None) -> RunState:
+        """Check the file and the options before any heavy work."""
+        info = probe(audio, max_bytes=self._max_bytes, sha256=sha256)
+        self.decode_language(options.language)
+        return RunState(info=info, options=options)
+
+    def run_chunks(
+        self, audio: Path, state: RunState, *, progress: ProgressCallback | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Iterator[ChunkResult]:
+        """Recognise chunk after chunk from `state.next_start_s`, updating `state` as each one completes."""
+        decode_lang, warning = self.decode_language(state.options.language)
+        if warning and warning not in state.warnings:
+            state.warnings.append(warning)
+        duration = max(state.info.duration_s, 1e-6)
+        decoded_end = state.next_start_s
+        for chunk in iter_chunks(audio, channels=state.info.channels, chunk_s=self._chunk_s,
+                                 start_s=state.next_start_s):
+            if state.split_channels is None:
+                state.split_channels = chunk.channels is not None and not is_dual_mono(chunk.channels)
+            if not state.split_channels:
+                chunk = AudioChunk(chunk.offset_s, chunk.mix, None)
+            result = self._recognise(chunk, state.options, decode_lang, progress, duration, should_stop)
+            if not result.complete:
+                state.partial = result.pieces
+                yield result
+                return
+            state.pieces.extend(result.pieces)
+            for piece in result.pieces:
+                lang = piece.language or result.language
+                state.languages[lang] = state.languages.get(lang, 0.0) + (piece.end - piece.start)
+            state.next_start_s = decoded_end = result.end_s
+            yield result
+        if decoded_end == 0.0:
+            raise InputError(f"{audio.name} contains no audio samples (zero-length audio)")
+        check_complete(audio, state.info, decoded_end)
         if progress is not None:
             progress(1.0)
-        out_lang = tinfo.language if lang is None else (language if language != "auto" else lang)
+
+    def _recognise(
+        self, chunk: AudioChunk, options: TranscribeOptions, decode_lang: str | None,
+        progress: ProgressCallback | None, duration: float, should_stop: Callable[[], bool] | None,
+    ) -> ChunkResult:
+        model = self.load()
+        hotwords = ", ".join(options.hotwords) or None
+        segments, tinfo = model.transcribe(
+            chunk.mix, language=decode_lang, beam_size=self._beam_size, vad_filter=True, word_timestamps=True,
+            condition_on_previous_text=False, hotwords=hotwords,
+            multilingual=decode_lang is None and self._resolved is not None and self._resolved.multilingual,
+        )
+        chunk_lang = str(tinfo.language)
+        pieces: list[Piece] = []
+        for raw in segments:
+            piece = self._piece(raw, chunk, options, chunk_lang)
+            if piece is not None:
+                pieces.append(piece)
+            if progress is not None:
+                progress(min((chunk.offset_s + float(raw.end)) / duration, 0.999))
+            if should_stop is not None and should_stop():
+                return ChunkResult(end_s=chunk.offset_s, pieces=pieces, language=chunk_lang, complete=False)
+        return ChunkResult(end_s=chunk.end_s, pieces=pieces, language=self._segment_language("", options, chunk_lang))
+
+    def _piece(self, raw: Any, chunk: AudioChunk, options: TranscribeOptions, chunk_lang: str) -> Piece | None:
+        text = self.script(raw.text.strip())
+        if not text:
+            return None
+        off = chunk.offset_s
+        words = [
+            Word(start=round(off + max(float(w.start), 0.0), 3), end=round(off + max(float(w.end), float(w.start)), 3),
+                 word=self.script(w.word), probability=min(max(float(w.probability), 0.0), 1.0))
+            for w in (raw.words or [])
+        ]
+        start, end = off + float(raw.start), off + max(float(raw.end), float(raw.start))
+        spans = [(w.start, w.end) for w in words] or [(start, end)]
+        if chunk.channels is not None:
+            evidence = [channel_evidence(chunk.channels, off, s, e) for s, e in spans]
+        elif options.diarize_mono:
+            evidence = [voice_evidence(chunk.mix, off, s, e) for s, e in spans]
+        else:
+            evidence = [[0.0] for _ in spans]
+        return Piece(start=round(start, 3), end=round(end, 3), text=text,
+                     language=self._segment_language(text, options, chunk_lang), words=words, evidence=evidence)
+
+    @staticmethod
+    def _segment_language(text: str, options: TranscribeOptions, detected: str) -> str:
+        """Per-segment language, so a zh/en meeting keeps both instead of collapsing to one."""
+        if options.language != "auto":
+            return options.language
+        if text and len(_CJK.findall(text)) >= max(1, len(text.replace(" ", "")) // 3):
+            return detected if detected in CHINESE else "zh"
+        if text and detected in CHINESE:
+            return "en" if re.search(r"[A-Za-z]{2,}", text) else detected
+        return detected
+
+    def script(self, text: str) -> str:
+        """Write Chinese in the configured script (whisper base often answers in Traditional)."""
+        if not _CJK.search(text):
+            return text
+        if self._opencc is None:
+            from opencc import OpenCC
+
+            self._opencc = OpenCC("t2s" if self._chinese_script == "simplified" else "s2t")
+        return str(self._opencc.convert(text))
+
+    def finish(self, state: RunState) -> Transcript:
+        """Attribute speakers over the whole recording and build the transcript."""
+        pieces = state.pieces
+        names = state.options.speakers
+        if state.split_channels:
+            labels = word_labels_stereo(pieces)
+        elif state.options.diarize_mono:
+            labels = word_labels_mono(pieces)
+        else:
+            labels = [[0] * len(p.evidence) for p in pieces]
+        segments = assign_speakers(pieces, labels, names)
+        warnings = list(state.warnings)
+        if not segments:
+            warnings.append(SILENCE_WARNING)
+        main = max(state.languages, key=lambda k: state.languages[k]) if state.languages else None
+        if state.options.language != "auto" or main is None:
+            main = state.options.language if state.options.language != "auto" else "en"
+        if all(s.language == main for s in segments):
+            segments = [s.model_copy(update={"language": None}) for s in segments]
         return Transcript(
-            language=out_lang, duration_s=round(duration, 3), segments=segments,
-            model=self._resolved.name if self._resolved else self._spec, audio_sha256=info.sha256, warnings=warnings,
+            language=main, duration_s=round(state.next_start_s, 3), segments=segments, model=self.model_name, audio_sha256=state.info.sha256, warnings=warnings,
         )
 
-    def _script(self, text: str, language: str) -> str:
-        if language not in ("zh", "yue") or not text:
-            return text
-        from opencc import OpenCC
 
-        return str(OpenCC("t2s" if self._chinese_script == "simplified" else "s2t").convert(text))
-
-
+def pieces_from_json(items: Sequence[dict[str, Any]]) -> list[Piece]:
+    return [Piece.from_json(i) for i in items]
