@@ -1,0 +1,1 @@
+"""Versioned prompt files (`v1/`, ...) and review templates (`templates/`); see `prompts.loader`."""

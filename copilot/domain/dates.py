@@ -1,0 +1,255 @@
+"""Resolve relative due dates ("next Friday", "end of the month", "下个月底") against the meeting date.
+
+Deterministic on purpose: a small model guesses dates badly, and a due date
+is something a person signs. Conventions (documented so evals agree):
+
+- a bare weekday ("Friday", "by Friday", "this Friday", "周五前") is the next
+  such day strictly after the meeting;
+- "next <weekday>" / "下周五" / "下個禮拜五" is that weekday in the following
+  calendar week (weeks start on Monday);
+- "this week" / "end of the week" is this week's Friday, "next week" next
+  week's Friday, "end of the month" the month's last day, "next month" and
+  "end of next month" the last day of next month, "end of the quarter" /
+  "end of the year" the last day of the quarter / year;
+- "in N days/weeks" adds N days or weeks; an explicit date without a year is
+  the next such date on or after the meeting.
+Phrases that are not a due date ("every Monday", "this half") resolve to None.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+WEEKDAYS_EN = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+    "thursday": 3, "thu": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
+}
+MONTHS_EN = {
+    name: i
+    for i in range(1, 13)
+    for name in (calendar.month_name[i].lower(), calendar.month_abbr[i].lower())
+}
+MONTHS_EN["sept"] = 9
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "couple of": 2, "a couple of": 2, "few": 3, "a few": 3,
+}
+ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+             "七": 7, "八": 8, "九": 9, "十": 10}
+ZH_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "1": 0, "2": 1,
+              "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    """A due date found in text, with the words it came from (for evidence and debugging)."""
+
+    date: dt.date
+    phrase: str
+    start: int
+    end: int
+
+
+def end_of_month(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(day: dt.date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + (day.month - 1) + months
+    return index // 12, index % 12 + 1
+
+
+def end_of_quarter(day: dt.date) -> dt.date:
+    last_month = ((day.month - 1) // 3 + 1) * 3
+    return end_of_month(day.year, last_month)
+
+
+def next_weekday(day: dt.date, weekday: int) -> dt.date:
+    """The next `weekday` strictly after `day`."""
+    delta = (weekday - day.weekday()) % 7
+    return day + dt.timedelta(days=delta or 7)
+
+
+def weekday_of_next_week(day: dt.date, weekday: int) -> dt.date:
+    monday_next = day - dt.timedelta(days=day.weekday()) + dt.timedelta(days=7)
+    return monday_next + dt.timedelta(days=weekday)
+
+
+def weekday_of_this_week(day: dt.date, weekday: int) -> dt.date:
+    """`weekday` of the current week; a day already past rolls to next week's."""
+    candidate = day - dt.timedelta(days=day.weekday()) + dt.timedelta(days=weekday)
+    return candidate if candidate >= day else candidate + dt.timedelta(days=7)
+
+
+def _zh_number(text: str) -> int | None:
+    """Parse 1–99 written in digits or Chinese numerals (十二, 二十, 廿)."""
+    if text.isdigit():
+        return int(text)
+    text = text.replace("廿", "二十")
+    if not text or any(ch not in ZH_DIGITS for ch in text):
+        return None
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (ZH_DIGITS[tens] if tens else 1) * 10 + (ZH_DIGITS[ones] if ones else 0)
+    value = 0
+    for ch in text:
+        value = value * 10 + ZH_DIGITS[ch]
+    return value
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_day(meeting: dt.date, month: int, day: int, year: int | None) -> dt.date | None:
+    if year is not None:
+        return _safe_date(year, month, day)
+    candidate = _safe_date(meeting.year, month, day)
+    if candidate is not None and candidate < meeting:
+        candidate = _safe_date(meeting.year + 1, month, day)
+    return candidate
+
+
+_NUM = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|(?:a )?couple of|(?:a )?few)"
+_WD = "|".join(sorted(WEEKDAYS_EN, key=len, reverse=True))
+_MON = "|".join(sorted(MONTHS_EN, key=len, reverse=True))
+_ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
+_ZH_NUM = r"([0-9]{1,2}|[一二两兩三四五六七八九十廿]{1,3})"
+_ZH_NEXT_WEEK = r"(?:下(?:个|個)?(?:周|週|星期|礼拜|禮拜))"
+_ZH_THIS_WEEK = r"(?:(?:这|這|本)(?:个|個)?(?:周|週|星期|礼拜|禮拜)|(?:周|週|星期|礼拜|禮拜))"
+_ZH_DAY = r"([一二三四五六日天1-7])"
+
+
+def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
+    """Ordered (pattern, resolver) pairs; earlier, more specific patterns win overlaps."""
+    m = meeting
+
+    def iso(g: re.Match[str]) -> dt.date | None:
+        return _safe_date(int(g[1]), int(g[2]), int(g[3]))
+
+    def month_first(g: re.Match[str]) -> dt.date | None:
+        return _month_day(m, MONTHS_EN[g[1].lower()], int(g[2]), int(g[3]) if g[3] else None)
+
+    def day_first(g: re.Match[str]) -> dt.date | None:
+        return _month_day(m, MONTHS_EN[g[2].lower()], int(g[1]), int(g[3]) if g[3] else None)
+
+    def end_of_month_in(g: re.Match[str]) -> dt.date:
+        return end_of_month(*_month_year(m, MONTHS_EN[g[1].lower()]))
+
+    def number(word: str) -> int:
+        return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
+
+    def in_units(g: re.Match[str]) -> dt.date:
+        n, unit = number(g[1]), g[2].lower()
+        if unit.startswith("day"):
+            return m + dt.timedelta(days=n)
+        if unit.startswith("week"):
+            return m + dt.timedelta(weeks=n)
+        y, mo = add_months(m, n)
+        return _safe_date(y, mo, m.day) or end_of_month(y, mo)
+
+    def zh_month_day(g: re.Match[str]) -> dt.date | None:
+        month, day = _zh_number(g[2]), _zh_number(g[3])
+        if month is None or day is None:
+            return None
+        year = int(g[1]) if g[1] else None
+        return _month_day(m, month, day, year)
+
+    def zh_in_units(g: re.Match[str]) -> dt.date | None:
+        n = _zh_number(g[1])
+        if n is None:
+            return None
+        unit = g[2]
+        if unit in ("天", "日"):
+            return m + dt.timedelta(days=n)
+        if unit in ("周", "週", "星期", "个星期", "個星期", "个礼拜", "個禮拜", "礼拜", "禮拜"):
+            return m + dt.timedelta(weeks=n)
+        y, mo = add_months(m, n)
+        return _safe_date(y, mo, m.day) or end_of_month(y, mo)
+
+    nxt = next_weekday
+    eom_next = end_of_month(*add_months(m, 1))
+    return [
+        (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), iso),
+        (re.compile(rf"\b({_MON})\.?\s+{_ORD}(?:,?\s+(\d{{4}}))?\b", re.I), month_first),
+        (re.compile(rf"\b{_ORD}\s+(?:of\s+)?({_MON})\b(?:,?\s+(\d{{4}}))?", re.I), day_first),
+        (re.compile(rf"\b(?:the\s+)?end\s+of\s+({_MON})\b", re.I), end_of_month_in),
+        (re.compile(rf"\bnext\s+week'?s?\s+({_WD})\b", re.I), lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()])),
+        (re.compile(rf"\b({_WD})\s+next\s+week\b", re.I), lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()])),
+        (re.compile(rf"\bnext\s+({_WD})\b", re.I), lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()])),
+        (re.compile(rf"\b(?:this\s+(?:coming\s+)?|coming\s+)?({_WD})\b", re.I), lambda g: nxt(m, WEEKDAYS_EN[g[1].lower()])),
+        (re.compile(r"\btomorrow\b", re.I), lambda g: m + dt.timedelta(days=1)),
+        (re.compile(r"\b(?:today|tonight|end of (?:the )?day|eod)\b", re.I), lambda g: m),
+        (re.compile(r"\b(?:the\s+)?end\s+of\s+next\s+week\b|\bnext\s+week\b", re.I), lambda g: weekday_of_next_week(m, 4)),
+        (re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+week\b|\bthis\s+week\b", re.I),
+         lambda g: weekday_of_this_week(m, 4)),
+        (re.compile(r"\b(?:the\s+)?end\s+of\s+next\s+month\b|\bnext\s+month\b", re.I), lambda g: eom_next),
+        (re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b|\bmonth[- ]end\b", re.I),
+         lambda g: end_of_month(m.year, m.month)),
+        (re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?quarter\b|\bquarter[- ]end\b", re.I),
+         lambda g: end_of_quarter(m)),
+        (re.compile(r"\b(?:the\s+)?end\s+of\s+next\s+quarter\b", re.I),
+         lambda g: end_of_quarter(dt.date(*add_months(m, 3), 1))),
+        (re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?year\b|\byear[- ]end\b", re.I),
+         lambda g: dt.date(m.year, 12, 31)),
+        (re.compile(rf"\b(?:in|within)\s+(?:the\s+next\s+)?{_NUM}\s+(days?|weeks?|months?)\b", re.I), in_units),
+        # Chinese (simplified and traditional)
+        (re.compile(rf"(?:(\d{{4}})年)?{_ZH_NUM}月{_ZH_NUM}[日号號]"), zh_month_day),
+        (re.compile(rf"{_ZH_NEXT_WEEK}{_ZH_DAY}"), lambda g: weekday_of_next_week(m, ZH_WEEKDAY[g[1]])),
+        (re.compile(rf"{_ZH_THIS_WEEK}{_ZH_DAY}"), lambda g: nxt(m, ZH_WEEKDAY[g[1]])),
+        (re.compile(r"明天|明日"), lambda g: m + dt.timedelta(days=1)),
+        (re.compile(r"后天|後天"), lambda g: m + dt.timedelta(days=2)),
+        (re.compile(r"今天|今日|今晚"), lambda g: m),
+        (re.compile(r"下(?:个|個)?月(?:底|末)|下(?:个|個)月"), lambda g: eom_next),
+        (re.compile(r"(?:这|這|本)?(?:个|個)?月(?:底|末)"), lambda g: end_of_month(m.year, m.month)),
+        (re.compile(rf"{_ZH_NEXT_WEEK}(?:内|內|前|之前|底|末)?"), lambda g: weekday_of_next_week(m, 4)),
+        (re.compile(r"(?:这|這|本)(?:个|個)?(?:周|週|星期|礼拜|禮拜)(?:内|內|前|之前|底|末)?|(?:周|週)末前"),
+         lambda g: weekday_of_this_week(m, 4)),
+        (re.compile(r"(?:本|这个|這個)?季度?(?:末|底)|(?:这|這|本)?(?:个|個)?季末"), lambda g: end_of_quarter(m)),
+        (re.compile(r"(?:今|本)?年底|年末"), lambda g: dt.date(m.year, 12, 31)),
+        (re.compile(rf"{_ZH_NUM}\s*(天|日|周|週|个星期|個星期|星期|个礼拜|個禮拜|礼拜|禮拜|个月|個月)(?:内|內|之内|之內)"),
+         zh_in_units),
+    ]
+
+
+def _month_year(meeting: dt.date, month: int) -> tuple[int, int]:
+    year = meeting.year if month >= meeting.month else meeting.year + 1
+    return year, month
+
+
+NOT_A_DEADLINE = re.compile(
+    r"\b(?:every|each)\s+(?:\w+\s+)?(?:" + _WD + r"|day|week|month|morning)s?\b|每(?:周|週|个|個|天|日|月)"
+    r"|\b(?:starting|beginning|from|since)\s+(?:on\s+|in\s+)?(?:next|this|the)?\s*\w+(?:\s+\w+)?"
+    r"|从(?:下|这|這|本)?(?:个|個)?(?:周|週|月)\S?开始|從(?:下|这|這|本)?(?:个|個)?(?:周|週|月)\S?開始",
+    re.I,
+)
+
+
+def find_dates(text: str, meeting_date: dt.date) -> list[ResolvedDate]:
+    """Every due-date phrase in `text`, resolved, left to right, without overlaps."""
+    taken: list[tuple[int, int]] = []
+    found: list[ResolvedDate] = []
+    blocked = [(mm.start(), mm.end()) for mm in NOT_A_DEADLINE.finditer(text)]
+    for pattern, resolver in _rules(meeting_date):
+        for match in pattern.finditer(text):
+            span = (match.start(), match.end())
+            if any(a < span[1] and span[0] < b for a, b in taken + blocked):
+                continue
+            value = resolver(match)  # type: ignore[operator]
+            if value is None:
+                continue
+            taken.append(span)
+            found.append(ResolvedDate(date=value, phrase=match.group(0), start=span[0], end=span[1]))
+    return sorted(found, key=lambda r: r.start)
+
+
+def resolve_due(text: str, meeting_date: dt.date) -> dt.date | None:
+    """The due date said in `text` (the last one when several are said, e.g. a corrected date)."""
+    found = [r for r in find_dates(text, meeting_date) if r.date >= meeting_date]
+    return found[-1].date if found else None

@@ -1,0 +1,311 @@
+"""Rule-based commitment detection: cue patterns (English and Chinese), owners, tasks, due dates.
+
+A quick experiment (see issue 5) found that cue-pattern rules plus a deadline
+filter and a deterministic date resolver beat a 135M model at finding action
+items, so this is the backbone; the model only helps where it measurably does.
+Every candidate is a verbatim sentence of one segment, so evidence is exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from copilot.domain.dates import find_dates
+from copilot.schema import Evidence
+from summarize.text import Sentence, content_words, is_cjk
+
+# --------------------------------------------------------------------------- cue patterns
+
+SELF_STRONG = re.compile(
+    r"\b(?:I(?:'ll|\s+will|\s+shall)|I(?:'m|\s+am)\s+(?:going\s+to|gonna)|let\s+me|I\s+promise\s+to|"
+    r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
+    r"schedule|follow|look|check|get|put|run|pair|update|review|ask|find|organi[sz]e|handle|own|cover))\b"
+    r"(?:\s+(?:also|just|then|definitely|certainly|absolutely|happily|gladly|make\s+sure\s+to|try\s+to|try\s+and))*",
+    re.I,
+)
+SELF_WEAK = re.compile(r"\bI\s+(?:need|have|ought)\s+to\b|\bI\s+should\b|\bI(?:'d|\s+would)\s+better\b", re.I)
+OTHER_STRONG = re.compile(
+    r"\b(?:can|could|would|will)\s+you(?:\s+please)?|\byou(?:'ll|\s+will)|\byou(?:'re|\s+are)\s+going\s+to|"
+    r"\bI\s+need\s+you\s+to|\bI(?:'d|\s+would)\s+like\s+you\s+to|\bI\s+want\s+you\s+to|\bplease|"
+    r"\bmake\s+sure\s+(?:that\s+)?you|\bdon't\s+forget\s+to|\bremember\s+to\b",
+    re.I,
+)
+OTHER_WEAK = re.compile(r"\byou\s+(?:should|need\s+to|have\s+to|must|ought\s+to)\b", re.I)
+WE_STRONG = re.compile(r"\blet's|\blet\s+us\b|\bwe(?:'ll|\s+will)|\bwe(?:'re|\s+are)\s+going\s+to\b", re.I)
+WE_WEAK = re.compile(r"\bwe\s+(?:should|need\s+to|have\s+to|must)\b", re.I)
+NAMED = re.compile(r"\b([A-Z][a-z]+)(?:'ll|\s+will|\s+is\s+going\s+to)\b")
+
+ZH_SELF = re.compile(r"我(?:会|會|来|來|去|将|將|负责|負責|打算|争取|爭取|保证|保證|马上|馬上|尽快|盡快|这周|這週|下周|下週|明天)")
+ZH_OTHER = re.compile(r"你(?:能不能|可不可以|可以|能|来|來|负责|負責|去|把|记得|記得)|麻烦你|麻煩你|请你|請你|你(?:下周|下週|这周|這週|明天)")
+ZH_OTHER_WEAK = re.compile(r"你(?:要|需要|得|应该|應該)")
+ZH_WE = re.compile(r"我们(?:会|來|来|一起)|我們(?:會|來|来|一起)|咱们|咱們|让我们|讓我們")
+ZH_SELF_WEAK = re.compile(r"我(?:要|需要|得|应该|應該)")
+
+# --------------------------------------------------------------------------- exclusions
+
+# asking for talk now, not for work later ("can you walk me through ...")
+CONVERSATIONAL = re.compile(
+    r"^\s*(?:tell|walk|explain|describe|elaborate|say|talk|repeat|clarify|remind|hear|see|hold|wait|imagine|"
+    r"think|give\s+me\s+(?:an?\s+)?example|go\s+on|continue|share\s+(?:more|your\s+thoughts)|be\s+honest|admit|"
+    r"start\s+with|keep\s+(?:it|this)\s+short|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
+    r"be\s+brief|let\s+you\s+know|note\s+that|mention|answer)\b",
+    re.I,
+)
+# status and forecasts ("we're going to be at 80% by the end of the quarter")
+STATUS = re.compile(
+    r"^\s*(?:be|hit|reach|land|end\s+up|finish\s+(?:at|around)|get\s+to\s+\d|probably\s+be|likely\s+be)\b"
+    r"|\b(?:key\s+result|okr|kr)\s+is\b|\b\d+\s*(?:%|percent)\s+(?:by|at)\b",
+    re.I,
+)
+WISH = re.compile(
+    r"\bI(?:'d|\s+would)\s+(?:like|love)\s+to\b|\bI\s+(?:want|hope|wish)\s+to\b|\bmy\s+goal\b|\bI'm\s+hoping\b|"
+    r"我(?:想|希望|想要)",
+    re.I,
+)
+REFUSAL = re.compile(
+    r"^\s*(?:no\b|nope\b|I\s+can't|I\s+cannot|I\s+won't|I\s+don't\s+think\s+(?:so|I\s+can)|not\s+(?:really|by)|"
+    r"that\s+won't\s+work|不行|不能|没办法|沒辦法|做不到)",
+    re.I,
+)
+WITHDRAWAL = re.compile(
+    r"\blet's\s+not\b|\blet\s+us\s+not\b|\bscratch\s+that\b|\bnever\s*mind\b|\bforget\s+(?:about\s+)?(?:it|that)\b|"
+    r"\bon\s+second\s+thought\b|\bno\s+need\b|\bdon't\s+worry\s+about\s+(?:it|that)\b|\bcancel\s+that\b|"
+    r"\bactually,?\s+(?:we|I|you)\s+(?:don't|won't|shouldn't)\b|\bdon't\s+do\s+that\b|\bdrop\s+that\b|"
+    r"算了|还是不要|還是不要|不用了|取消(?:吧|了)|别做了|別做了",
+    re.I,
+)
+ACCEPTANCE = re.compile(
+    r"^\s*(?:yes|yeah|yep|sure|ok(?:ay)?|of\s+course|absolutely|definitely|will\s+do|sounds\s+good|got\s+it|"
+    r"no\s+problem|happy\s+to|好(?:的|啊)?|可以|没问题|沒問題|行)\b",
+    re.I,
+)
+DATE_PREPOSITION = re.compile(
+    r"(?:\s*,)?\s*(?:\b(?:by|before|on|until|till|no\s+later\s+than|for|within|in|at|around|latest\s+by|by\s+the)\s+)?"
+    r"(?:the\s+)?$",
+    re.I,
+)
+LEAD_IN = re.compile(r"^\s*(?:,|also|just|then|definitely|certainly|probably|please|go\s+ahead\s+and|and)\s+", re.I)
+ZH_DATE_SUFFIX = re.compile(r"^(?:之前|以前|前|内|內|之内|之內)")
+
+
+@dataclass
+class Candidate:
+    """A detected commitment before merging: one sentence, one owner."""
+
+    owner: str
+    task: str
+    due: dt.date | None
+    sentence: Sentence
+    kind: str  # "self", "other", "we", "named"
+    strength: str  # "strong" or "weak"
+    evidence: list[Evidence] = field(default_factory=list)
+    merged_sentences: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Participants:
+    """Who is in the meeting, so 'I'/'you' resolve to people."""
+
+    speakers: tuple[str, ...]
+    employee: str | None = None
+    manager: str | None = None
+
+    def other(self, speaker: str, context: list[Sentence]) -> str:
+        """The party a speaker addresses: the other role, else the nearest other speaker."""
+        if speaker == "manager" and "employee" in self.speakers + ("employee",):
+            return "employee"
+        if speaker == "employee":
+            return "manager"
+        for sent in context:
+            if sent.speaker != speaker:
+                return sent.speaker
+        others = [s for s in self.speakers if s != speaker]
+        return others[0] if others else speaker
+
+    def normalise(self, name: str) -> str:
+        """Map a participant's name to the role label used in the transcript."""
+        low = name.strip().lower()
+        if self.employee and low == self.employee.strip().lower().split()[0]:
+            return "employee"
+        if self.manager and low == self.manager.strip().lower().split()[0]:
+            return "manager"
+        return name.strip()
+
+
+def _first(patterns: list[tuple[re.Pattern[str], str, str]], text: str) -> tuple[re.Match[str], str, str] | None:
+    best: tuple[re.Match[str], str, str] | None = None
+    for pattern, kind, strength in patterns:
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[0].start()):
+            best = (match, kind, strength)
+    return best
+
+
+CUES: list[tuple[re.Pattern[str], str, str]] = [
+    (SELF_STRONG, "self", "strong"), (OTHER_STRONG, "other", "strong"), (WE_STRONG, "we", "strong"),
+    (SELF_WEAK, "self", "weak"), (OTHER_WEAK, "other", "weak"), (WE_WEAK, "we", "weak"),
+    (ZH_SELF, "self", "strong"), (ZH_OTHER, "other", "strong"), (ZH_WE, "we", "strong"),
+    (ZH_SELF_WEAK, "self", "weak"), (ZH_OTHER_WEAK, "other", "weak"),
+]
+
+
+def _strip_dates(text: str, meeting_date: dt.date) -> str:
+    """Remove due-date phrases and their prepositions from a task."""
+    for found in sorted(find_dates(text, meeting_date), key=lambda r: r.start, reverse=True):
+        head = DATE_PREPOSITION.sub("", text[: found.start])
+        tail = ZH_DATE_SUFFIX.sub("", text[found.end :])
+        text = head + tail
+    return text
+
+
+def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, meeting_date: dt.date) -> str:
+    """A short imperative task from the words after the cue ("send you the plan by Friday" → "Send the plan ...")."""
+    text = _strip_dates(rest, meeting_date)
+    text = re.split(r"[?!。！？]|\.(?:\s|$)", text, maxsplit=1)[0]
+    text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please)\s*$", "", text, flags=re.I)
+    for _ in range(3):
+        text = LEAD_IN.sub("", text)
+    if owner_is_speaker:
+        text = re.sub(r"\byou\b", f"the {addressee}" if addressee in ("manager", "employee") else addressee, text)
+        text = re.sub(r"\byour\b", f"the {addressee}'s" if addressee in ("manager", "employee") else f"{addressee}'s",
+                      text)
+        text = re.sub(r"\bmy\b", "their", text)
+    else:
+        label = f"the {speaker}" if speaker in ("manager", "employee") else speaker
+        text = re.sub(r"\bme\b", label, text)
+        text = re.sub(r"\bmy\b", f"{label}'s", text)
+        text = re.sub(r"\byour\b", "their", text)
+    text = re.sub(r"\s+", " ", text).strip(" ,;:-，、")
+    if not text:
+        return ""
+    return text[0].upper() + text[1:]
+
+
+def detect(
+    sents: list[Sentence],
+    participants: Participants,
+    meeting_date: dt.date,
+    *,
+    excluded: frozenset[int] = frozenset(),
+) -> list[Candidate]:
+    """Candidate commitments, one per sentence, in transcript order (before withdrawal and merging).
+
+    `excluded` holds sentence indexes that must not yield items (e.g. injection attempts).
+    """
+    out: list[Candidate] = []
+    for sent in sents:
+        if sent.index in excluded:
+            continue
+        text = sent.text
+        if WITHDRAWAL.search(text):
+            continue
+        cue = _first(CUES, text)
+        named = NAMED.search(text)
+        if cue is None and named is None:
+            continue
+        dates = [d for d in find_dates(text, meeting_date) if d.date >= meeting_date]
+        if cue is None and named is not None:
+            name = named.group(1)
+            if name.lower() in {"i", "we", "you", "it", "that", "this", "there", "he", "she", "they", "what", "who"}:
+                continue
+            match, kind, strength = named, "named", "strong"
+        else:
+            assert cue is not None
+            match, kind, strength = cue
+        rest = text[match.end() :]
+        if CONVERSATIONAL.search(rest) or STATUS.search(rest) or STATUS.search(text[: match.start()]):
+            continue
+        if kind == "self" and WISH.search(text[: match.start()] + text[match.start() : match.end()]):
+            continue
+        if WISH.search(text) and not dates and strength == "weak":
+            continue
+        if strength == "weak" and not dates:
+            continue  # the deadline filter: advice without a date is not a commitment
+        if text.rstrip().endswith("?") and kind in ("self", "we"):
+            continue  # "shall I ...?" / "should we ...?" asks, it does not commit
+        context = sents[max(0, sent.index - 3) : sent.index][::-1] + sents[sent.index + 1 : sent.index + 3]
+        addressee = participants.other(sent.speaker, context)
+        if kind in ("self", "we"):
+            owner = sent.speaker
+        elif kind == "other":
+            owner = addressee
+        else:
+            owner = participants.normalise(match.group(1))
+        task = _task(rest, owner_is_speaker=owner == sent.speaker, speaker=sent.speaker, addressee=addressee,
+                     meeting_date=meeting_date)
+        if len(content_words(task)) < (1 if is_cjk(task) else 2):
+            continue  # "I will." / "you'll see" carries no task
+        due = dates[-1].date if dates else None
+        out.append(Candidate(
+            owner=owner, task=task, due=due, sentence=sent, kind=kind, strength=strength,
+            evidence=[Evidence(segment_id=sent.segment_id, quote=sent.text)], merged_sentences=[sent.index],
+        ))
+    return out
+
+
+def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
+    """Drop a proposal that is explicitly withdrawn within the next three sentences."""
+    withdrawn: set[int] = set()
+    for sent in sents:
+        if not WITHDRAWAL.search(sent.text):
+            continue
+        earlier = [c for c in cands if sent.index - 3 <= c.sentence.index < sent.index and id(c) not in withdrawn]
+        if earlier:
+            withdrawn.add(id(earlier[-1]))
+    return [c for c in cands if id(c) not in withdrawn]
+
+
+def drop_refused(cands: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
+    """A request the addressee turns down right away is not an action item."""
+    kept: list[Candidate] = []
+    for cand in cands:
+        reply = next((s for s in sents[cand.sentence.index + 1 : cand.sentence.index + 3]
+                      if s.speaker != cand.sentence.speaker), None)
+        if cand.kind == "other" and reply is not None and REFUSAL.search(reply.text):
+            continue
+        kept.append(cand)
+    return kept
+
+
+def _similar(a: Candidate, b: Candidate) -> bool:
+    wa, wb = content_words(a.task), content_words(b.task)
+    if not wa or not wb:
+        return False
+    shared = len(wa & wb) / min(len(wa), len(wb))
+    adjacent = 0 < b.sentence.index - a.sentence.index <= 3
+    accepts = adjacent and a.kind == "other" and b.sentence.speaker == a.owner
+    same_due = a.due is not None and a.due == b.due
+    return shared >= 0.6 or (accepts and (shared >= 0.25 or same_due or bool(ACCEPTANCE.search(b.sentence.text))))
+
+
+def merge(cands: list[Candidate]) -> list[Candidate]:
+    """Merge a request and its acceptance, and repeats of the same task by the same owner."""
+    merged: list[Candidate] = []
+    for cand in cands:
+        target = next((m for m in merged if m.owner == cand.owner and _similar(m, cand)), None)
+        if target is None:
+            merged.append(cand)
+            continue
+        target.evidence.extend(e for e in cand.evidence if e not in target.evidence)
+        target.merged_sentences.append(cand.sentence.index)
+        if cand.due is not None:
+            target.due = cand.due  # the later statement wins ("actually, make it Monday")
+        if target.strength == "weak" and cand.strength == "strong":
+            target.strength = "strong"
+    return merged
+
+
+def extract(
+    sents: list[Sentence],
+    participants: Participants,
+    meeting_date: dt.date,
+    *,
+    excluded: frozenset[int] = frozenset(),
+) -> list[Candidate]:
+    """Detect, drop refused and withdrawn proposals, then merge duplicates."""
+    cands = detect(sents, participants, meeting_date, excluded=excluded)
+    cands = drop_refused(cands, sents)
+    cands = drop_withdrawn(cands, sents)
+    return merge(cands)

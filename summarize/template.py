@@ -1,0 +1,81 @@
+"""Review templates: which sections a draft has and which sentences feed each one (YAML in prompts/templates/)."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from copilot.errors import ConfigError
+from prompts.loader import load_template_data
+
+SectionField = Literal["okr_progress", "contributions", "improvement_areas", "development_plan",
+                       "behaviour_observations"]
+
+
+class SectionSpec(BaseModel):
+    """One template section: where its items go, what the model is told, which sentences qualify."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: SectionField
+    title: str
+    instruction: str
+    max_items: int = Field(default=5, ge=0, le=50)
+    cues: list[str] = Field(min_length=1)
+
+    @field_validator("cues")
+    @classmethod
+    def _compiles(cls, cues: list[str]) -> list[str]:
+        for cue in cues:
+            try:
+                re.compile(cue)
+            except re.error as exc:
+                raise ValueError(f"bad cue pattern {cue!r}: {exc}") from exc
+        return cues
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{c})" for c in self.cues), re.I)
+
+
+class SummarySpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_points: int = Field(default=4, ge=0, le=20)
+
+
+class ReviewTemplate(BaseModel):
+    """A whole review template."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    title: str
+    competencies: list[str] = Field(default_factory=list)
+    summary: SummarySpec = Field(default_factory=SummarySpec)
+    sections: list[SectionSpec]
+
+
+def load_template(name_or_path: str = "default") -> ReviewTemplate:
+    """A packaged template by name, or a YAML file by path; invalid templates are a ConfigError."""
+    path = Path(name_or_path)
+    data: Any
+    if path.suffix in (".yaml", ".yml"):
+        if not path.is_file():
+            raise ConfigError(f"review template file not found: {path}")
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"review template {path} is not valid YAML: {str(exc).splitlines()[0]}") from exc
+    else:
+        data = load_template_data(name_or_path)
+    try:
+        return ReviewTemplate.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ConfigError(f"review template {name_or_path}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from exc

@@ -1,0 +1,75 @@
+"""Sentence spans inside segments, so every quote is a verbatim slice of the transcript."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copilot.schema import Segment, Transcript
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[。！？；!?])")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]", re.I)
+STOPWORDS = frozenset(
+    "a an the and or but to of in on for with by at from is are was were be been it this that these those i you we "
+    "he she they me my your our their us him her them will would can could should do did does have has had so as "
+    "not no yes okay ok also just then there here what which who how if about up out all any some more very".split()
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of one segment; `text` is exactly `segment.text[start:end]`."""
+
+    segment_id: int
+    speaker: str
+    start: int
+    end: int
+    text: str
+    index: int  # position in the whole transcript, for "the next few sentences" logic
+
+
+def split_sentences(segment: Segment) -> list[tuple[int, int]]:
+    """Character spans of the sentences of a segment, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    text = segment.text
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((pos, match.start()))
+        pos = match.end()
+    spans.append((pos, len(text)))
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def sentences(transcript: Transcript) -> list[Sentence]:
+    """All sentences of a transcript in order."""
+    out: list[Sentence] = []
+    for seg in transcript.segments:
+        for a, b in split_sentences(seg):
+            out.append(Sentence(seg.id, seg.speaker, a, b, seg.text[a:b], len(out)))
+    return out
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased content words (and single CJK characters) used for overlap measures."""
+    return {w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in STOPWORDS}
+
+
+def overlap(a: str, b: str) -> float:
+    """Share of the content words of `a` that also occur in `b` (1.0 when `a` has none)."""
+    wa = content_words(a)
+    if not wa:
+        return 1.0
+    return len(wa & content_words(b)) / len(wa)
+
+
+def is_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
