@@ -98,6 +98,7 @@ class JobRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    checkpoint: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)  # migration 0004_transcription
 
 
 class AuditEventRow(Base):
