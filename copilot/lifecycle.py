@@ -940,7 +940,7 @@ class ReviewLifecycle:
 
     # ------------------------------------------------------------------ audit
 
-    def verify_audit(self, actor_id: str | None) -> AuditReport:
+    def verify_audit(self, actor_id: str | None, *, anchors: list[tuple[int, str]] | None = None) -> AuditReport:
         """Re-check the chain, its head, and every signature; name the first bad row and each bad signature.
 
         `actor_id=None` is the operator with direct database access (the CLI).
@@ -958,6 +958,11 @@ class ReviewLifecycle:
                 report.first_bad_seq = result.first_bad_seq
                 report.problems.append(f"audit chain broken at row seq {result.first_bad_seq}: {result.reason}")
             hashes = {row.seq: row.hash for row in chain}
+            for seq, digest in anchors or []:
+                if hashes.get(seq) != digest:
+                    report.problems.append(f"anchor seq {seq} ({digest[:16]}…) is missing or changed in the chain")
+                    if report.first_bad_seq is None or seq < report.first_bad_seq:
+                        report.first_bad_seq = seq
             head = sess.get(AuditHeadRow, 1)
             last = chain[-1] if chain else None
             if head is not None and (last is None or (head.seq, head.hash) != (last.seq, last.hash)):

@@ -7,6 +7,7 @@ point at fields with the same paths, so there is one addressing scheme.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -102,3 +103,18 @@ def resolve(value: Any, path: str) -> Any:
         else:
             raise InputError(f"field {path!r} does not exist in this review")
     return current
+
+
+def assign(value: Any, path: str, new: Any) -> Any:
+    """A deep copy of `value` with the existing field at `path` replaced by `new` (for one-field edits)."""
+    out = copy.deepcopy(value)
+    tokens = parse_path(path)
+    parent = resolve(out, _join(tokens[:-1])) if len(tokens) > 1 else out
+    last = tokens[-1]
+    resolve(out, path)  # the field must exist: edits change fields, they do not invent them
+    parent[last] = new
+    return out
+
+
+def _join(tokens: list[str | int]) -> str:
+    return "".join(f"[{t}]" if isinstance(t, int) else (f".{t}" if i else t) for i, t in enumerate(tokens))

@@ -147,7 +147,13 @@ def unresolved_evidence(draft: ReviewDraft, transcript: Transcript | None) -> li
 
 def _cited_sections(draft: ReviewDraft) -> Iterable[tuple[str, list[Cited]]]:
     for name in (
-        "summary", "okr_progress", "contributions", "improvement_areas", "development_plan",
-        "behaviour_observations", "action_items", "previous_action_items",
+        "summary",
+        "okr_progress",
+        "contributions",
+        "improvement_areas",
+        "development_plan",
+        "behaviour_observations",
+        "action_items",
+        "previous_action_items",
     ):
         yield name, getattr(draft, name)
