@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     llm_threads: int = Field(default=2, ge=1)
     llm_context: int = Field(default=2048, ge=512)
     prompt_version: str = "v1"
+    llm_redact_pii: bool | None = Field(
+        default=None, description="Redact names, emails, phone numbers before the LLM; default on for non-local URLs."
+    )
 
     # review rules
     kpi_deviation_threshold_pct: float = Field(default=15.0, ge=0)
