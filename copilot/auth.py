@@ -148,9 +148,13 @@ class AuthService:
     def _start_session(self, sess: Session, user_id: str, now: dt.datetime) -> IssuedTokens:
         access, refresh = _new_token(ACCESS_PREFIX), _new_token(REFRESH_PREFIX)
         row = AuthSessionRow(
-            id=new_id(), user_id=user_id, refresh_hash=token_hash(refresh), access_hash=token_hash(access),
+            id=new_id(),
+            user_id=user_id,
+            refresh_hash=token_hash(refresh),
+            access_hash=token_hash(access),
             access_expires_at=now + dt.timedelta(seconds=self.settings.access_token_ttl_s),
-            expires_at=now + dt.timedelta(seconds=self.settings.refresh_token_ttl_s), created_at=now,
+            expires_at=now + dt.timedelta(seconds=self.settings.refresh_token_ttl_s),
+            created_at=now,
         )
         sess.add(row)
         sess.flush()
@@ -221,8 +225,12 @@ class AuthService:
         raw = _new_token(API_TOKEN_PREFIX)
         with self.db.session() as sess:
             row = ApiTokenRow(
-                id=new_id(), user_id=principal.actor.id, name=name, token_hash=token_hash(raw),
-                scopes=sorted(set(scopes)), created_at=now,
+                id=new_id(),
+                user_id=principal.actor.id,
+                name=name,
+                token_hash=token_hash(raw),
+                scopes=sorted(set(scopes)),
+                created_at=now,
                 expires_at=now + dt.timedelta(days=expires_in_days) if expires_in_days else None,
             )
             sess.add(row)
@@ -256,8 +264,14 @@ class AuthService:
             row = repo.add_user(
                 sess, name=name, email=email, role=role, manager_id=manager_id, password_hash=hash_password(password)
             )
-            repo.append_audit(sess, actor_id=principal.actor.id, action="user.create", object_type="user",
-                              object_id=row.id, details={"role": role.value})
+            repo.append_audit(
+                sess,
+                actor_id=principal.actor.id,
+                action="user.create",
+                object_type="user",
+                object_id=row.id,
+                details={"role": role.value},
+            )
             return repo.user_public(row)
 
     def list_users(self, principal: Principal) -> list[UserPublic]:
@@ -285,16 +299,28 @@ class AuthService:
         """Admins reset anyone's password; users change their own. Existing sessions end either way."""
         if principal.actor.id != user_id:
             self._require_admin(principal)
+        self.reset_password(user_id, password, actor_id=principal.actor.id)
+
+    def reset_password(self, user_id: str, password: str, *, actor_id: str | None) -> None:
+        """Set a password (operator or checked caller) and end the user's login sessions."""
         new_hash = hash_password(password)
         with self.db.session() as sess:
             row = repo.get_user(sess, user_id=user_id)
             row.password_hash = new_hash
             revoke_all_credentials(sess, user_id=user_id, now=self.clock.now(), api_tokens=False)
+            repo.append_audit(sess, actor_id=actor_id, action="user.password", object_type="user", object_id=user_id)
 
     def _require_admin(self, principal: Principal) -> None:
         if not can_manage_users(principal.actor):
-            log.warning("access denied", extra={"event": "access.denied", "actor_id": principal.actor.id,
-                                                "role": principal.actor.role.value, "action": "users.manage"})
+            log.warning(
+                "access denied",
+                extra={
+                    "event": "access.denied",
+                    "actor_id": principal.actor.id,
+                    "role": principal.actor.role.value,
+                    "action": "users.manage",
+                },
+            )
             raise PermissionDenied("not found")
 
 
@@ -307,9 +333,9 @@ def revoke_all_credentials(sess: Session, *, user_id: str, now: dt.datetime, api
     )
     if api_tokens:
         sess.execute(
-            update(ApiTokenRow).where(ApiTokenRow.user_id == user_id, ApiTokenRow.revoked_at.is_(None)).values(
-                revoked_at=now
-            )
+            update(ApiTokenRow)
+            .where(ApiTokenRow.user_id == user_id, ApiTokenRow.revoked_at.is_(None))
+            .values(revoked_at=now)
         )
 
 
@@ -319,7 +345,11 @@ def _actor(user: UserRow) -> Actor:
 
 def _token_info(row: ApiTokenRow) -> ApiTokenInfo:
     return ApiTokenInfo(
-        id=row.id, name=row.name, scopes=list(row.scopes), created_at=_aware(row.created_at),
-        expires_at=_aware(row.expires_at) if row.expires_at else None, revoked=row.revoked_at is not None,
+        id=row.id,
+        name=row.name,
+        scopes=list(row.scopes),
+        created_at=_aware(row.created_at),
+        expires_at=_aware(row.expires_at) if row.expires_at else None,
+        revoked=row.revoked_at is not None,
         last_used_at=_aware(row.last_used_at) if row.last_used_at else None,
     )

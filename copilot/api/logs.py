@@ -79,3 +79,5 @@ def configure_logging(level: str = "INFO", stream: Any = None) -> None:
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # we log requests ourselves, without query strings
+    # SQLAlchemy logs statements *with parameters* (review text, token hashes) at INFO: never let it
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)

@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from copilot.api.logs import request_id_var
 
-log = logging.getLogger("copilot.api.access")
+log = logging.getLogger("copilot.api.requests")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
 
 

@@ -44,8 +44,13 @@ ROLE_GATED: dict[tuple[str, str], set[str]] = {
     ("POST", "/recordings"): {"m1"},  # recording e1, who reports to m1
 }
 OPEN_TO_ALL = {
-    ("GET", "/auth/me"), ("POST", "/auth/logout"), ("GET", "/auth/tokens"), ("POST", "/auth/tokens"),
-    ("GET", "/reviews"), ("POST", "/reviews/batch"), ("GET", "/action-items"),
+    ("GET", "/auth/me"),
+    ("POST", "/auth/logout"),
+    ("GET", "/auth/tokens"),
+    ("POST", "/auth/tokens"),
+    ("GET", "/reviews"),
+    ("POST", "/reviews/batch"),
+    ("GET", "/action-items"),
 }
 JOB_VIEWERS = {"r1": {"m1", "hr"}, "r2": {"m2", "hr"}}  # each pair's job was queued by its manager
 
@@ -60,7 +65,7 @@ def body_for(method: str, path: str, world: World, draft: dict[str, Any]) -> dic
     bodies: dict[tuple[str, str], dict[str, Any] | None] = {
         ("PUT", "/reviews/{review_id}"): {"draft": draft, "base_version": 1},
         ("POST", "/reviews/{review_id}/comments"): {"field_path": "review", "body": "ok"},
-        ("POST", "/reviews/{review_id}/responses"): {"field_path": "action_items.0", "decision": "agree"},
+        ("POST", "/reviews/{review_id}/responses"): {"field_path": "action_items[0]", "decision": "agree"},
         ("POST", "/reviews/{review_id}/sign"): {"version": 1, "intent": "I sign."},
         ("POST", "/reviews/{review_id}/reopen"): {"reason": "typo"},
         ("PATCH", "/reviews/{review_id}/transcript/speakers"): {"mapping": {"speaker_0": "manager"}},
@@ -89,15 +94,17 @@ def setup(client: TestClient, world: World, api_services: Services) -> dict[str,
     objects: dict[str, Any] = {"review": world.reviews, "item_of": item_of, "job": {}}
     with api_services.db.session() as sess:
         for name, mgr, emp in (("r1", "m1", "e1"), ("r2", "m2", "e2")):
-            job = repo.add_job(sess, kind="record_meeting", payload={"manager_id": world.ids[mgr],
-                                                                       "employee_id": world.ids[emp]})
+            job = repo.add_job(
+                sess, kind="record_meeting", payload={"manager_id": world.ids[mgr], "employee_id": world.ids[emp]}
+            )
             objects["job"][name] = job.id
     draft = client.get(f"/reviews/{world.reviews['r1']}", headers=world.headers("m1")).json()["draft"]
     return {"objects": objects, "draft": draft}
 
 
-def fill(path: str, world: World, objects: dict[str, Any], *, pair: str = "r1", user: str = "spare",
-         token_id: str = "none") -> str:
+def fill(
+    path: str, world: World, objects: dict[str, Any], *, pair: str = "r1", user: str = "spare", token_id: str = "none"
+) -> str:
     """Substitute path parameters: objects of review pair `pair` ('r1'/'r2'), user `user`, a token id."""
     out = path.replace("{review_id}", world.reviews[pair]).replace("{version}", "1")
     if "{item_id}" in out:
@@ -116,8 +123,9 @@ def new_token(client: TestClient, world: World, owner: str) -> str:
 
 def request(client: TestClient, method: str, url: str, world: World, role: str, body: Any) -> Any:
     if url.startswith("/recordings"):
-        return client.post(url, headers={**world.headers(role), "Content-Type": "application/octet-stream"},
-                           content=tiny_wav())
+        return client.post(
+            url, headers={**world.headers(role), "Content-Type": "application/octet-stream"}, content=tiny_wav()
+        )
     return client.request(method, url, headers=world.headers(role), json=body)
 
 
@@ -158,8 +166,10 @@ def test_access_matrix(client: TestClient, world: World, setup: dict[str, Any]) 
                 target = "spare" if role == "admin" else role
                 allowed = role == "admin" or path.endswith("/password")
                 resp = request(client, method, fill(path, world, objects, user=target), world, role, body)
-                expect((resp.status_code < 300) == allowed and resp.status_code in (200, 204, 404),
-                       f"{label} (self/spare) → {resp.status_code}")
+                expect(
+                    (resp.status_code < 300) == allowed and resp.status_code in (200, 204, 404),
+                    f"{label} (self/spare) → {resp.status_code}",
+                )
                 if path.endswith("/password") and role != "admin":
                     login_with(client, world, role, "long-password-2")
                 if role != "admin":  # (the admin's "someone else" is everyone: covered by the spare above)
@@ -171,21 +181,27 @@ def test_access_matrix(client: TestClient, world: World, setup: dict[str, Any]) 
                 for which in ("r1", "r2"):
                     resp = request(client, method, fill(path, world, objects, pair=which), world, role, body)
                     visible = role in JOB_VIEWERS[which]
-                    expect((resp.status_code != 404) == visible and resp.status_code < 500,
-                           f"{label} ({which}) → {resp.status_code}")
+                    expect(
+                        (resp.status_code != 404) == visible and resp.status_code < 500,
+                        f"{label} ({which}) → {resp.status_code}",
+                    )
                 continue
             if "{review_id}" in path or "{item_id}" in path:
                 hidden = HIDDEN[role]
                 if hidden:
                     resp = request(client, method, fill(path, world, objects, pair=hidden), world, role, body)
-                    expect(resp.status_code == 404 and CANARY not in resp.text, f"{label} (not owned) → {resp.status_code}")
+                    expect(
+                        resp.status_code == 404 and CANARY not in resp.text, f"{label} (not owned) → {resp.status_code}"
+                    )
                 visible = VISIBLE[role]
                 if visible:
                     resp = request(client, method, fill(path, world, objects, pair=visible), world, role, body)
                     may = role in WRITERS.get((method, path), set(ROLES))
                     ok = resp.status_code != 404 if may else resp.status_code == 404
-                    expect(ok and resp.status_code < 500 and resp.status_code not in (401, 403),
-                           f"{label} (owned, may={may}) → {resp.status_code} {resp.text[:120]}")
+                    expect(
+                        ok and resp.status_code < 500 and resp.status_code not in (401, 403),
+                        f"{label} (owned, may={may}) → {resp.status_code} {resp.text[:120]}",
+                    )
                 continue
             url = path
             if path == "/reviews/search":
@@ -195,15 +211,18 @@ def test_access_matrix(client: TestClient, world: World, setup: dict[str, Any]) 
             resp = request(client, method, url, world, role, body)
             if (method, path) in ROLE_GATED:
                 allowed = role in ROLE_GATED[(method, path)]
-                expect((resp.status_code < 300) == allowed and resp.status_code in (200, 201, 202, 404),
-                       f"{label} → {resp.status_code}")
+                expect(
+                    (resp.status_code < 300) == allowed and resp.status_code in (200, 201, 202, 404),
+                    f"{label} → {resp.status_code}",
+                )
             elif (method, path) in OPEN_TO_ALL:
                 expect(resp.status_code < 300, f"{label} → {resp.status_code}")
                 if path in ("/reviews", "/reviews/batch"):
                     data = resp.json()
                     got = {r["id"] for r in (data["reviews"] if path.endswith("batch") else data)}
-                    allowed_ids = {world.reviews[v] for v in ("r1", "r2")
-                                   if v == VISIBLE[role] or (role in ("hr", "auditor"))}
+                    allowed_ids = {
+                        world.reviews[v] for v in ("r1", "r2") if v == VISIBLE[role] or (role in ("hr", "auditor"))
+                    }
                     expect(got == allowed_ids, f"{label} returned {len(got)} reviews, expected {len(allowed_ids)}")
             else:
                 raise AssertionError(f"{method} {path} has no access rule in the matrix: add one")

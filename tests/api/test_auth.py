@@ -76,9 +76,9 @@ def test_api_token_scopes_and_revocation(client: TestClient, world: World, api_s
     assert denied.status_code == 403
     # the token's secret is stored only as a hash
     with api_services.db.session() as sess:
-        stored = sess.scalars(select(ApiTokenRow.token_hash)).all() + sess.scalars(
-            select(AuthSessionRow.access_hash)
-        ).all()
+        stored = (
+            sess.scalars(select(ApiTokenRow.token_hash)).all() + sess.scalars(select(AuthSessionRow.access_hash)).all()
+        )
         assert secret not in stored and all(len(h) == 64 for h in stored)
     listed = client.get("/auth/tokens", headers=world.headers("m1")).json()
     assert [t["id"] for t in listed] == [token_id] and "secret" not in listed[0]
@@ -89,8 +89,13 @@ def test_api_token_scopes_and_revocation(client: TestClient, world: World, api_s
 
 
 def test_admin_manages_users_others_get_404(client: TestClient, world: World) -> None:
-    body = {"name": "New Hire", "email": "new@example.test", "role": "employee", "manager_id": world.ids["m1"],
-            "password": "a-long-enough-password"}
+    body = {
+        "name": "New Hire",
+        "email": "new@example.test",
+        "role": "employee",
+        "manager_id": world.ids["m1"],
+        "password": "a-long-enough-password",
+    }
     assert client.post("/users", headers=world.headers("hr"), json=body).status_code == 404
     created = client.post("/users", headers=world.headers("admin"), json=body)
     assert created.status_code == 201 and created.json()["manager_id"] == world.ids["m1"]

@@ -72,14 +72,19 @@ def build_world(services: Services, client: TestClient) -> World:
     with services.db.session() as sess:
         for name, role, manager in USERS:
             row = repo.add_user(
-                sess, name=name.upper(), email=f"{name}@example.test", role=role,
-                manager_id=world.ids[manager] if manager else None, password_hash=pw_hash,
+                sess,
+                name=name.upper(),
+                email=f"{name}@example.test",
+                role=role,
+                manager_id=world.ids[manager] if manager else None,
+                password_hash=pw_hash,
             )
             world.ids[name], world.emails[name] = row.id, row.email
     for pair, (mgr, emp) in {"r1": ("m1", "e1"), "r2": ("m2", "e2")}.items():
         draft = FakeDrafter().draft(CANARY_TRANSCRIPT, meeting_date=MEETING, employee=emp, manager=mgr)
-        review = services.lifecycle.create(world.ids[mgr], employee_id=world.ids[emp], draft=draft,
-                                           transcript=CANARY_TRANSCRIPT)
+        review = services.lifecycle.create(
+            world.ids[mgr], employee_id=world.ids[emp], draft=draft, transcript=CANARY_TRANSCRIPT
+        )
         services.lifecycle.send(world.ids[mgr], review.id)
         world.reviews[pair] = review.id
     for name, _, _ in USERS:

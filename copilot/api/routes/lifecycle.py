@@ -39,21 +39,25 @@ class EditRequest(StrictModel):
 
 
 class CommentCreate(StrictModel):
-    field_path: str = Field(min_length=1, max_length=200, description="Field commented on, or 'review'.")
+    field_path: str = Field(
+        min_length=1, max_length=200, description="Field commented on, e.g. 'summary[0]', or 'review'."
+    )
     body: str = Field(min_length=1, max_length=10_000, description="The comment.")
 
 
 class CommentPublic(StrictModel):
     id: str = Field(description="Comment id.")
     version: int = Field(description="Version commented on.")
-    field_path: str = Field(description="Field commented on, or 'review'.")
+    field_path: str = Field(description="Field commented on, e.g. 'summary[0]', or 'review'.")
     author_id: str = Field(description="Who wrote it.")
     body: str = Field(description="The comment.")
     created_at: dt.datetime = Field(description="When (UTC).")
 
 
 class ResponseCreate(StrictModel):
-    field_path: str = Field(min_length=1, max_length=200, description="Field responded to, e.g. 'summary.0'.")
+    field_path: str = Field(
+        min_length=1, max_length=200, description="Field responded to, e.g. 'action_items[0].task'."
+    )
     decision: Literal["agree", "acknowledge_with_objection"] = Field(description="The employee's position.")
     statement: str = Field(default="", max_length=10_000, description="Required with an objection.")
 
