@@ -29,8 +29,6 @@ from copilot.domain.signing import SignatureRecord, SignedRecord, check_signed, 
 from copilot.errors import ConflictError, InputError, NotFound, PermissionDenied
 from copilot.export.bundle import build_bundle
 from copilot.export.ics import CalendarItem, action_items_ics
-from copilot.export.markdown import bundle_to_markdown
-from copilot.export.pdf import bundle_to_pdf
 from copilot.ports import Clock
 from copilot.schema import ActionItem, PreviousActionReview, ReviewDraft, ReviewPublic, ReviewState, Role, Transcript
 from copilot.signing_keys import KeyStore
@@ -766,7 +764,7 @@ class ReviewLifecycle:
                 query = query.where(ActionItemRow.owner_user_id == owner_user_id)
             if open_only:
                 query = query.where(ActionItemRow.status == "open")
-            rows = sess.scalars(query.order_by(ActionItemRow.due, ActionItemRow.task))
+            rows = sess.scalars(query.order_by(ActionItemRow.due.is_(None), ActionItemRow.due, ActionItemRow.task))
             return [
                 TrackedItem(
                     r.id,
@@ -893,11 +891,15 @@ class ReviewLifecycle:
             if fmt == "json":
                 out = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
             elif fmt == "markdown":
+                from copilot.export.markdown import bundle_to_markdown
+
                 transcript = (
                     repo.get_transcript(sess, transcript_id=review.transcript_id) if review.transcript_id else None
                 )
                 out = bundle_to_markdown(data, transcript).encode("utf-8")
             elif fmt == "pdf":
+                from copilot.export.pdf import bundle_to_pdf  # reportlab loads only when a PDF is wanted
+
                 out = bundle_to_pdf(data)
             else:
                 raise InputError(f"unknown export format {fmt!r}: use json, markdown or pdf")
