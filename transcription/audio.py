@@ -117,47 +117,49 @@ def iter_chunks(
 ) -> Iterator[AudioChunk]:
     """Decode `path` as 16 kHz chunks of about `chunk_s`, each cut at the quietest moment near its end.
 
-    Decoding streams frame by frame through a resampler, so memory stays at a
-    couple of chunks whatever the length. `start_s` skips audio that a resumed
-    job already transcribed (decoding is cheap next to recognition).
+    Decoding streams frame by frame through resamplers, so memory stays at a
+    couple of chunks whatever the length. The speech mix is FFmpeg's own mono
+    downmix (what whisper is used to); stereo input also keeps each channel for
+    speaker attribution. `start_s` skips audio that a resumed job already
+    transcribed (decoding is cheap next to recognition).
     """
-    layout = "stereo" if channels >= 2 else "mono"
-    skip = int(round(start_s * SAMPLE_RATE))
-    target = int(chunk_s * SAMPLE_RATE)
-    pending: list[np.ndarray] = []
-    pending_len = 0
-    offset = skip
+    layouts = ["mono", "stereo"] if channels >= 2 else ["mono"]
+    skip = [int(round(start_s * SAMPLE_RATE))] * len(layouts)
+    target, search = int(chunk_s * SAMPLE_RATE), int(search_s * SAMPLE_RATE)
+    pending: list[list[np.ndarray]] = [[] for _ in layouts]
+    offset = skip[0]
+
+    def add(i: int, frames: list[av.AudioFrame]) -> None:
+        for out in frames:
+            block = out.to_ndarray().reshape(len(out.layout.channels), -1)
+            if skip[i]:
+                drop = min(skip[i], block.shape[1])
+                block, skip[i] = block[:, drop:], skip[i] - drop
+            if block.shape[1]:
+                pending[i].append(block)
+
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
             stream = container.streams.audio[0]
-            resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
+            resamplers = [av.AudioResampler(format="fltp", layout=lay, rate=SAMPLE_RATE) for lay in layouts]
             for frame in _frames(container, stream):
-                for out in resampler.resample(frame):
-                    block = out.to_ndarray().reshape(len(out.layout.channels), -1)
-                    if skip:
-                        drop = min(skip, block.shape[1])
-                        block, skip = block[:, drop:], skip - drop
-                    if block.shape[1] == 0:
-                        continue
-                    pending.append(block)
-                    pending_len += block.shape[1]
-                    if pending_len >= target + int(search_s * SAMPLE_RATE):
-                        buf = np.concatenate(pending, axis=1)
-                        cut = _quiet_cut(buf, target, int(search_s * SAMPLE_RATE))
-                        yield _chunk(buf[:, :cut], offset, stereo=channels >= 2)
-                        offset += cut
-                        pending, pending_len = [buf[:, cut:]], buf.shape[1] - cut
-            for out in resampler.resample(None):
-                block = out.to_ndarray().reshape(len(out.layout.channels), -1)
-                if skip:
-                    drop = min(skip, block.shape[1])
-                    block, skip = block[:, drop:], skip - drop
-                pending.append(block)
-                pending_len += block.shape[1]
+                for i, resampler in enumerate(resamplers):
+                    add(i, resampler.resample(frame))
+                if min(sum(b.shape[1] for b in p) for p in pending) >= target + search:
+                    bufs = [np.concatenate(p, axis=1) for p in pending]
+                    cut = _quiet_cut(bufs[0], target, search)
+                    yield _chunk([b[:, :cut] for b in bufs], offset)
+                    offset += cut
+                    pending = [[b[:, cut:]] for b in bufs]
+            for i, resampler in enumerate(resamplers):
+                add(i, resampler.resample(None))
     except av.error.FFmpegError as exc:
         raise TranscriptionError(f"decoding {path.name} failed part-way (truncated or corrupt?): {exc}") from exc
-    if pending_len:
-        yield _chunk(np.concatenate(pending, axis=1), offset, stereo=channels >= 2)
+    if pending[0]:
+        bufs = [np.concatenate(p, axis=1) for p in pending]
+        n = min(b.shape[1] for b in bufs)
+        if n:
+            yield _chunk([b[:, :n] for b in bufs], offset)
 
 
 def _frames(container: av.container.InputContainer, stream: av.audio.stream.AudioStream) -> Iterator[av.AudioFrame]:
@@ -177,12 +179,12 @@ def _quiet_cut(buf: np.ndarray, target: int, search: int) -> int:
     return target + int(np.argmin(energy)) * window + window // 2
 
 
-def _chunk(block: np.ndarray, offset: int, *, stereo: bool) -> AudioChunk:
-    block = block.astype(np.float32, copy=False)
-    if stereo and block.shape[0] >= 2:
-        left, right = np.ascontiguousarray(block[0]), np.ascontiguousarray(block[1])
-        return AudioChunk(offset / SAMPLE_RATE, ((left + right) / 2).astype(np.float32), (left, right))
-    return AudioChunk(offset / SAMPLE_RATE, np.ascontiguousarray(block[0]), None)
+def _chunk(blocks: list[np.ndarray], offset: int) -> AudioChunk:
+    mix = np.ascontiguousarray(blocks[0][0], dtype=np.float32)
+    if len(blocks) > 1 and blocks[1].shape[0] >= 2:
+        stereo = blocks[1].astype(np.float32, copy=False)
+        return AudioChunk(offset / SAMPLE_RATE, mix, (np.ascontiguousarray(stereo[0]), np.ascontiguousarray(stereo[1])))
+    return AudioChunk(offset / SAMPLE_RATE, mix, None)
 
 
 def is_dual_mono(channels: tuple[np.ndarray, ...]) -> bool:

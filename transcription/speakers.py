@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from copilot.errors import InputError
 from copilot.schema import Segment, Word
 
 SAMPLE_RATE = 16000
@@ -254,3 +255,21 @@ def make_monotonic(segments: Sequence[Segment]) -> list[Segment]:
         out.append(seg.model_copy(update={"id": len(out), "start": start, "end": end, "words": words}))
         last_end = end
     return out
+
+
+def relabel(
+    segments: Sequence[Segment], *, mapping: dict[str, str] | None = None, by_segment: dict[int, str] | None = None,
+    swap: tuple[str, str] | None = None,
+) -> list[Segment]:
+    """Correct speaker labels by hand: rename labels, swap two, or set single segments (turn-level fixes)."""
+    mapping = dict(mapping or {})
+    if swap is not None:
+        mapping.update({swap[0]: swap[1], swap[1]: swap[0]})
+    by_segment = by_segment or {}
+    known = {s.id for s in segments}
+    unknown = sorted(set(by_segment) - known)
+    if unknown:
+        raise InputError(f"no segment with id {unknown[0]} in the transcript")
+    return [
+        s.model_copy(update={"speaker": by_segment.get(s.id, mapping.get(s.speaker, s.speaker))}) for s in segments
+    ]

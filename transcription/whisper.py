@@ -86,7 +86,6 @@ class WhisperTranscriber:
         beam_size: int = 1,
         chinese_script: str = "simplified",
         max_bytes: int | None = None,
-        channel_speakers: tuple[str, ...] = ("manager", "employee"),
         chunk_s: float = 120.0,
     ) -> None:
         self._spec = model
@@ -95,7 +94,6 @@ class WhisperTranscriber:
         self._beam_size = beam_size
         self._chinese_script = chinese_script
         self._max_bytes = max_bytes
-        self._channel_speakers = channel_speakers
         self._chunk_s = chunk_s
         self._resolved: ResolvedModel | None = None
         self._model: Any = None
