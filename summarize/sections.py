@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,11 +30,13 @@ from copilot.schema import (
 )
 from prompts.loader import load_prompt
 from summarize.llm import ModelHandle
+from summarize.safety import no_redaction
 from summarize.structured import Usage, generate
 from summarize.template import ReviewTemplate, SectionSpec
-from summarize.text import Sentence, overlap
+from summarize.text import Sentence, content_words, overlap
 
 FAITHFUL_OVERLAP = 0.5  # share of a generated field's content words that must occur in the excerpt
+SUMMARY_OVERLAP = 0.7  # stricter for free-form summary sentences
 TIMEFRAME = re.compile(
     r"\b(?:this|next)\s+(?:half|quarter|year|month|week)\b|\bby\s+(?:the\s+)?end\s+of\s+\w+(?:\s+\w+)?|"
     r"\bin\s+(?:the\s+)?(?:next\s+)?\w+\s+(?:months?|weeks?)\b|\bstarting\s+\w+\s+\w+|"
@@ -41,8 +44,10 @@ TIMEFRAME = re.compile(
     re.I,
 )
 STATUS_CUES: list[tuple[re.Pattern[str], OkrStatus]] = [
-    (re.compile(r"\b(?:done|finished|completed|shipped|launched|delivered|hit|achieved|met)\b|完成|达成|達成", re.I),
-     "done"),
+    (
+        re.compile(r"\b(?:done|finished|completed|shipped|launched|delivered|hit|achieved|met)\b|完成|达成|達成", re.I),
+        "done",
+    ),
     (re.compile(r"\b(?:behind|missed|slipp\w*|late|not (?:yet )?(?:there|met))\b|落后|落後|延迟|延遲", re.I), "behind"),
     (re.compile(r"\b(?:at risk|risky|blocked|worried)\b|风险|風險", re.I), "at_risk"),
     (re.compile(r"\b(?:on track|ahead|going well|progressing)\b|正常|顺利|順利", re.I), "on_track"),
@@ -51,6 +56,9 @@ STATUS_CUES: list[tuple[re.Pattern[str], OkrStatus]] = [
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+OutT = TypeVar("OutT", bound=_Out)
 
 
 class SummaryOut(_Out):
@@ -83,9 +91,10 @@ class BehaviourOut(_Out):
 
 @dataclass(frozen=True)
 class Context:
-    """What every section step needs besides the sentence itself."""
+    """What every section step needs besides the sentences it works on."""
 
     handle: ModelHandle | None
+    template: ReviewTemplate
     sentences: list[Sentence]
     meeting_date: dt.date
     employee: str
@@ -93,45 +102,98 @@ class Context:
     prompt_version: str
     max_retries: int
     usage: Usage
-    extra_context: str = ""
+    write_sections: bool = False  # let the model write section fields (capable models only)
+    redact: Callable[[str], str] = no_redaction
+    extra_context: dict[str, str] = field(default_factory=dict)
 
 
-def excerpt(sents: list[Sentence], focus: Sentence | None, *, before: int = 2, after: int = 1) -> str:
-    """Delimited, numbered transcript lines around `focus` (the whole list when no focus)."""
-    if focus is None:
-        window = sents
+def excerpt(
+    sents: list[Sentence],
+    focus: set[int] | None = None,
+    *,
+    redact: Callable[[str], str] = no_redaction,
+    before: int = 2,
+    after: int = 1,
+) -> str:
+    """Delimited, quoted transcript lines around the `focus` sentences (all of `sents` when no focus).
+
+    Delimiter look-alikes inside the data are defused so a speaker cannot close the data block.
+    """
+    if focus:
+        lo, hi = min(focus), max(focus)
+        window = [s for s in sents if lo - before <= s.index <= hi + after]
     else:
-        window = sents[max(0, focus.index - before) : focus.index + after + 1]
+        window = sents
     lines = []
     for s in window:
-        mark = ">>> " if focus is not None and s.index == focus.index else ""
-        text = s.text.replace("</transcript>", "</ transcript>").replace("<transcript>", "< transcript>")
+        mark = ">>> " if focus and s.index in focus else ""
+        text = redact(s.text).replace("<", "‹").replace(">", "›")
         lines.append(f'{mark}[{s.segment_id}] {s.speaker}: "{text}"')
     return "\n".join(lines)
 
 
-def _ask(ctx: Context, prompt_name: str, output: type[_Out], values: dict[str, str]) -> _Out | None:
+def _ask(ctx: Context, prompt_name: str, output: type[OutT], values: dict[str, str]) -> OutT | None:
     if ctx.handle is None:
         return None
     system = load_prompt("system", ctx.prompt_version).render()
     human = load_prompt(prompt_name, ctx.prompt_version).render(
-        employee=ctx.employee, manager=ctx.manager, meeting_date=ctx.meeting_date.isoformat(), **values
+        employee=ctx.redact(ctx.employee),
+        manager=ctx.redact(ctx.manager),
+        meeting_date=ctx.meeting_date.isoformat(),
+        **values,
     )
-    return generate(ctx.handle, [SystemMessage(content=system), HumanMessage(content=human)], output,
-                    max_retries=ctx.max_retries, max_tokens=160, usage=ctx.usage)
+    return generate(
+        ctx.handle,
+        [SystemMessage(content=system), HumanMessage(content=human)],
+        output,
+        max_retries=ctx.max_retries,
+        max_tokens=160,
+        usage=ctx.usage,
+    )
 
 
-def _faithful(value: str, source: str) -> bool:
-    return bool(value.strip()) and overlap(value, source) >= FAITHFUL_OVERLAP
+def _checked(
+    ctx: Context, value: str | None, source: str, fallback: str, *, threshold: float = FAITHFUL_OVERLAP
+) -> str:
+    """The model's value when the excerpt supports it, else the extractive fallback (counted)."""
+    if value is None:
+        return fallback
+    if value.strip() and overlap(value, source) >= threshold:
+        ctx.usage.accepted += 1
+        return value.strip()
+    ctx.usage.rejected += 1
+    return fallback
 
 
 def _shorten(text: str, limit: int = 80) -> str:
-    text = re.split(r"[,;:，；：]", text, maxsplit=1)[0].strip()
+    text = re.split(r"[,;:，；：]|\s+(?:but|though|and)\s+", text, maxsplit=1)[0].strip().rstrip(".!?。！？")
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _evidence(sent: Sentence) -> list[Evidence]:
-    return [Evidence(segment_id=sent.segment_id, quote=sent.text)]
+OBJECTIVE = re.compile(
+    r"\b(?:the|our|your|my)\s+((?:[\w-]+\s+){0,4}?(?:goal|target|objective|key result|kpi|okr|"
+    r"migration|project|launch|rollout))\b",
+    re.I,
+)
+AREA = re.compile(
+    r"\b(?:improve(?:ment)?|work\s+on|better\s+at|focus\s+on)\s+(?:is\s+|are\s+|on\s+|in\s+)*"
+    r"((?:your\s+|the\s+)?[\w\s-]{3,60}?)(?:[.,;!?]|$)",
+    re.I,
+)
+GROWTH = re.compile(
+    r"\b(?:grow|improve|develop|build|learn|strengthen)\s+(?:my\s+|your\s+|the\s+)?"
+    r"([\w\s-]{3,60}?)(?:\s+(?:this|next|by|in|starting)\b|[.,;!?]|$)",
+    re.I,
+)
+
+
+def _objective(text: str) -> str:
+    match = OBJECTIVE.search(text)
+    return match.group(1).strip() if match else _shorten(text)
+
+
+def _evidence(sents: list[Sentence]) -> list[Evidence]:
+    return [Evidence(segment_id=s.segment_id, quote=s.text) for s in sents]
 
 
 def _status_from_text(text: str) -> OkrStatus:
@@ -141,53 +203,91 @@ def _status_from_text(text: str) -> OkrStatus:
     return "on_track"
 
 
-def build_item(spec: SectionSpec, sent: Sentence, ctx: Context) -> Cited:
-    """One section item for one routed sentence: the model drafts, code checks and cites."""
-    src = excerpt(ctx.sentences, sent)
-    values = {"section_title": spec.title, "instruction": spec.instruction, "excerpt": src,
-              "extra_context": ctx.extra_context}
-    ev = _evidence(sent)
+def build_item(spec: SectionSpec, group: list[Sentence], ctx: Context) -> Cited:
+    """One section item from one group of routed sentences: rules extract, a capable model rewrites, code checks."""
+    first = group[0]
+    joined = " ".join(s.text for s in group)
+    src = excerpt(ctx.sentences, {s.index for s in group}, redact=ctx.redact)
+    values = {
+        "section_title": spec.title,
+        "instruction": spec.instruction,
+        "excerpt": src,
+        "extra_context": ctx.extra_context.get(spec.field, ""),
+    }
+    ev = _evidence(group)
     if spec.field == "okr_progress":
-        out = _ask(ctx, "section_item", OkrOut, values)
-        objective = out.objective if isinstance(out, OkrOut) and _faithful(out.objective, src) else _shorten(sent.text)
-        note = out.note if isinstance(out, OkrOut) and _faithful(out.note, src) else sent.text
-        status = _status_from_text(sent.text)  # the rule, not the model: measured more reliable
-        return OkrProgress(objective=objective, status=status, note=note, evidence=ev)
+        okr = _ask(ctx, "section_item", OkrOut, values) if ctx.write_sections else None
+        return OkrProgress(
+            objective=_checked(ctx, okr.objective if okr else None, src, _objective(joined)),
+            status=_status_from_text(joined),  # rules: status words are explicit, a small model guesses
+            note=_checked(ctx, okr.note if okr else None, src, joined),
+            evidence=ev,
+        )
     if spec.field == "contributions":
-        out = _ask(ctx, "section_item", ContributionOut, values)
-        ok = isinstance(out, ContributionOut) and _faithful(out.statement, src)
-        return Contribution(statement=out.statement if ok and isinstance(out, ContributionOut) else sent.text,
-                            evidence=ev)
+        con = _ask(ctx, "section_item", ContributionOut, values) if ctx.write_sections else None
+        return Contribution(statement=_checked(ctx, con.statement if con else None, src, joined), evidence=ev)
     if spec.field == "improvement_areas":
-        out = _ask(ctx, "section_item", ImprovementOut, values)
-        area = out.area if isinstance(out, ImprovementOut) and _faithful(out.area, src) else _shorten(sent.text, 60)
-        return ImprovementArea(area=area, behavioural_example=sent.text, evidence=ev)
+        imp = _ask(ctx, "section_item", ImprovementOut, values) if ctx.write_sections else None
+        area_match = AREA.search(first.text)
+        area = area_match.group(1).strip() if area_match else _shorten(first.text, 60)
+        example = next((s.text for s in group if not AREA.search(s.text)), joined)
+        return ImprovementArea(
+            area=_checked(ctx, imp.area if imp else None, src, area), behavioural_example=example, evidence=ev
+        )
     if spec.field == "development_plan":
-        out = _ask(ctx, "section_item", DevelopmentOut, values)
-        goal = out.goal if isinstance(out, DevelopmentOut) and _faithful(out.goal, src) else _shorten(sent.text)
-        actions = [a for a in out.actions if _faithful(a, src)] if isinstance(out, DevelopmentOut) else []
-        timeframe = TIMEFRAME.search(sent.text)
-        return DevelopmentGoal(goal=goal, actions=actions, timeframe=timeframe.group(0) if timeframe else None,
-                               evidence=ev)
-    out = _ask(ctx, "section_item", BehaviourOut, values)
-    ok = isinstance(out, BehaviourOut)
-    competency = out.competency if ok and isinstance(out, BehaviourOut) else "general"
-    observation = out.observation if ok and isinstance(out, BehaviourOut) and _faithful(out.observation, src) \
-        else sent.text
-    return BehaviourObservation(competency=competency.lower(), observation=observation, evidence=ev)
+        dev = _ask(ctx, "section_item", DevelopmentOut, values) if ctx.write_sections else None
+        growth = GROWTH.search(first.text)
+        goal = _checked(
+            ctx, dev.goal if dev else None, src, growth.group(1).strip() if growth else _shorten(first.text)
+        )
+        rule_actions = [s.text for s in group[1:]]
+        model_actions = [a for a in (dev.actions if dev else []) if overlap(a, src) >= FAITHFUL_OVERLAP]
+        timeframe = TIMEFRAME.search(joined)
+        return DevelopmentGoal(
+            goal=goal,
+            actions=model_actions or rule_actions,
+            timeframe=timeframe.group(0) if timeframe else None,
+            evidence=ev,
+        )
+    beh = _ask(ctx, "section_item", BehaviourOut, values) if ctx.write_sections else None
+    competency = ctx.template.competency_of(joined)
+    if beh and beh.competency.strip().lower() in ctx.template.competencies:
+        competency = beh.competency.strip().lower()
+    return BehaviourObservation(
+        competency=competency or "general",
+        observation=_checked(ctx, beh.observation if beh else None, src, joined),
+        evidence=ev,
+    )
 
 
-def route(template: ReviewTemplate, sents: list[Sentence], *, skip: frozenset[int]) -> dict[str, list[Sentence]]:
-    """Sentences per section field by the template's cue patterns, capped at each section's max_items."""
-    routed: dict[str, list[Sentence]] = {}
+GROUPED_SECTIONS = frozenset({"improvement_areas", "development_plan"})
+
+
+def route(template: ReviewTemplate, sents: list[Sentence], *, skip: frozenset[int]) -> dict[str, list[list[Sentence]]]:
+    """Sentence groups per section by the template's cues, capped at each section's max_items.
+
+    Improvement areas and development goals take the next sentence or two with them (the behavioural
+    example, the concrete step), because people name the area first and give the example next.
+    """
+    routed: dict[str, list[list[Sentence]]] = {}
     for spec in template.sections:
-        picked = [s for s in sents if s.index not in skip and spec.pattern.search(s.text)]
-        routed[spec.field] = picked[: spec.max_items]
+        picked = [s for s in sents if s.index not in skip and spec.accepts(s.text)]
+        groups: list[list[Sentence]] = []
+        for sent in picked:
+            if spec.field in GROUPED_SECTIONS and groups and sent.index - groups[-1][-1].index <= 2:
+                groups[-1].extend(s for s in sents[groups[-1][-1].index + 1 : sent.index + 1] if s.index not in skip)
+            else:
+                groups.append([sent])
+        if spec.field == "improvement_areas":
+            for group in groups:  # take the example that follows the named area
+                nxt = group[-1].index + 1
+                if len(group) == 1 and nxt < len(sents) and nxt not in skip and sents[nxt].speaker == group[0].speaker:
+                    group.append(sents[nxt])
+        routed[spec.field] = groups[: spec.max_items]
     return routed
 
 
 def fill_sections(
-    template: ReviewTemplate,
     ctx: Context,
     *,
     skip: frozenset[int],
@@ -195,29 +295,43 @@ def fill_sections(
 ) -> dict[str, list[Cited]]:
     """Items for every section of the template."""
     filled: dict[str, list[Cited]] = {}
-    routed = route(template, ctx.sentences, skip=skip)
-    for spec in template.sections:
+    routed = route(ctx.template, ctx.sentences, skip=skip)
+    for spec in ctx.template.sections:
         items: list[Cited] = []
-        for sent in routed[spec.field]:
-            items.append(build_item(spec, sent, ctx))
+        for group in routed[spec.field]:
+            items.append(build_item(spec, group, ctx))
             if progress:
                 progress()
         filled[spec.field] = items
     return filled
 
 
-def summarise_topics(topics: list[list[Sentence]], ctx: Context, *, limit: int) -> list[SummaryPoint]:
-    """One summary point per topic (the largest topics first), each citing its most supported sentence."""
-    points: list[SummaryPoint] = []
-    ranked = sorted(topics, key=lambda t: -sum(len(s.text) for s in t))[:limit]
-    for topic in sorted(ranked, key=lambda t: t[0].index):
-        src = excerpt(topic, None)
-        out = _ask(ctx, "summary", SummaryOut, {"excerpt": src})
-        longest = max(topic, key=lambda s: len(s.text))
-        if isinstance(out, SummaryOut) and _faithful(out.text, src):
-            best = max(topic, key=lambda s: overlap(out.text, s.text) if isinstance(out, SummaryOut) else 0.0)
-            points.append(SummaryPoint(text=out.text, evidence=_evidence(best)))
-        else:
-            points.append(SummaryPoint(text=longest.text, evidence=_evidence(longest)))
-    return points
+def _central(topic: list[Sentence]) -> Sentence:
+    """The statement sharing most words with the rest of its topic (questions last)."""
 
+    def score(s: Sentence) -> tuple[int, float]:
+        others = " ".join(o.text for o in topic if o.index != s.index)
+        return (0 if s.text.rstrip().endswith("?") else 1, overlap(s.text, others) * len(content_words(s.text)))
+
+    return max(topic, key=score)
+
+
+def summarise_topics(
+    topics: list[list[Sentence]], ctx: Context, *, limit: int, skip: frozenset[int] = frozenset()
+) -> list[SummaryPoint]:
+    """One point per topic (largest topics first), each citing its most supported sentence.
+
+    The model writes the point; a point not supported by its excerpt falls back to the central sentence.
+    """
+    points: list[SummaryPoint] = []
+    usable = [[s for s in t if s.index not in skip] for t in topics]
+    usable = [t for t in usable if t]
+    ranked = sorted(usable, key=lambda t: -sum(len(s.text) for s in t))[:limit]
+    for topic in sorted(ranked, key=lambda t: t[0].index):
+        src = excerpt(topic, None, redact=ctx.redact)
+        out = _ask(ctx, "summary", SummaryOut, {"excerpt": src})
+        central = _central(topic)
+        text = _checked(ctx, out.text if out else None, src, central.text, threshold=SUMMARY_OVERLAP)
+        cited = central if text == central.text else max(topic, key=lambda s: overlap(text, s.text))
+        points.append(SummaryPoint(text=text, evidence=_evidence([cited])))
+    return points

@@ -31,6 +31,8 @@ class Usage:
     retries: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    accepted: int = 0  # model-written fields the excerpt supports
+    rejected: int = 0  # model-written fields replaced by the speaker's words
     failures: list[str] = field(default_factory=list)
 
 
@@ -95,14 +97,21 @@ def generate(
         except (ValidationError, ValueError) as exc:
             last_error = _first_error(exc)
             log.info("structured output invalid (attempt %d): %s", attempt + 1, last_error)
-            history = [*history, AIMessage(content=text), HumanMessage(content=(
-                f"That reply was not valid: {last_error}. Reply again with only one JSON object that matches the "
-                "schema exactly."
-            ))]
+            history = [
+                *history,
+                AIMessage(content=text),
+                HumanMessage(
+                    content=(
+                        f"That reply was not valid: {last_error}. "
+                        "Reply again with only one JSON object that matches the schema exactly."
+                    )
+                ),
+            ]
     if usage is not None:
         usage.failures.append(f"{output.__name__}: {last_error}")
-    raise SummaryError(f"the model's {output.__name__} output was invalid after {max_retries + 1} attempts: "
-                       f"{last_error}")
+    raise SummaryError(
+        f"the model's {output.__name__} output was invalid after {max_retries + 1} attempts: {last_error}"
+    )
 
 
 def _strip_fences(text: str) -> str:

@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from copilot.errors import ConfigError
 from prompts.loader import load_template_data
 
-SectionField = Literal["okr_progress", "contributions", "improvement_areas", "development_plan",
-                       "behaviour_observations"]
+SectionField = Literal[
+    "okr_progress", "contributions", "improvement_areas", "development_plan", "behaviour_observations"
+]
 
 
 class SectionSpec(BaseModel):
@@ -27,8 +28,9 @@ class SectionSpec(BaseModel):
     instruction: str
     max_items: int = Field(default=5, ge=0, le=50)
     cues: list[str] = Field(min_length=1)
+    require: list[str] = Field(default_factory=list, description="Patterns a routed sentence must also match.")
 
-    @field_validator("cues")
+    @field_validator("cues", "require")
     @classmethod
     def _compiles(cls, cues: list[str]) -> list[str]:
         for cue in cues:
@@ -41,6 +43,14 @@ class SectionSpec(BaseModel):
     @cached_property
     def pattern(self) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{c})" for c in self.cues), re.I)
+
+    @cached_property
+    def required(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{c})" for c in self.require), re.I) if self.require else None
+
+    def accepts(self, text: str) -> bool:
+        """True when a sentence belongs in this section by its cues (and required patterns)."""
+        return bool(self.pattern.search(text)) and (self.required is None or bool(self.required.search(text)))
 
 
 class SummarySpec(BaseModel):
@@ -56,9 +66,26 @@ class ReviewTemplate(BaseModel):
 
     name: str
     title: str
-    competencies: list[str] = Field(default_factory=list)
+    competencies: dict[str, str] = Field(default_factory=dict, description="Competency name -> cue pattern.")
     summary: SummarySpec = Field(default_factory=SummarySpec)
     sections: list[SectionSpec]
+
+    @field_validator("competencies")
+    @classmethod
+    def _competency_patterns_compile(cls, competencies: dict[str, str]) -> dict[str, str]:
+        for name, cue in competencies.items():
+            try:
+                re.compile(cue)
+            except re.error as exc:
+                raise ValueError(f"bad cue pattern for competency {name!r}: {exc}") from exc
+        return competencies
+
+    def competency_of(self, text: str) -> str | None:
+        """The first competency whose cue pattern matches `text`."""
+        for name, cue in self.competencies.items():
+            if re.search(cue, text, re.I):
+                return name
+        return None
 
 
 def load_template(name_or_path: str = "default") -> ReviewTemplate:

@@ -10,17 +10,33 @@ from __future__ import annotations
 from summarize.text import Sentence, content_words
 
 TOPIC_SHIFT = (
-    "let's move on", "moving on", "next topic", "another thing", "one more thing", "next,", "now let's", "turning to",
-    "let's talk about", "let's look at", "what about", "下一个", "下一個", "另外", "还有一件事", "還有一件事", "接下来", "接下來",
+    "let's move on",
+    "moving on",
+    "next topic",
+    "another thing",
+    "one more thing",
+    "next,",
+    "now let's",
+    "turning to",
+    "let's talk about",
+    "let's look at",
+    "what about",
+    "下一个",
+    "下一個",
+    "另外",
+    "还有一件事",
+    "還有一件事",
+    "接下来",
+    "接下來",
 )
 
 
 def _cohesion(left: list[Sentence], right: list[Sentence]) -> float:
-    a = set().union(*(content_words(s.text) for s in left)) if left else set()
-    b = set().union(*(content_words(s.text) for s in right)) if right else set()
+    a: set[str] = set().union(*(content_words(s.text) for s in left))
+    b: set[str] = set().union(*(content_words(s.text) for s in right))
     if not a or not b:
         return 0.0
-    return len(a & b) / ((len(a) * len(b)) ** 0.5)
+    return float(len(a & b) / ((len(a) * len(b)) ** 0.5))
 
 
 def segment_topics(

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from copilot.cli._common import progress_bar, read_json, write_json
 from copilot.errors import InputError
 from copilot.schema import Transcript
-from copilot.services import build_services
+from copilot.settings import Settings
 
 
 def parse_date(value: str) -> dt.date:
@@ -37,13 +37,30 @@ def summarize(
     out: Annotated[Path | None, typer.Option(help="Write the JSON here instead of stdout.")] = None,
     employee: Annotated[str | None, typer.Option(help="Employee's name.")] = None,
     manager: Annotated[str | None, typer.Option(help="Manager's name.")] = None,
+    kpi: Annotated[
+        Path | None, typer.Option(help="KPI file (.csv or .json: employee, period, metric, target, actual).")
+    ] = None,
+    previous: Annotated[
+        Path | None, typer.Option(help="Previous review draft JSON (or a list of action items) to follow up on.")
+    ] = None,
+    template: Annotated[str, typer.Option(help="Review template: a name in prompts/templates or a YAML path.")] = (
+        "default"
+    ),
 ) -> None:
     """Draft a structured review in which every statement cites the transcript."""
+    from summarize.kpi import load_kpis
+    from summarize.pipeline import build_drafter
+    from summarize.previous import load_previous
+
     date = parse_date(meeting_date)
     data = load_transcript(transcript)
-    services = build_services()
-    with progress_bar("drafting") as progress:
-        draft = services.drafter.draft(data, meeting_date=date, employee=employee, manager=manager, progress=progress)
+    kpis = load_kpis(kpi, employee=employee) if kpi else None
+    earlier = load_previous(previous) if previous else None
+    drafter = build_drafter(Settings(), template=template)
+    with progress_bar("drafting") as bar:
+        draft = drafter.draft(
+            data, meeting_date=date, employee=employee, manager=manager, progress=bar, kpis=kpis, previous=earlier
+        )
     write_json(draft.model_dump(mode="json"), out)
 
 

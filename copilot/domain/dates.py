@@ -24,23 +24,76 @@ import re
 from dataclasses import dataclass
 
 WEEKDAYS_EN = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
-    "thursday": 3, "thu": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tue": 1,
+    "tues": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "thursday": 3,
+    "thu": 3,
+    "thurs": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
 }
-MONTHS_EN = {
-    name: i
-    for i in range(1, 13)
-    for name in (calendar.month_name[i].lower(), calendar.month_abbr[i].lower())
-}
+MONTHS_EN = {name: i for i in range(1, 13) for name in (calendar.month_name[i].lower(), calendar.month_abbr[i].lower())}
 MONTHS_EN["sept"] = 9
 NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "couple of": 2, "a couple of": 2, "few": 3, "a few": 3,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "couple of": 2,
+    "a couple of": 2,
+    "few": 3,
+    "a few": 3,
 }
-ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-             "七": 7, "八": 8, "九": 9, "十": 10}
-ZH_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "1": 0, "2": 1,
-              "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+ZH_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+ZH_WEEKDAY = {
+    "一": 0,
+    "二": 1,
+    "三": 2,
+    "四": 3,
+    "五": 4,
+    "六": 5,
+    "日": 6,
+    "天": 6,
+    "1": 0,
+    "2": 1,
+    "3": 2,
+    "4": 3,
+    "5": 4,
+    "6": 5,
+    "7": 6,
+}
 
 
 @dataclass(frozen=True)
@@ -180,41 +233,66 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         (re.compile(rf"\b({_MON})\.?\s+{_ORD}(?:,?\s+(\d{{4}}))?\b", re.I), month_first),
         (re.compile(rf"\b{_ORD}\s+(?:of\s+)?({_MON})\b(?:,?\s+(\d{{4}}))?", re.I), day_first),
         (re.compile(rf"\b(?:the\s+)?end\s+of\s+({_MON})\b", re.I), end_of_month_in),
-        (re.compile(rf"\bnext\s+week'?s?\s+({_WD})\b", re.I), lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()])),
+        (
+            re.compile(rf"\bnext\s+week'?s?\s+({_WD})\b", re.I),
+            lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()]),
+        ),
         (re.compile(rf"\b({_WD})\s+next\s+week\b", re.I), lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()])),
         (re.compile(rf"\bnext\s+({_WD})\b", re.I), lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()])),
-        (re.compile(rf"\b(?:this\s+(?:coming\s+)?|coming\s+)?({_WD})\b", re.I), lambda g: nxt(m, WEEKDAYS_EN[g[1].lower()])),
-        (re.compile(r"\btomorrow\b", re.I), lambda g: m + dt.timedelta(days=1)),
-        (re.compile(r"\b(?:today|tonight|end of (?:the )?day|eod)\b", re.I), lambda g: m),
-        (re.compile(r"\b(?:the\s+)?end\s+of\s+next\s+week\b|\bnext\s+week\b", re.I), lambda g: weekday_of_next_week(m, 4)),
-        (re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+week\b|\bthis\s+week\b", re.I),
-         lambda g: weekday_of_this_week(m, 4)),
-        (re.compile(r"\b(?:the\s+)?end\s+of\s+next\s+month\b|\bnext\s+month\b", re.I), lambda g: eom_next),
-        (re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b|\bmonth[- ]end\b", re.I),
-         lambda g: end_of_month(m.year, m.month)),
-        (re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?quarter\b|\bquarter[- ]end\b", re.I),
-         lambda g: end_of_quarter(m)),
-        (re.compile(r"\b(?:the\s+)?end\s+of\s+next\s+quarter\b", re.I),
-         lambda g: end_of_quarter(dt.date(*add_months(m, 3), 1))),
-        (re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?year\b|\byear[- ]end\b", re.I),
-         lambda g: dt.date(m.year, 12, 31)),
+        (
+            re.compile(rf"\b(?:this\s+(?:coming\s+)?|coming\s+)?({_WD})\b", re.I),
+            lambda g: nxt(m, WEEKDAYS_EN[g[1].lower()]),
+        ),
+        (re.compile(r"\btomorrow\b", re.I), lambda _: m + dt.timedelta(days=1)),
+        (re.compile(r"\b(?:today|tonight|end of (?:the )?day|eod)\b", re.I), lambda _: m),
+        (
+            re.compile(r"\b(?:the\s+)?end\s+of\s+next\s+week\b|\bnext\s+week\b", re.I),
+            lambda _: weekday_of_next_week(m, 4),
+        ),
+        (
+            re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the|this)\s+week\b|\bthis\s+week\b", re.I),
+            lambda _: weekday_of_this_week(m, 4),
+        ),
+        (re.compile(r"\b(?:the\s+)?end\s+of\s+next\s+month\b|\bnext\s+month\b", re.I), lambda _: eom_next),
+        (
+            re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b|\bmonth[- ]end\b", re.I),
+            lambda _: end_of_month(m.year, m.month),
+        ),
+        (
+            re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?quarter\b|\bquarter[- ]end\b", re.I),
+            lambda _: end_of_quarter(m),
+        ),
+        (
+            re.compile(r"\b(?:the\s+)?end\s+of\s+next\s+quarter\b", re.I),
+            lambda _: end_of_quarter(dt.date(*add_months(m, 3), 1)),
+        ),
+        (
+            re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?year\b|\byear[- ]end\b", re.I),
+            lambda _: dt.date(m.year, 12, 31),
+        ),
         (re.compile(rf"\b(?:in|within)\s+(?:the\s+next\s+)?{_NUM}\s+(days?|weeks?|months?)\b", re.I), in_units),
         # Chinese (simplified and traditional)
         (re.compile(rf"(?:(\d{{4}})年)?{_ZH_NUM}月{_ZH_NUM}[日号號]"), zh_month_day),
         (re.compile(rf"{_ZH_NEXT_WEEK}{_ZH_DAY}"), lambda g: weekday_of_next_week(m, ZH_WEEKDAY[g[1]])),
         (re.compile(rf"{_ZH_THIS_WEEK}{_ZH_DAY}"), lambda g: nxt(m, ZH_WEEKDAY[g[1]])),
-        (re.compile(r"明天|明日"), lambda g: m + dt.timedelta(days=1)),
-        (re.compile(r"后天|後天"), lambda g: m + dt.timedelta(days=2)),
-        (re.compile(r"今天|今日|今晚"), lambda g: m),
-        (re.compile(r"下(?:个|個)?月(?:底|末)|下(?:个|個)月"), lambda g: eom_next),
-        (re.compile(r"(?:这|這|本)?(?:个|個)?月(?:底|末)"), lambda g: end_of_month(m.year, m.month)),
-        (re.compile(rf"{_ZH_NEXT_WEEK}(?:内|內|前|之前|底|末)?"), lambda g: weekday_of_next_week(m, 4)),
-        (re.compile(r"(?:这|這|本)(?:个|個)?(?:周|週|星期|礼拜|禮拜)(?:内|內|前|之前|底|末)?|(?:周|週)末前"),
-         lambda g: weekday_of_this_week(m, 4)),
-        (re.compile(r"(?:本|这个|這個)?季度?(?:末|底)|(?:这|這|本)?(?:个|個)?季末"), lambda g: end_of_quarter(m)),
-        (re.compile(r"(?:今|本)?年底|年末"), lambda g: dt.date(m.year, 12, 31)),
-        (re.compile(rf"{_ZH_NUM}\s*(天|日|周|週|个星期|個星期|星期|个礼拜|個禮拜|礼拜|禮拜|个月|個月)(?:内|內|之内|之內)"),
-         zh_in_units),
+        (re.compile(r"明天|明日"), lambda _: m + dt.timedelta(days=1)),
+        (re.compile(r"后天|後天"), lambda _: m + dt.timedelta(days=2)),
+        (re.compile(r"今天|今日|今晚"), lambda _: m),
+        (re.compile(r"下(?:个|個)?月(?:底|末)|下(?:个|個)月"), lambda _: eom_next),
+        (re.compile(r"(?:这|這|本)?(?:个|個)?月(?:底|末)"), lambda _: end_of_month(m.year, m.month)),
+        (re.compile(rf"{_ZH_NEXT_WEEK}(?:内|內|前|之前|底|末)?"), lambda _: weekday_of_next_week(m, 4)),
+        (
+            re.compile(r"(?:这|這|本)(?:个|個)?(?:周|週|星期|礼拜|禮拜)(?:内|內|前|之前|底|末)?|(?:周|週)末前"),
+            lambda _: weekday_of_this_week(m, 4),
+        ),
+        (re.compile(r"(?:本|这个|這個)?季度?(?:末|底)|(?:这|這|本)?(?:个|個)?季末"), lambda _: end_of_quarter(m)),
+        (re.compile(r"(?:今|本)?年底|年末"), lambda _: dt.date(m.year, 12, 31)),
+        (
+            re.compile(
+                rf"{_ZH_NUM}\s*(天|日|周|週|个星期|個星期|星期|个礼拜|個禮拜|礼拜|禮拜|个月|個月)(?:内|內|之内|之內)"
+            ),
+            zh_in_units,
+        ),
     ]
 
 
