@@ -8,6 +8,7 @@ one-hour meeting never sits in memory as one array (plus copies per channel).
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,14 +87,14 @@ def probe(path: Path, *, max_bytes: int | None = None, sha256: str | None = None
             stream = container.streams.audio[0]
             ctx = stream.codec_context
             info = AudioInfo(
-                duration_s=_declared_duration(container, stream),
+                duration_s=max(_declared_duration(container, stream), _wav_declared_duration(path) or 0.0),
                 channels=ctx.channels or 1,
                 sample_rate=ctx.sample_rate or 0,
                 codec=ctx.name,
                 sha256=sha256 or sha256_file(path),
             )
     except av.error.FFmpegError as exc:
-        raise InputError(f"cannot read {path.name}: not a supported audio file ({exc.strerror or exc})") from exc
+        raise InputError(f"cannot decode {path.name}: not a supported audio file ({exc.strerror or exc})") from exc
     if info.sample_rate <= 0:
         raise InputError(f"{path.name} declares no sample rate: corrupt header")
     return info
@@ -110,6 +111,29 @@ def _declared_duration(container: av.container.InputContainer, stream: av.audio.
     if container.duration is not None:
         return float(container.duration) / 1_000_000
     return 0.0
+
+
+def _wav_declared_duration(path: Path) -> float | None:
+    """Seconds a RIFF/WAVE header promises (FFmpeg trusts the file size instead, which hides truncation)."""
+    with path.open("rb") as fh:
+        head = fh.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return None
+        byte_rate = 0
+        while True:
+            chunk = fh.read(8)
+            if len(chunk) < 8:
+                return None
+            cid, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if cid == b"fmt ":
+                fmt = fh.read(size + (size & 1))
+                byte_rate = struct.unpack("<I", fmt[8:12])[0] if len(fmt) >= 12 else 0
+            elif cid == b"data":
+                if byte_rate <= 0 or size in (0, 0xFFFFFFFF):
+                    return None
+                return float(size) / byte_rate
+            else:
+                fh.seek(size + (size & 1), 1)
 
 
 def iter_chunks(

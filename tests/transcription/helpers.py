@@ -1,0 +1,53 @@
+"""Helpers for transcription tests: tools, generated audio, reference speaker turns."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+DEMO = REPO_ROOT / "samples" / "review_demo.ogg"
+DEMO_TEXT = REPO_ROOT / "samples" / "review_demo.txt"
+
+
+def need(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        pytest.skip(f"{tool} is not installed (apt-get install {tool})")
+    return path
+
+
+def sh(*args: str) -> None:
+    subprocess.run(args, check=True, capture_output=True, timeout=120)
+
+
+def reference_turns(path: Path) -> list[tuple[float, float, str]]:
+    """Who speaks when in the stereo demo, from the channels themselves (one voice per channel, -26 dB bleed)."""
+    import numpy as np
+    from faster_whisper.audio import decode_audio
+
+    left, right = decode_audio(str(path), split_stereo=True)
+    hop = 160
+    n = len(left) // hop
+    el = np.sqrt((left[: n * hop].reshape(n, hop) ** 2).mean(axis=1))
+    er = np.sqrt((right[: n * hop].reshape(n, hop) ** 2).mean(axis=1))
+    threshold = 0.02 * max(el.max(), er.max())
+    turns: list[list[float | str]] = []
+    for i in range(n):
+        if max(el[i], er[i]) < threshold:
+            continue
+        who = "manager" if el[i] >= er[i] else "employee"
+        t = i * 0.01
+        if turns and turns[-1][2] == who and t - float(turns[-1][1]) < 0.4:
+            turns[-1][1] = t + 0.01
+        else:
+            turns.append([t, t + 0.01, who])
+    return [(float(s), float(e), str(w)) for s, e, w in turns]
+
+
+def demo_reference_text() -> str:
+    return " ".join(line.split("|", 1)[1] for line in DEMO_TEXT.read_text().splitlines() if "|" in line)
