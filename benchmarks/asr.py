@@ -1,0 +1,188 @@
+"""ASR benchmark: speed (RTF), accuracy (WER) and peak memory of the real pipeline, by model and length.
+
+Each measurement runs in a fresh subprocess so its peak RSS is its own. RTF is
+audio seconds per processing second (higher is faster), timed around
+`WhisperTranscriber.transcribe` (decode + VAD + recognition + words +
+speakers), with the model already loaded. Reports medians over repeats.
+
+    python benchmarks/asr.py                 # everything (about 20 min on 2 cores)
+    python benchmarks/asr.py --quick         # jfk, dialogue and 1 min only
+    python benchmarks/asr.py --lengths 1 10  # choose the long-recording lengths (minutes)
+
+Writes benchmarks/results/asr.json and asr.md and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+JFK = ROOT.parent / "shared" / "data" / "audio" / "jfk.flac"
+JFK_TEXT = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+DIALOGUE = ROOT / "samples" / "review_demo.ogg"
+DIALOGUE_TEXT = " ".join(
+    line.split("|", 1)[1] for line in (ROOT / "samples" / "review_demo.txt").read_text().splitlines() if "|" in line
+)
+RESULTS = ROOT / "benchmarks" / "results"
+TARGET_RTF = {"base": 20.0, "tiny.en": 40.0}
+
+
+def measure_one(model: str, audio: str, reference: str, threads: int) -> dict[str, object]:
+    """Runs inside the subprocess: load, transcribe once, report time, WER and peak RSS."""
+    from transcription.metrics import wer
+    from transcription.whisper import TranscribeOptions, WhisperTranscriber
+
+    home = Path(os.environ.get("COPILOT_HOME", tempfile.gettempdir())) / "bench-home"
+    t = WhisperTranscriber(model, home, threads=threads)
+    t0 = time.perf_counter()
+    t.load()
+    load_s = time.perf_counter() - t0
+    t.transcribe(JFK, options=TranscribeOptions(language="en"))  # warm-up: VAD session, first-call allocations
+    t0 = time.perf_counter()
+    transcript = t.transcribe(Path(audio), options=TranscribeOptions(language="en"))
+    elapsed = time.perf_counter() - t0
+    text = " ".join(s.text for s in transcript.segments)
+    return {
+        "load_s": load_s, "elapsed_s": elapsed, "audio_s": transcript.duration_s,
+        "rtf": transcript.duration_s / elapsed, "wer": wer(reference, text),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "text_head": text[:120],
+        "segments": len(transcript.segments),
+    }
+
+
+def run_sub(model: str, audio: Path, reference: str, threads: int) -> dict[str, object]:
+    ref_file = Path(tempfile.mkstemp(suffix=".txt")[1])
+    ref_file.write_text(reference)
+    try:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--one", model, str(audio), str(ref_file), "--threads", str(threads)],
+            capture_output=True, text=True, check=False, cwd=ROOT,
+        )
+    finally:
+        ref_file.unlink()
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark run failed: {proc.stderr.strip().splitlines()[-1:]}")
+    result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def concat(minutes: int, work: Path) -> Path:
+    """A long meeting made of the two-voice dialogue repeated (stereo FLAC, 16 kHz)."""
+    out = work / f"meeting_{minutes}min.flac"
+    if out.exists():
+        return out
+    dialogue_s = float(subprocess.run(["soxi", "-D", str(DIALOGUE)], capture_output=True, text=True,
+                                      check=True).stdout)
+    repeats = max(1, round(minutes * 60 / dialogue_s))
+    list_file = work / f"list_{minutes}.txt"
+    list_file.write_text("".join(f"file '{DIALOGUE}'\n" for _ in range(repeats)))
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(list_file),
+                    "-ac", "2", "-ar", "16000", str(out)], check=True)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--one", nargs=3, metavar=("MODEL", "AUDIO", "REFERENCE_FILE"), help=argparse.SUPPRESS)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--repeats", type=int, default=3, help="repeats for clips up to 1 minute")
+    ap.add_argument("--long-repeats", type=int, default=1, help="repeats for 10 minutes and longer")
+    ap.add_argument("--lengths", type=int, nargs="*", default=[1, 10, 30, 60], help="long-recording minutes")
+    ap.add_argument("--models", nargs="*", default=["tiny.en", "base"])
+    ap.add_argument("--quick", action="store_true", help="only jfk, the dialogue and 1 minute")
+    args = ap.parse_args()
+    if args.one:
+        model, audio, ref_file = args.one
+        print(json.dumps(measure_one(model, audio, Path(ref_file).read_text(), args.threads)))
+        return
+    lengths = [1] if args.quick else args.lengths
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        inputs: list[tuple[str, Path, str, int]] = [
+            ("jfk.flac (11 s)", JFK, JFK_TEXT, args.repeats),
+            ("dialogue (64 s)", DIALOGUE, DIALOGUE_TEXT, args.repeats),
+        ]
+        dialogue_s = float(subprocess.run(["soxi", "-D", str(DIALOGUE)], capture_output=True, text=True,
+                                          check=True).stdout)
+        for minutes in lengths:
+            repeats = max(1, round(minutes * 60 / dialogue_s))
+            inputs.append((f"meeting {minutes} min", concat(minutes, work), " ".join([DIALOGUE_TEXT] * repeats),
+                           args.repeats if minutes <= 1 else args.long_repeats))
+        for model in args.models:
+            for name, audio, reference, repeats in inputs:
+                runs = [run_sub(model, audio, reference, args.threads) for _ in range(repeats)]
+                row = {
+                    "model": model, "input": name, "repeats": repeats,
+                    "audio_s": runs[0]["audio_s"],
+                    "rtf_median": statistics.median(float(r["rtf"]) for r in runs),  # type: ignore[arg-type]
+                    "elapsed_s_median": statistics.median(float(r["elapsed_s"]) for r in runs),  # type: ignore[arg-type]
+                    "wer_median": statistics.median(float(r["wer"]) for r in runs),  # type: ignore[arg-type]
+                    "peak_rss_mb_max": max(float(r["peak_rss_mb"]) for r in runs),  # type: ignore[arg-type]
+                    "load_s_median": statistics.median(float(r["load_s"]) for r in runs),  # type: ignore[arg-type]
+                }
+                rows.append(row)
+                print(_line(row), flush=True)
+    report = {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "threads": args.threads,
+                    "load_average_at_end": os.getloadavg()},
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "rows": rows,
+        "linearity": _linearity(rows),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "asr.json").write_text(json.dumps(report, indent=2) + "\n")
+    (RESULTS / "asr.md").write_text(_markdown(report))
+    print(_markdown(report))
+
+
+def _line(row: dict[str, object]) -> str:
+    return (f"{row['model']:8} {row['input']:18} RTF {float(row['rtf_median']):6.1f}x  "  # type: ignore[arg-type]
+            f"WER {float(row['wer_median']) * 100:5.1f}%  peak RSS {float(row['peak_rss_mb_max']):6.0f} MB")  # type: ignore[arg-type]
+
+
+def _linearity(rows: list[dict[str, object]]) -> dict[str, float]:
+    """RTF at the longest length relative to 1 minute (1.0 = perfectly linear cost)."""
+    out = {}
+    for model in {str(r["model"]) for r in rows}:
+        long = [r for r in rows if r["model"] == model and str(r["input"]).startswith("meeting")]
+        one = [r for r in long if r["input"] == "meeting 1 min"]
+        if one and len(long) > 1:
+            out[model] = float(long[-1]["rtf_median"]) / float(one[0]["rtf_median"])  # type: ignore[arg-type]
+    return out
+
+
+def _markdown(report: dict[str, object]) -> str:
+    rows = report["rows"]
+    assert isinstance(rows, list)
+    lines = [
+        f"# ASR benchmark ({report['when']}, {report['machine']['cpus']} CPUs, "  # type: ignore[index]
+        f"{report['machine']['threads']} threads)",  # type: ignore[index]
+        "",
+        "| model | input | audio s | RTF (× real time, median) | target | WER | peak RSS MB | runs |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['model']} | {r['input']} | {float(r['audio_s']):.0f} | {float(r['rtf_median']):.1f} | "
+            f"≥{TARGET_RTF.get(str(r['model']), 0):.0f} | {float(r['wer_median']) * 100:.1f}% | "
+            f"{float(r['peak_rss_mb_max']):.0f} | {r['repeats']} |"
+        )
+    lines += ["", "RTF at the longest length ÷ RTF at 1 min (target ≥ 0.85): "
+              + ", ".join(f"{m} {v:.2f}" for m, v in sorted(report["linearity"].items())), ""]  # type: ignore[attr-defined]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
