@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed request body (not parseable JSON)."},
     401: {"description": "Missing, invalid, expired or revoked credentials."},
     403: {"description": "The credential lacks the scope (read/write) this request needs."},
     404: {"description": "Not found, or not yours: the two look the same."},
