@@ -39,7 +39,9 @@ NAMED = re.compile(r"\b([A-Z][a-z]+)(?:'ll|\s+will|\s+is\s+going\s+to)\b")
 
 ZH_SELF = re.compile(
     r"我(?:会|會|来|來|去|将|將|负责|負責|打算|争取|爭取|保证|保證|马上|馬上|尽快|盡快|这周|這週|下周|下週|明天)"
+    r"|我(?![们們])[^，。！？,.!?]{1,12}?(?:会|會|将|將)(?![议議])"  # 我下個禮拜五之前會…: time phrase before 会
 )
+ZH_OTHER_LATE = re.compile(r"你(?![们們])[^，。！？,.!?]{1,12}?(?:能不能|可不可以|能|可以|会不会|會不會)(?=\S)")
 ZH_OTHER = re.compile(
     r"你(?:能不能|可不可以|可以|能|来|來|负责|負責|去|把|记得|記得)|麻烦你|麻煩你|请你|請你|你(?:下周|下週|这周|這週|明天)"
 )
@@ -51,11 +53,11 @@ ZH_SELF_WEAK = re.compile(r"我(?:要|需要|得|应该|應該)")
 
 # asking for talk now, not for work later ("can you walk me through ...")
 CONVERSATIONAL = re.compile(
-    r"^\s*(?:tell|walk|explain|describe|elaborate|say|talk|repeat|clarify|remind|hear|see|hold|wait|imagine|"
-    r"think|give\s+me\s+(?:an?\s+)?example|go\s+on|continue|share\s+(?:more|your\s+thoughts)|be\s+honest|admit|"
+    r"^\s*(?:tell|walk|explain|describe|elaborate|say|repeat|clarify|remind|hear|see|hold|wait|imagine|"
+    r"think|talk\s+(?!to\b|with\b)|give\s+me\s+(?:an?\s+)?example|go\s+on|continue|share\s+(?:more|your\s+thoughts)|be\s+honest|admit|"
     r"start\s+with|keep\s+(?:it|this)\s+short|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
     r"be\s+brief|let\s+you\s+know|note\s+that|mention|answer|go\s+(?:through|over)|look\s+at|discuss|start|begin|"
-    r"move\s+on|talk\s+about|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
+    r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
     re.I,
 )
 # status and forecasts ("we're going to be at 80% by the end of the quarter")
@@ -107,6 +109,7 @@ class Candidate:
     strength: str  # "strong" or "weak"
     evidence: list[Evidence] = field(default_factory=list)
     merged_sentences: list[int] = field(default_factory=list)
+    generic: bool = False  # no task of its own: only an acceptance of a request ("Yes, I can do that this week")
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ CUES: list[tuple[re.Pattern[str], str, str]] = [
     (OTHER_WEAK, "other", "weak"),
     (WE_WEAK, "we", "weak"),
     (ZH_SELF, "self", "strong"),
+    (ZH_OTHER_LATE, "other", "strong"),
     (ZH_OTHER, "other", "strong"),
     (ZH_WE, "we", "strong"),
     (ZH_SELF_WEAK, "self", "weak"),
@@ -253,11 +257,11 @@ def detect(
             addressee=addressee,
             meeting_date=meeting_date,
         )
-        if len(content_words(task)) < (1 if is_cjk(task) else 2):
-            continue  # "I will." / "you'll see" carries no task
+        generic = len(content_words(task)) < (1 if is_cjk(task) else 2)  # "I can do that", "I will."
         due = dates[-1].date if dates else None
         out.append(
             Candidate(
+                generic=generic,
                 owner=owner,
                 task=task,
                 due=due,
@@ -305,14 +309,26 @@ def _similar(a: Candidate, b: Candidate) -> bool:
     adjacent = 0 < b.sentence.index - a.sentence.index <= 3
     accepts = adjacent and a.kind == "other" and b.sentence.speaker == a.owner
     same_due = a.due is not None and a.due == b.due
-    return shared >= 0.6 or (accepts and (shared >= 0.25 or same_due or bool(ACCEPTANCE.search(b.sentence.text))))
+    return shared >= 0.6 or (accepts and (shared >= 0.25 or same_due))
 
 
 def merge(cands: list[Candidate]) -> list[Candidate]:
     """Merge a request and its acceptance, and repeats of the same task by the same owner."""
     merged: list[Candidate] = []
     for cand in cands:
-        target = next((m for m in merged if m.owner == cand.owner and _similar(m, cand)), None)
+        if cand.generic:
+            target = next(
+                (
+                    m
+                    for m in reversed(merged)
+                    if m.kind == "other" and m.owner == cand.owner and 0 < cand.sentence.index - m.sentence.index <= 3
+                ),
+                None,
+            )
+            if target is None:
+                continue  # an acceptance of nothing we know is not an item
+        else:
+            target = next((m for m in merged if m.owner == cand.owner and _similar(m, cand)), None)
         if target is None:
             merged.append(cand)
             continue

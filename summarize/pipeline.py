@@ -97,6 +97,7 @@ class ReviewDrafter:
             usage=self.usage,
             write_sections=self.write_sections,
             redact=Redactor(names) if self.redact_pii else no_redaction,
+            skip=skip,
             extra_context={"okr_progress": kpi_context(prefills)},
         )
         filled = fill_sections(ctx, skip=skip, progress=step)

@@ -37,6 +37,7 @@ from summarize.text import Sentence, content_words, overlap
 
 FAITHFUL_OVERLAP = 0.5  # share of a generated field's content words that must occur in the excerpt
 SUMMARY_OVERLAP = 0.7  # stricter for free-form summary sentences
+MIN_TOPIC_WORDS = 8  # a topic with fewer content words (greetings, small talk) gets no summary point
 TIMEFRAME = re.compile(
     r"\b(?:this|next)\s+(?:half|quarter|year|month|week)\b|\bby\s+(?:the\s+)?end\s+of\s+\w+(?:\s+\w+)?|"
     r"\bin\s+(?:the\s+)?(?:next\s+)?\w+\s+(?:months?|weeks?)\b|\bstarting\s+\w+\s+\w+|"
@@ -104,6 +105,7 @@ class Context:
     usage: Usage
     write_sections: bool = False  # let the model write section fields (capable models only)
     redact: Callable[[str], str] = no_redaction
+    skip: frozenset[int] = frozenset()  # sentences that must never reach a prompt (injection attempts)
     extra_context: dict[str, str] = field(default_factory=dict)
 
 
@@ -112,6 +114,7 @@ def excerpt(
     focus: set[int] | None = None,
     *,
     redact: Callable[[str], str] = no_redaction,
+    skip: frozenset[int] = frozenset(),
     before: int = 2,
     after: int = 1,
 ) -> str:
@@ -126,6 +129,8 @@ def excerpt(
         window = sents
     lines = []
     for s in window:
+        if s.index in skip:
+            continue
         mark = ">>> " if focus and s.index in focus else ""
         text = redact(s.text).replace("<", "‹").replace(">", "›")
         lines.append(f'{mark}[{s.segment_id}] {s.speaker}: "{text}"')
@@ -207,7 +212,7 @@ def build_item(spec: SectionSpec, group: list[Sentence], ctx: Context) -> Cited:
     """One section item from one group of routed sentences: rules extract, a capable model rewrites, code checks."""
     first = group[0]
     joined = " ".join(s.text for s in group)
-    src = excerpt(ctx.sentences, {s.index for s in group}, redact=ctx.redact)
+    src = excerpt(ctx.sentences, {s.index for s in group}, redact=ctx.redact, skip=ctx.skip)
     values = {
         "section_title": spec.title,
         "instruction": spec.instruction,
@@ -325,10 +330,10 @@ def summarise_topics(
     """
     points: list[SummaryPoint] = []
     usable = [[s for s in t if s.index not in skip] for t in topics]
-    usable = [t for t in usable if t]
+    usable = [t for t in usable if len(set().union(*(content_words(s.text) for s in t))) >= MIN_TOPIC_WORDS]
     ranked = sorted(usable, key=lambda t: -sum(len(s.text) for s in t))[:limit]
     for topic in sorted(ranked, key=lambda t: t[0].index):
-        src = excerpt(topic, None, redact=ctx.redact)
+        src = excerpt(topic, None, redact=ctx.redact, skip=ctx.skip)
         out = _ask(ctx, "summary", SummaryOut, {"excerpt": src})
         central = _central(topic)
         text = _checked(ctx, out.text if out else None, src, central.text, threshold=SUMMARY_OVERLAP)

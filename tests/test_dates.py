@@ -1,0 +1,75 @@
+"""The deterministic due-date resolver (copilot.domain.dates), English and Chinese."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from copilot.domain.dates import end_of_quarter, find_dates, resolve_due
+
+MONDAY = dt.date(2026, 11, 30)
+WEDNESDAY = dt.date(2026, 3, 11)
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting", "expected"),
+    [
+        ("by Friday", MONDAY, "2026-12-04"),
+        ("this Friday", MONDAY, "2026-12-04"),
+        ("next Friday", MONDAY, "2026-12-11"),
+        ("next Friday", WEDNESDAY, "2026-03-20"),
+        ("Friday", dt.date(2026, 12, 4), "2026-12-11"),  # said on a Friday: the next one
+        ("by the end of the month", MONDAY, "2026-11-30"),
+        ("end of the month", WEDNESDAY, "2026-03-31"),
+        ("end of next month", MONDAY, "2026-12-31"),
+        ("next week", MONDAY, "2026-12-11"),
+        ("this week", WEDNESDAY, "2026-03-13"),
+        ("tomorrow", MONDAY, "2026-12-01"),
+        ("by end of day", MONDAY, "2026-11-30"),
+        ("in two weeks", WEDNESDAY, "2026-03-25"),
+        ("within 3 days", MONDAY, "2026-12-03"),
+        ("end of the quarter", WEDNESDAY, "2026-03-31"),
+        ("by year end", MONDAY, "2026-12-31"),
+        ("by December 12th", MONDAY, "2026-12-12"),
+        ("on the 5th of January", MONDAY, "2027-01-05"),
+        ("before 2027-02-01", MONDAY, "2027-02-01"),
+        ("下周五前", MONDAY, "2026-12-11"),
+        ("下個禮拜五", MONDAY, "2026-12-11"),
+        ("下个星期三", MONDAY, "2026-12-09"),
+        ("这周五", MONDAY, "2026-12-04"),
+        ("下个月底", MONDAY, "2026-12-31"),
+        ("月底前", WEDNESDAY, "2026-03-31"),
+        ("明天", MONDAY, "2026-12-01"),
+        ("12月5日之前", MONDAY, "2026-12-05"),
+        ("十二月二十号", MONDAY, "2026-12-20"),
+        ("两周内", MONDAY, "2026-12-14"),
+        ("年底", MONDAY, "2026-12-31"),
+    ],
+)
+def test_resolves_relative_dates(text: str, meeting: dt.date, expected: str) -> None:
+    assert resolve_due(text, meeting) == dt.date.fromisoformat(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["every Monday", "this half", "starting next month", "每周一", "从下个月开始", "we talked last week", "no date"],
+)
+def test_recurrences_starts_and_plain_words_are_not_due_dates(text: str) -> None:
+    assert resolve_due(text, MONDAY) is None
+
+
+def test_a_corrected_date_wins_and_past_dates_are_ignored() -> None:
+    assert resolve_due("by Friday, actually make it next Tuesday", MONDAY) == dt.date(2026, 12, 8)
+    assert resolve_due("it was due 2026-11-01", MONDAY) is None
+
+
+def test_found_phrases_are_exact_slices() -> None:
+    text = "I'll send it by next Friday and review it 下周五"
+    for found in find_dates(text, MONDAY):
+        assert text[found.start : found.end] == found.phrase
+
+
+def test_quarter_ends() -> None:
+    assert end_of_quarter(dt.date(2026, 2, 1)) == dt.date(2026, 3, 31)
+    assert end_of_quarter(dt.date(2026, 11, 30)) == dt.date(2026, 12, 31)
