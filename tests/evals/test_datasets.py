@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from copilot.errors import InputError
 from evals.cases import DATASETS_DIR, CaseProblem, load_case_file, load_review_dataset, quote_problems
 from evals.qmsum import clean_utterance, first_words, load_qmsum, longest_utterances, meeting_transcript
 from evals.runner import load_cases, parse_limits
-from copilot.errors import InputError
 from tests.conftest import shared_data
 
 
