@@ -116,6 +116,19 @@ def test_full_review_over_http_and_logs_hold_no_secrets(
         ).status_code
         == 409
     )
+    # exports of the archived review: JSON that verifies offline, Markdown, PDF; and the employee's calendar
+    exported = client.get(f"/reviews/{review_id}/export", headers=e1, params={"format": "json"})
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("application/json")
+    from copilot.export.bundle import verify_bundle
+
+    assert verify_bundle(exported.json()).ok
+    markdown = client.get(f"/reviews/{review_id}/export", headers=m1, params={"format": "markdown"})
+    assert markdown.status_code == 200 and "Send the latency plan" in markdown.text
+    pdf = client.get(f"/reviews/{review_id}/export", headers=world.headers("hr"), params={"format": "pdf"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get(f"/reviews/{review_id}/export", headers=world.headers("e2")).status_code == 404
+    ics = client.get(f"/users/{world.ids['e1']}/action-items.ics", headers=e1)
+    assert ics.status_code == 200 and "BEGIN:VCALENDAR" in ics.text and "Send the latency plan" in ics.text
     # tracked action item, audit verification by the auditor
     items = client.get("/action-items", headers=e1, params={"open_only": True}).json()
     mine = [i for i in items if i["review_id"] == review_id]

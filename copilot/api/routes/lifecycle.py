@@ -17,7 +17,7 @@ from copilot.api.deps import PrincipalDep, ServicesDep
 from copilot.api.routes._common import ERROR_RESPONSES
 from copilot.domain.signing import SignedRecord
 from copilot.errors import CopilotError, InputError
-from copilot.lifecycle import TrackedItem
+from copilot.lifecycle import ExportFormat, TrackedItem
 from copilot.schema import ReviewDraft, ReviewPublic, StrictModel
 
 router = APIRouter(tags=["lifecycle"], responses=ERROR_RESPONSES)
@@ -258,3 +258,45 @@ def set_item_status(
 ) -> ActionItemTracked:
     """Track an item of a signed review: open, done or dropped."""
     return _tracked(services.lifecycle.set_item_status(principal.actor.id, item_id, body.status))
+
+
+EXPORT_MEDIA = {"json": "application/json", "markdown": "text/markdown; charset=utf-8", "pdf": "application/pdf"}
+EXPORT_SUFFIX = {"json": "json", "markdown": "md", "pdf": "pdf"}
+
+
+@router.get(
+    "/reviews/{review_id}/export",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The signed review: JSON (verifiable offline), Markdown or PDF.",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/markdown": {"schema": {"type": "string"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    },
+)
+def export_review(
+    review_id: str,
+    principal: PrincipalDep,
+    services: ServicesDep,
+    fmt: Annotated[ExportFormat, Query(alias="format", description="json, markdown or pdf.")] = "json",
+) -> Response:
+    """Export a signed review with its signatures, certificate and audit summary (the export is audited)."""
+    data = services.lifecycle.export(principal.actor.id, review_id, fmt)
+    filename = f"review-{review_id}.{EXPORT_SUFFIX[fmt]}"
+    return Response(
+        data, media_type=EXPORT_MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@router.get(
+    "/users/{user_id}/action-items.ics",
+    response_class=Response,
+    responses={200: {"description": "iCalendar of open, dated items.", "content": {"text/calendar": {}}}},
+)
+def action_items_calendar(user_id: str, principal: PrincipalDep, services: ServicesDep) -> Response:
+    """A person's open, dated action items as an ICS calendar (yours, your reports', or anyone's for HR)."""
+    return Response(services.lifecycle.calendar(principal.actor.id, user_id), media_type="text/calendar; charset=utf-8")
