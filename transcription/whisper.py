@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 LANGUAGES = ("auto", "en", "zh", "yue")
 CHINESE = ("zh", "yue")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+MIN_SWITCH_WORDS = 4
+"""Fewer English words than this inside Chinese speech are names or terms, not a switch of language."""
 SILENCE_WARNING = "no speech detected (silence?): the transcript is empty"
 
 
@@ -212,7 +214,7 @@ class WhisperTranscriber:
         for raw in segments:
             piece = self._piece(raw, chunk, options, chunk_lang)
             if piece is not None:
-                pieces.append(piece)
+                pieces.extend(split_by_script(piece) if options.language == "auto" else [piece])
             if progress is not None:
                 progress(min((chunk.offset_s + float(raw.end)) / duration, 0.999))
             if should_stop is not None and should_stop():
@@ -283,6 +285,53 @@ class WhisperTranscriber:
         return Transcript(
             language=main, duration_s=round(state.next_start_s, 3), segments=segments, model=self.model_name, audio_sha256=state.info.sha256, warnings=warnings,
         )
+
+
+def _is_latin_word(word: Word) -> bool | None:
+    """True for a Latin-script word, False for Chinese, None for digits and punctuation (either)."""
+    if _CJK.search(word.word):
+        return False
+    return True if re.search(r"[A-Za-z]", word.word) else None
+
+
+def split_by_script(piece: Piece) -> list[Piece]:
+    """Split a segment where speech switches between Chinese and a run of English words.
+
+    Whisper often keeps both languages in one segment; splitting keeps each
+    part's language right. English names inside Chinese (runs shorter than
+    MIN_SWITCH_WORDS) stay where they are.
+    """
+    if not piece.words or len(piece.evidence) != len(piece.words):
+        return [piece]
+    kinds: list[bool] = []
+    for w in piece.words:
+        kind = _is_latin_word(w)
+        kinds.append(kind if kind is not None else (kinds[-1] if kinds else True))
+    runs: list[list[int]] = []  # [is_latin, first, last]
+    for i, kind in enumerate(kinds):
+        if runs and runs[-1][0] == kind:
+            runs[-1][2] = i
+        else:
+            runs.append([kind, i, i])
+    merged: list[list[int]] = []
+    for run in runs:
+        short_latin = run[0] and run[2] - run[1] + 1 < MIN_SWITCH_WORDS
+        if merged and (short_latin or merged[-1][0] == run[0]):
+            merged[-1][2] = run[2]  # a name inside Chinese, or more of the same
+        elif merged and merged[-1][0] and merged[-1][2] - merged[-1][1] + 1 < MIN_SWITCH_WORDS:
+            merged[-1] = [run[0], merged[-1][1], run[2]]  # a leading name joins the Chinese after it
+        else:
+            merged.append(run)
+    if len(merged) < 2:
+        return [piece]
+    out = []
+    for j, (latin, first, last) in enumerate(merged):
+        words = piece.words[first : last + 1]
+        out.append(Piece(
+            start=piece.start if j == 0 else words[0].start, end=piece.end if j == len(merged) - 1 else words[-1].end,
+            text="".join(w.word for w in words).strip(), language="en" if latin else "zh", words=words,
+            evidence=piece.evidence[first : last + 1]))
+    return out
 
 
 def pieces_from_json(items: Sequence[dict[str, Any]]) -> list[Piece]:

@@ -1,0 +1,169 @@
+"""The real models on real and generated speech: text, formats, languages, scripts, speakers, silence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from opencc import OpenCC
+
+from tests.conftest import shared_data
+from tests.transcription.helpers import DEMO, demo_reference_text, need, reference_turns, sh
+from transcription.metrics import cer, diarization_error_rate, wer
+from transcription.whisper import SILENCE_WARNING, TranscribeOptions, WhisperTranscriber
+
+pytestmark = pytest.mark.e2e
+JFK_TEXT = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+
+
+def text_of(t: object) -> str:
+    return " ".join(s.text for s in t.segments)  # type: ignore[attr-defined]
+
+
+def test_base_writes_jfk_exactly(base: WhisperTranscriber) -> None:
+    t = base.transcribe(shared_data("audio", "jfk.flac"))
+    assert text_of(t) == JFK_TEXT
+    assert t.language == "en" and t.duration_s == pytest.approx(11.0, abs=0.05)
+    assert {s.speaker for s in t.segments} == {"manager"}  # dual-mono stereo is one voice, not two microphones
+    assert t.model == "base" and t.audio_sha256 and len(t.audio_sha256) == 64
+    words = [w for s in t.segments for w in s.words or []]
+    assert len(words) == 22 and all(w.start <= w.end for w in words)
+    assert [w.start for w in words] == sorted(w.start for w in words)
+
+
+def test_tiny_en_has_no_word_errors_on_jfk(tiny: WhisperTranscriber) -> None:
+    assert wer(JFK_TEXT, text_of(tiny.transcribe(shared_data("audio", "jfk.flac"), language="en"))) == 0.0
+
+
+FORMATS = [
+    ("jfk.wav", ("-ar", "48000", "-ac", "2")),
+    ("jfk.flac", ("-ar", "8000", "-ac", "1")),
+    ("jfk.mp3", ("-ar", "44100", "-ac", "2")),
+    ("jfk.m4a", ("-c:a", "aac", "-ar", "22050", "-ac", "1")),
+    ("jfk.aac", ("-c:a", "aac", "-ar", "44100", "-ac", "2")),
+    ("jfk.ogg", ("-c:a", "libvorbis", "-ar", "32000", "-ac", "1")),
+    ("jfk.opus", ("-c:a", "libopus", "-ar", "48000", "-ac", "1")),
+    ("jfk.webm", ("-c:a", "libopus", "-ar", "48000", "-ac", "2")),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), FORMATS, ids=[f"{n}-{a[-3]}Hz-{a[-1]}ch" for n, a in FORMATS])
+def test_every_format_is_transcribed(tiny: WhisperTranscriber, tmp_path: Path, name: str,
+                                     args: tuple[str, ...]) -> None:
+    need("ffmpeg")
+    path = tmp_path / name
+    sh("ffmpeg", "-v", "error", "-y", "-i", str(shared_data("audio", "jfk.flac")), *args, str(path))
+    t = tiny.transcribe(path, language="en")
+    assert wer(JFK_TEXT, text_of(t)) <= 0.1, text_of(t)
+    assert t.duration_s == pytest.approx(11.0, abs=0.1)
+
+
+@pytest.mark.slow
+def test_stereo_dialogue_words_and_speakers(base: WhisperTranscriber) -> None:
+    t = base.transcribe(DEMO, language="en")
+    assert wer(demo_reference_text(), text_of(t)) <= 0.08
+    der = diarization_error_rate(reference_turns(DEMO), [(s.start, s.end, s.speaker) for s in t.segments])
+    assert der <= 0.05
+    assert t.segments[0].speaker == "manager" and t.segments[1].speaker == "employee"
+    for before, after in zip(t.segments, t.segments[1:], strict=False):
+        assert before.end <= after.start
+
+
+@pytest.mark.slow
+def test_mono_dialogue_is_diarized_offline_below_20_percent_der(base: WhisperTranscriber, tmp_path: Path) -> None:
+    need("sox")
+    mono = tmp_path / "mono.wav"
+    sh("sox", str(DEMO), "-c", "1", str(mono), "remix", "1,2")
+    t = base.transcribe(mono, language="en")
+    der = diarization_error_rate(reference_turns(DEMO), [(s.start, s.end, s.speaker) for s in t.segments])
+    assert der < 0.20, der
+    assert t.segments[0].speaker == "manager"  # first-speaker heuristic
+
+
+def test_stereo_turns_without_a_pause_are_split_between_speakers(tiny: WhisperTranscriber, tmp_path: Path) -> None:
+    need("espeak-ng")
+    need("sox")
+    a, b = tmp_path / "a.wav", tmp_path / "b.wav"
+    sh("espeak-ng", "-v", "en-us", "-s", "165", "-w", str(a), "Can you send me the plan by Friday")
+    sh("espeak-ng", "-v", "en-gb-x-rp+f3", "-s", "165", "-w", str(b), "Yes I will send the plan tomorrow")
+    for p in (a, b):
+        sh("sox", str(p), "-r", "16000", "-c", "1", str(p.with_suffix(".16k.wav")))
+    left, right = a.with_suffix(".16k.wav"), b.with_suffix(".16k.wav")
+    silent_a, silent_b = tmp_path / "sa.wav", tmp_path / "sb.wav"
+    sh("sox", str(left), str(silent_a), "vol", "0.03")
+    sh("sox", str(right), str(silent_b), "vol", "0.03")
+    first, second = tmp_path / "first.wav", tmp_path / "second.wav"
+    sh("sox", "-M", str(left), str(silent_a), str(first))
+    sh("sox", "-M", str(silent_b), str(right), str(second))
+    both = tmp_path / "both.wav"
+    sh("sox", str(first), str(second), str(both))  # no pause between the turns
+    t = tiny.transcribe(both, language="en")
+    by_speaker = {s.speaker: "" for s in t.segments}
+    for s in t.segments:
+        by_speaker[s.speaker] += " " + s.text.lower()
+    assert "friday" in by_speaker["manager"] and "tomorrow" not in by_speaker["manager"]
+    assert "tomorrow" in by_speaker["employee"] and "friday" not in by_speaker["employee"]
+
+
+def test_hotwords_from_okr_terms_fix_spelling(tiny: WhisperTranscriber) -> None:
+    options = TranscribeOptions(language="en", hotwords=("Priya", "data pipeline", "dashboard latency"))
+    assert "dashboard latency" in text_of(tiny.transcribe(DEMO, options=options)).lower()
+
+
+def test_pure_silence_gives_an_empty_transcript_with_a_warning(tiny: WhisperTranscriber, tmp_path: Path) -> None:
+    need("sox")
+    path = tmp_path / "silence.wav"
+    sh("sox", "-n", "-r", "16000", "-c", "1", str(path), "trim", "0", "5")
+    t = tiny.transcribe(path, language="en")
+    assert t.segments == [] and SILENCE_WARNING in t.warnings and t.duration_s == pytest.approx(5.0)
+
+
+# --------------------------------------------------------------------------- Chinese
+
+
+def _reference(name: str) -> str:
+    return shared_data("audio", name).read_text(encoding="utf-8").strip()
+
+
+def test_mandarin_in_simplified_script(base: WhisperTranscriber) -> None:
+    t = base.transcribe(shared_data("audio", "zh_aishell1_wenet.wav"), language="zh")
+    text = text_of(t)
+    assert t.language == "zh"
+    assert text == OpenCC("t2s").convert(text)  # no Traditional characters left
+    assert cer(_reference("zh_aishell1_wenet.txt"), text) <= 0.25, text
+
+
+def test_mandarin_in_traditional_script_when_configured(base_traditional: WhisperTranscriber) -> None:
+    text = text_of(base_traditional.transcribe(shared_data("audio", "zh_aishell1_wenet.wav"), language="zh"))
+    assert "廣州" in text, text
+
+
+def test_cantonese_falls_back_to_zh_on_a_model_without_yue(base: WhisperTranscriber) -> None:
+    assert not base.has_token("<|yue|>")
+    t = base.transcribe(shared_data("audio", "yue_fleurs_01.wav"), language="yue")
+    text = text_of(t)
+    assert t.language == "yue"
+    assert any("no Cantonese (yue) token" in w for w in t.warnings)
+    assert "For For" not in text and text.strip()
+    assert cer(_reference("yue_fleurs_01.txt"), text) <= 0.40, text
+
+
+def test_mandarin_with_english_names_is_not_collapsed_to_english(base: WhisperTranscriber) -> None:
+    t = base.transcribe(shared_data("audio", "zh_en_fleurs_mix.wav"), language="auto")
+    assert t.language == "zh"
+    assert cer(_reference("zh_en_fleurs_mix.txt"), text_of(t)) <= 0.45, text_of(t)
+
+
+@pytest.mark.slow
+def test_code_switching_keeps_both_languages(base: WhisperTranscriber, tmp_path: Path) -> None:
+    need("sox")
+    jfk16 = tmp_path / "jfk16.wav"
+    sh("sox", str(shared_data("audio", "jfk.flac")), "-r", "16000", "-c", "1", str(jfk16))
+    mixed = tmp_path / "mixed.wav"
+    sh("sox", str(jfk16), str(shared_data("audio", "zh_aishell1_wenet.wav")), str(jfk16), str(mixed))
+    t = base.transcribe(mixed, language="auto")
+    langs = [s.language or t.language for s in t.segments]
+    assert "en" in langs and "zh" in langs, [(s.language, s.text) for s in t.segments]
+    text = text_of(t)
+    assert "country" in text and "房地产" in text
