@@ -135,11 +135,12 @@ def build_blocks(
     plot: str | None,
 ) -> list[Block]:
     status = manifest["status"].upper()
+    dirty = " with uncommitted changes" if manifest.get("git_dirty") else ""
     blocks: list[Block] = [
         Heading(1, f"Eval run {manifest['run_id']}"),
         Para(
             f"Status: {status}. Started {manifest['started_at']}, finished {manifest.get('finished_at') or '-'}; "
-            f"commit {manifest.get('git_commit') or 'unknown'}; {len(manifest['cases'])} cases × "
+            f"commit {manifest.get('git_commit') or 'unknown'}{dirty}; {len(manifest['cases'])} cases × "
             f"{len(manifest['combinations'])} combination(s); per-case timeout {manifest['timeout_s']:g} s; "
             f"LLM judge {'on' if manifest.get('judge') else 'off (evidence support n/a)'}."
         ),

@@ -17,6 +17,7 @@ failure: it counts against schema validity and scores as an empty draft.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import multiprocessing as mp
 import resource
@@ -126,19 +127,20 @@ def evals_dir(settings: Settings) -> Path:
     return settings.ensure_home() / "evals"
 
 
-def _git_commit() -> str | None:
+def _git(*args: str) -> str | None:
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=Path(__file__).parent,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
+            ["git", *args], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=5, check=False
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return out.stdout.strip() or None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def _code_version() -> dict[str, Any]:
+    """The commit measured, and whether the code that drafts (or scores) had uncommitted changes."""
+    dirty = _git("status", "--porcelain", "--", "summarize", "prompts", "evals", "copilot/schema.py")
+    return {"git_commit": _git("rev-parse", "--short", "HEAD"), "git_dirty": None if dirty is None else bool(dirty)}
 
 
 def _peak_rss_mb() -> float:
@@ -210,6 +212,14 @@ def _worker(conn: Connection, settings: Settings, factory: DrafterFactory, cases
         if index is None:
             return
         conn.send(("result", draft_case(drafter, cases[index])))
+
+
+def _preload_summariser() -> None:
+    """Import the summariser once in the parent, so every forked worker runs the same code even if files change."""
+    try:
+        importlib.import_module("summarize.pipeline")
+    except ImportError:
+        pass  # each case then reports the missing summariser through default_drafter_factory
 
 
 class _Worker:
@@ -363,9 +373,11 @@ class EvalRunner:
             "options": options or {},
             "timeout_s": self.timeout_s,
             "judge": self.judge is not None,
-            "git_commit": _git_commit(),
+            **_code_version(),
         }
         _write_json(directory / "run.json", manifest)
+        if self.factory is default_drafter_factory:
+            _preload_summariser()
         records: list[dict[str, Any]] = []
         total = max(1, len(combos) * len(loaded.cases))
         done = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from typing import Annotated
 
 import typer
@@ -58,6 +59,7 @@ def run(
     combos = len(set(prompt_version or [settings.prompt_version])) * len(set(model or ["configured"]))
     options = {"datasets": datasets, "split": split, "limits": limits}
     err_console.print(f"{len(loaded.cases)} cases × {combos} combination(s); datasets: {', '.join(datasets)}")
+    signal.signal(signal.SIGTERM, _terminate)  # a killed run is stored as incomplete, never left "running"
     with progress_bar("evaluating") as progress:
         result = runner.run(
             loaded,
@@ -77,6 +79,10 @@ def run(
     if result.status != "complete":
         err_console.print(f"[bold red]run incomplete:[/] {len(result.reasons)} problem(s), see the report", markup=True)
         raise typer.Exit(1)
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def _summary_table(summary: dict[str, dict[str, float | None]]) -> Table:
