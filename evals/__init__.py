@@ -1,0 +1,1 @@
+"""Prompt/model evaluation harness: datasets, metrics, runner, reports (see evals/README.md)."""
