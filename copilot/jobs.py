@@ -89,7 +89,7 @@ class TranscriptionJobs:
                                                          "options": dataclasses.asdict(options)})
             job_id = row.id
         try:
-            check_file(audio, max_bytes=self._services.settings.max_upload_bytes)
+            check_file(audio, max_bytes=self._services.settings.max_upload_bytes, allow_empty=True)
             kept = self._services.keep_audio(audio)
         except CopilotError as exc:
             self._update(job_id, state="failed", error=str(exc))

@@ -57,14 +57,17 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def check_file(path: Path, *, max_bytes: int | None = None) -> int:
-    """Cheap checks (exists, not empty, not too big) that need no decoding; returns the size."""
+def check_file(path: Path, *, max_bytes: int | None = None, allow_empty: bool = False) -> int:
+    """Cheap checks (exists, not empty, not too big) that need no decoding; returns the size.
+
+    `allow_empty` lets an upload be kept (as evidence of what was sent) before it is refused.
+    """
     if not path.exists():
         raise InputError(f"audio file not found: {path}")
     if not path.is_file():
         raise InputError(f"not a file: {path}")
     size = path.stat().st_size
-    if size == 0:
+    if size == 0 and not allow_empty:
         raise InputError(f"audio file is empty (0 bytes): {path.name}")
     if max_bytes is not None and size > max_bytes:
         raise InputError(f"audio file {path.name} is {size} bytes, over the limit of {max_bytes} bytes")
