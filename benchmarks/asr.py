@@ -54,9 +54,13 @@ def measure_one(model: str, audio: str, reference: str, threads: int) -> dict[st
     elapsed = time.perf_counter() - t0
     text = " ".join(s.text for s in transcript.segments)
     return {
-        "load_s": load_s, "elapsed_s": elapsed, "audio_s": transcript.duration_s,
-        "rtf": transcript.duration_s / elapsed, "wer": wer(reference, text),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "text_head": text[:120],
+        "load_s": load_s,
+        "elapsed_s": elapsed,
+        "audio_s": transcript.duration_s,
+        "rtf": transcript.duration_s / elapsed,
+        "wer": wer(reference, text),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "text_head": text[:120],
         "segments": len(transcript.segments),
     }
 
@@ -67,7 +71,10 @@ def run_sub(model: str, audio: Path, reference: str, threads: int) -> dict[str, 
     try:
         proc = subprocess.run(
             [sys.executable, __file__, "--one", model, str(audio), str(ref_file), "--threads", str(threads)],
-            capture_output=True, text=True, check=False, cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
         )
     finally:
         ref_file.unlink()
@@ -82,13 +89,30 @@ def concat(minutes: int, work: Path) -> Path:
     out = work / f"meeting_{minutes}min.flac"
     if out.exists():
         return out
-    dialogue_s = float(subprocess.run(["soxi", "-D", str(DIALOGUE)], capture_output=True, text=True,
-                                      check=True).stdout)
+    dialogue_s = float(subprocess.run(["soxi", "-D", str(DIALOGUE)], capture_output=True, text=True, check=True).stdout)
     repeats = max(1, round(minutes * 60 / dialogue_s))
     list_file = work / f"list_{minutes}.txt"
     list_file.write_text("".join(f"file '{DIALOGUE}'\n" for _ in range(repeats)))
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(list_file),
-                    "-ac", "2", "-ar", "16000", str(out)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            str(list_file),
+            "-ac",
+            "2",
+            "-ar",
+            "16000",
+            str(out),
+        ],
+        check=True,
+    )
     return out
 
 
@@ -114,17 +138,26 @@ def main() -> None:
             ("jfk.flac (11 s)", JFK, JFK_TEXT, args.repeats),
             ("dialogue (64 s)", DIALOGUE, DIALOGUE_TEXT, args.repeats),
         ]
-        dialogue_s = float(subprocess.run(["soxi", "-D", str(DIALOGUE)], capture_output=True, text=True,
-                                          check=True).stdout)
+        dialogue_s = float(
+            subprocess.run(["soxi", "-D", str(DIALOGUE)], capture_output=True, text=True, check=True).stdout
+        )
         for minutes in lengths:
             repeats = max(1, round(minutes * 60 / dialogue_s))
-            inputs.append((f"meeting {minutes} min", concat(minutes, work), " ".join([DIALOGUE_TEXT] * repeats),
-                           args.repeats if minutes <= 1 else args.long_repeats))
+            inputs.append(
+                (
+                    f"meeting {minutes} min",
+                    concat(minutes, work),
+                    " ".join([DIALOGUE_TEXT] * repeats),
+                    args.repeats if minutes <= 1 else args.long_repeats,
+                )
+            )
         for model in args.models:
             for name, audio, reference, repeats in inputs:
                 runs = [run_sub(model, audio, reference, args.threads) for _ in range(repeats)]
                 row = {
-                    "model": model, "input": name, "repeats": repeats,
+                    "model": model,
+                    "input": name,
+                    "repeats": repeats,
                     "audio_s": runs[0]["audio_s"],
                     "rtf_median": statistics.median(float(r["rtf"]) for r in runs),  # type: ignore[arg-type]
                     "elapsed_s_median": statistics.median(float(r["elapsed_s"]) for r in runs),  # type: ignore[arg-type]
@@ -135,8 +168,12 @@ def main() -> None:
                 rows.append(row)
                 print(_line(row), flush=True)
     report = {
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "threads": args.threads,
-                    "load_average_at_end": os.getloadavg()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "threads": args.threads,
+            "load_average_at_end": os.getloadavg(),
+        },
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "rows": rows,
         "linearity": _linearity(rows),
@@ -148,8 +185,10 @@ def main() -> None:
 
 
 def _line(row: dict[str, object]) -> str:
-    return (f"{row['model']:8} {row['input']:18} RTF {float(row['rtf_median']):6.1f}x  "  # type: ignore[arg-type]
-            f"WER {float(row['wer_median']) * 100:5.1f}%  peak RSS {float(row['peak_rss_mb_max']):6.0f} MB")  # type: ignore[arg-type]
+    return (
+        f"{row['model']:8} {row['input']:18} RTF {float(row['rtf_median']):6.1f}x  "  # type: ignore[arg-type]
+        f"WER {float(row['wer_median']) * 100:5.1f}%  peak RSS {float(row['peak_rss_mb_max']):6.0f} MB"
+    )  # type: ignore[arg-type]
 
 
 def _linearity(rows: list[dict[str, object]]) -> dict[str, float]:
@@ -179,8 +218,12 @@ def _markdown(report: dict[str, object]) -> str:
             f"≥{TARGET_RTF.get(str(r['model']), 0):.0f} | {float(r['wer_median']) * 100:.1f}% | "
             f"{float(r['peak_rss_mb_max']):.0f} | {r['repeats']} |"
         )
-    lines += ["", "RTF at the longest length ÷ RTF at 1 min (target ≥ 0.85): "
-              + ", ".join(f"{m} {v:.2f}" for m, v in sorted(report["linearity"].items())), ""]  # type: ignore[attr-defined]
+    lines += [
+        "",
+        "RTF at the longest length ÷ RTF at 1 min (target ≥ 0.85): "
+        + ", ".join(f"{m} {v:.2f}" for m, v in sorted(report["linearity"].items())),
+        "",
+    ]  # type: ignore[attr-defined]
     return "\n".join(lines)
 
 

@@ -47,7 +47,11 @@ class StepwiseTranscriber(Protocol):
     def start(self, audio: Path, options: TranscribeOptions, *, sha256: str | None = None) -> RunState: ...
 
     def run_chunks(
-        self, audio: Path, state: RunState, *, progress: ProgressCallback | None = None,
+        self,
+        audio: Path,
+        state: RunState,
+        *,
+        progress: ProgressCallback | None = None,
         should_stop: Callable[[], bool] | None = None,
     ) -> Iterator[ChunkResult]: ...
 
@@ -85,8 +89,7 @@ class TranscriptionJobs:
     def submit(self, audio: Path, options: TranscribeOptions) -> str:
         """Record the job, then keep the original bytes; a refused upload leaves a failed job with the reason."""
         with self._services.db.session() as sess:
-            row = repo.add_job(sess, kind=KIND, payload={"source": str(audio),
-                                                         "options": dataclasses.asdict(options)})
+            row = repo.add_job(sess, kind=KIND, payload={"source": str(audio), "options": dataclasses.asdict(options)})
             job_id = row.id
         try:
             check_file(audio, max_bytes=self._services.settings.max_upload_bytes, allow_empty=True)
@@ -103,20 +106,24 @@ class TranscriptionJobs:
         """Run (or resume) a job to the end; errors mark it failed with the reason and are re-raised."""
         payload, checkpoint = self._claim(job_id)
         audio = Path(payload["audio"])
-        options = TranscribeOptions(**{k: tuple(v) if isinstance(v, list) else v
-                                       for k, v in payload["options"].items()})
+        options = TranscribeOptions.from_json(payload["options"])
         t = self.transcriber
         try:
             state = t.start(audio, options, sha256=payload.get("sha256"))
             _restore(state, checkpoint)
             state.partial = []  # an interrupted chunk is redone from its start
-            run_start = {"started_at": self._services.clock.now().isoformat(),
-                         "started_progress": state.next_start_s / max(state.info.duration_s, 1e-6)}
+            run_start = {
+                "started_at": self._services.clock.now().isoformat(),
+                "started_progress": state.next_start_s / max(state.info.duration_s, 1e-6),
+            }
             self._update(job_id, checkpoint=_checkpoint(state) | run_start)
             watcher = _Watcher(self, job_id, progress)
             for result in t.run_chunks(audio, state, progress=watcher.progress, should_stop=watcher.cancelled):
-                self._update(job_id, checkpoint=_checkpoint(state) | run_start,
-                             progress=min(state.next_start_s / max(state.info.duration_s, 1e-6), 0.999))
+                self._update(
+                    job_id,
+                    checkpoint=_checkpoint(state) | run_start,
+                    progress=min(state.next_start_s / max(state.info.duration_s, 1e-6), 0.999),
+                )
                 if not result.complete:
                     raise JobCancelled(f"job {job_id} was cancelled; resume with: copilot transcript resume {job_id}")
             transcript = t.finish(state)
@@ -163,9 +170,12 @@ class TranscriptionJobs:
                 elapsed = (self._services.clock.now() - started).total_seconds()
                 if done > 0:
                     eta = elapsed / done * (1.0 - row.progress)
-            return JobStatus(job=repo.job_public(row), eta_s=eta,
-                             segments_done=len(cp.get("pieces", [])) + len(cp.get("partial", [])),
-                             resume_from_s=float(cp.get("next_start_s", 0.0)))
+            return JobStatus(
+                job=repo.job_public(row),
+                eta_s=eta,
+                segments_done=len(cp.get("pieces", [])) + len(cp.get("partial", [])),
+                resume_from_s=float(cp.get("next_start_s", 0.0)),
+            )
 
     def partial(self, job_id: str) -> Transcript:
         """The transcript so far (checkpointed chunks plus any interrupted chunk), speakers included."""
@@ -175,8 +185,7 @@ class TranscriptionJobs:
             cp, payload = row.checkpoint, row.payload
         if not cp or "info" not in cp:
             raise InputError(f"job {job_id} has no partial results yet")
-        options = TranscribeOptions(**{k: tuple(v) if isinstance(v, list) else v
-                                       for k, v in payload["options"].items()})
+        options = TranscribeOptions.from_json(payload["options"])
         state = RunState(info=AudioInfo(**cp["info"]), options=options)
         _restore(state, cp)
         state.pieces = state.pieces + state.partial

@@ -15,8 +15,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
-        "seventeen eighteen nineteen".split()
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split()
+)
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 
 
@@ -82,8 +84,9 @@ Turn = tuple[float, float, str]
 """(start seconds, end seconds, speaker label)"""
 
 
-def diarization_error_rate(reference: Sequence[Turn], hypothesis: Sequence[Turn], *, collar: float = 0.25,
-                           step: float = 0.01) -> float:
+def diarization_error_rate(
+    reference: Sequence[Turn], hypothesis: Sequence[Turn], *, collar: float = 0.25, step: float = 0.01
+) -> float:
     """Frame-level DER (missed + false alarm + confusion over reference speech), best label mapping.
 
     A `collar` around each reference boundary is not scored, as in the NIST

@@ -111,7 +111,7 @@ def _assemble_base(target: Path) -> Path:
     with tmp.open("wb") as out:
         for part in parts:
             with part.open("rb") as fh:
-                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                while chunk := fh.read(1 << 20):
                     digest.update(chunk)
                     out.write(chunk)
         out.flush()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -44,16 +45,24 @@ class Piece:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "start": self.start, "end": self.end, "text": self.text, "language": self.language,
-            "words": [w.model_dump() for w in self.words], "evidence": self.evidence,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "language": self.language,
+            "words": [w.model_dump() for w in self.words],
+            "evidence": self.evidence,
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> Piece:
-        words = [Word.model_validate(w) for w in data.get("words") or []]  # type: ignore[attr-defined]
-        evidence = [[float(x) for x in v] for v in data.get("evidence") or []]  # type: ignore[attr-defined]
-        return cls(float(data["start"]), float(data["end"]), str(data["text"]),  # type: ignore[arg-type]
-                   data.get("language"), words, evidence)  # type: ignore[arg-type]
+    def from_json(cls, data: dict[str, Any]) -> Piece:
+        return cls(
+            start=float(data["start"]),
+            end=float(data["end"]),
+            text=str(data["text"]),
+            language=data.get("language"),
+            words=[Word.model_validate(w) for w in data.get("words") or []],
+            evidence=[[float(x) for x in v] for v in data.get("evidence") or []],
+        )
 
 
 # --------------------------------------------------------------------------- evidence
@@ -202,8 +211,11 @@ def assign_speakers(pieces: Sequence[Piece], labels: Sequence[Sequence[int]], na
         for label, words, start, end in runs:
             text = "".join(w.word for w in words).strip() if len(runs) > 1 else piece.text
             name = names[label] if label < len(names) else f"speaker_{label + 1}"
-            out.append(Segment(id=0, start=start, end=end, speaker=name, text=text, language=piece.language,
-                               words=words or None))
+            out.append(
+                Segment(
+                    id=0, start=start, end=end, speaker=name, text=text, language=piece.language, words=words or None
+                )
+            )
     return make_monotonic(out)
 
 
@@ -248,8 +260,12 @@ def make_monotonic(segments: Sequence[Segment]) -> list[Segment]:
         words = None
         if seg.words:
             words = [
-                w.model_copy(update={"start": round(min(max(w.start, start), end), 3),
-                                     "end": round(min(max(w.end, w.start, start), end), 3)})
+                w.model_copy(
+                    update={
+                        "start": round(min(max(w.start, start), end), 3),
+                        "end": round(min(max(w.end, w.start, start), end), 3),
+                    }
+                )
                 for w in seg.words
             ]
         out.append(seg.model_copy(update={"id": len(out), "start": start, "end": end, "words": words}))
@@ -258,7 +274,10 @@ def make_monotonic(segments: Sequence[Segment]) -> list[Segment]:
 
 
 def relabel(
-    segments: Sequence[Segment], *, mapping: dict[str, str] | None = None, by_segment: dict[int, str] | None = None,
+    segments: Sequence[Segment],
+    *,
+    mapping: dict[str, str] | None = None,
+    by_segment: dict[int, str] | None = None,
     swap: tuple[str, str] | None = None,
 ) -> list[Segment]:
     """Correct speaker labels by hand: rename labels, swap two, or set single segments (turn-level fixes)."""
@@ -270,6 +289,4 @@ def relabel(
     unknown = sorted(set(by_segment) - known)
     if unknown:
         raise InputError(f"no segment with id {unknown[0]} in the transcript")
-    return [
-        s.model_copy(update={"speaker": by_segment.get(s.id, mapping.get(s.speaker, s.speaker))}) for s in segments
-    ]
+    return [s.model_copy(update={"speaker": by_segment.get(s.id, mapping.get(s.speaker, s.speaker))}) for s in segments]

@@ -48,6 +48,16 @@ class TranscribeOptions:
     """Labels in channel order (stereo) or in order of first appearance (mono: first-speaker heuristic)."""
     diarize_mono: bool = True
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TranscribeOptions:
+        """Rebuild options stored (as JSON) in a job's payload."""
+        return cls(
+            language=str(data.get("language", "auto")),
+            hotwords=tuple(str(h) for h in data.get("hotwords", ())),
+            speakers=tuple(str(s) for s in data.get("speakers", ("manager", "employee"))),
+            diarize_mono=bool(data.get("diarize_mono", True)),
+        )
+
 
 @dataclass
 class ChunkResult:
@@ -115,7 +125,10 @@ class WhisperTranscriber:
             self._resolved = resolve_model(self._spec, self._home)
             try:
                 self._model = WhisperModel(
-                    str(self._resolved.path), device="cpu", compute_type="int8", cpu_threads=self._threads,
+                    str(self._resolved.path),
+                    device="cpu",
+                    compute_type="int8",
+                    cpu_threads=self._threads,
                     local_files_only=True,
                 )
             except (RuntimeError, ValueError, OSError) as exc:
@@ -166,7 +179,11 @@ class WhisperTranscriber:
         return RunState(info=info, options=options)
 
     def run_chunks(
-        self, audio: Path, state: RunState, *, progress: ProgressCallback | None = None,
+        self,
+        audio: Path,
+        state: RunState,
+        *,
+        progress: ProgressCallback | None = None,
         should_stop: Callable[[], bool] | None = None,
     ) -> Iterator[ChunkResult]:
         """Recognise chunk after chunk from `state.next_start_s`, updating `state` as each one completes."""
@@ -175,8 +192,9 @@ class WhisperTranscriber:
             state.warnings.append(warning)
         duration = max(state.info.duration_s, 1e-6)
         decoded_end = state.next_start_s
-        for chunk in iter_chunks(audio, channels=state.info.channels, chunk_s=self._chunk_s,
-                                 start_s=state.next_start_s):
+        for chunk in iter_chunks(
+            audio, channels=state.info.channels, chunk_s=self._chunk_s, start_s=state.next_start_s
+        ):
             if state.split_channels is None:
                 state.split_channels = chunk.channels is not None and not is_dual_mono(chunk.channels)
             if not state.split_channels:
@@ -199,14 +217,24 @@ class WhisperTranscriber:
             progress(1.0)
 
     def _recognise(
-        self, chunk: AudioChunk, options: TranscribeOptions, decode_lang: str | None,
-        progress: ProgressCallback | None, duration: float, should_stop: Callable[[], bool] | None,
+        self,
+        chunk: AudioChunk,
+        options: TranscribeOptions,
+        decode_lang: str | None,
+        progress: ProgressCallback | None,
+        duration: float,
+        should_stop: Callable[[], bool] | None,
     ) -> ChunkResult:
         model = self.load()
         hotwords = ", ".join(options.hotwords) or None
         segments, tinfo = model.transcribe(
-            chunk.mix, language=decode_lang, beam_size=self._beam_size, vad_filter=True, word_timestamps=True,
-            condition_on_previous_text=False, hotwords=hotwords,
+            chunk.mix,
+            language=decode_lang,
+            beam_size=self._beam_size,
+            vad_filter=True,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            hotwords=hotwords,
             multilingual=decode_lang is None and self._resolved is not None and self._resolved.multilingual,
         )
         chunk_lang = str(tinfo.language)
@@ -227,8 +255,12 @@ class WhisperTranscriber:
             return None
         off = chunk.offset_s
         words = [
-            Word(start=round(off + max(float(w.start), 0.0), 3), end=round(off + max(float(w.end), float(w.start)), 3),
-                 word=self.script(w.word), probability=min(max(float(w.probability), 0.0), 1.0))
+            Word(
+                start=round(off + max(float(w.start), 0.0), 3),
+                end=round(off + max(float(w.end), float(w.start)), 3),
+                word=self.script(w.word),
+                probability=min(max(float(w.probability), 0.0), 1.0),
+            )
             for w in (raw.words or [])
         ]
         start, end = off + float(raw.start), off + max(float(raw.end), float(raw.start))
@@ -239,8 +271,14 @@ class WhisperTranscriber:
             evidence = [voice_evidence(chunk.mix, off, s, e) for s, e in spans]
         else:
             evidence = [[0.0] for _ in spans]
-        return Piece(start=round(start, 3), end=round(end, 3), text=text,
-                     language=self._segment_language(text, options, chunk_lang), words=words, evidence=evidence)
+        return Piece(
+            start=round(start, 3),
+            end=round(end, 3),
+            text=text,
+            language=self._segment_language(text, options, chunk_lang),
+            words=words,
+            evidence=evidence,
+        )
 
     @staticmethod
     def _segment_language(text: str, options: TranscribeOptions, detected: str) -> str:
@@ -283,7 +321,12 @@ class WhisperTranscriber:
         if all(s.language == main for s in segments):
             segments = [s.model_copy(update={"language": None}) for s in segments]
         return Transcript(
-            language=main, duration_s=round(state.next_start_s, 3), segments=segments, model=self.model_name, audio_sha256=state.info.sha256, warnings=warnings,
+            language=main,
+            duration_s=round(state.next_start_s, 3),
+            segments=segments,
+            model=self.model_name,
+            audio_sha256=state.info.sha256,
+            warnings=warnings,
         )
 
 
@@ -327,10 +370,16 @@ def split_by_script(piece: Piece) -> list[Piece]:
     out = []
     for j, (latin, first, last) in enumerate(merged):
         words = piece.words[first : last + 1]
-        out.append(Piece(
-            start=piece.start if j == 0 else words[0].start, end=piece.end if j == len(merged) - 1 else words[-1].end,
-            text="".join(w.word for w in words).strip(), language="en" if latin else "zh", words=words,
-            evidence=piece.evidence[first : last + 1]))
+        out.append(
+            Piece(
+                start=piece.start if j == 0 else words[0].start,
+                end=piece.end if j == len(merged) - 1 else words[-1].end,
+                text="".join(w.word for w in words).strip(),
+                language="en" if latin else "zh",
+                words=words,
+                evidence=piece.evidence[first : last + 1],
+            )
+        )
     return out
 
 

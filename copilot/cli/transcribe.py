@@ -18,8 +18,9 @@ from copilot.errors import InputError
 from copilot.schema import Transcript
 
 LANGUAGES = ("auto", "en", "zh", "yue")
-transcript_app = typer.Typer(help="Transcription jobs (status, resume, cancel, partial) and speaker fixes.",
-                             no_args_is_help=True)
+transcript_app = typer.Typer(
+    help="Transcription jobs (status, resume, cancel, partial) and speaker fixes.", no_args_is_help=True
+)
 
 
 def _jobs(model: str | None = None, script: str | None = None) -> Any:
@@ -55,9 +56,11 @@ def transcribe(
     model: Annotated[str | None, typer.Option(help="'base', 'tiny.en' or a local model dir.")] = None,
     manager: Annotated[str | None, typer.Option(help="Manager's name (helps spelling).")] = None,
     employee: Annotated[str | None, typer.Option(help="Employee's name (helps spelling).")] = None,
-    hotword: Annotated[list[str] | None, typer.Option(help="A term to spell right, e.g. an OKR name (repeatable).")] = None,
-    speaker_order: Annotated[str, typer.Option(
-        help="Labels for the left,right channel (stereo) or the first,second voice heard (mono).")
+    hotword: Annotated[
+        list[str] | None, typer.Option(help="A term to spell right, e.g. an OKR name (repeatable).")
+    ] = None,
+    speaker_order: Annotated[
+        str, typer.Option(help="Labels for the left,right channel (stereo) or the first,second voice heard (mono).")
     ] = "manager,employee",
     script: Annotated[str | None, typer.Option(help="Chinese output: simplified or traditional.")] = None,
 ) -> None:
@@ -98,8 +101,11 @@ def status(job_id: Annotated[str, typer.Argument(help="Job id.")]) -> None:
     """State, progress, estimated time left and the reason of a failure, as JSON."""
     st = _jobs().status(job_id)
     data = st.job.model_dump(mode="json")
-    data.update(eta_s=None if st.eta_s is None else round(st.eta_s, 1), segments_done=st.segments_done,
-                resume_from_s=round(st.resume_from_s, 3))
+    data.update(
+        eta_s=None if st.eta_s is None else round(st.eta_s, 1),
+        segments_done=st.segments_done,
+        resume_from_s=round(st.resume_from_s, 3),
+    )
     write_json(data, None)
 
 
@@ -126,10 +132,12 @@ def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
 def relabel(
     transcript: Annotated[Path, typer.Argument(help="Transcript JSON from `copilot transcribe`.")],
     swap: Annotated[bool, typer.Option(help="Swap manager and employee everywhere.")] = False,
-    rename: Annotated[list[str] | None, typer.Option(help="OLD=NEW label, e.g. speaker_1=manager (repeatable).")]
-    = None,
-    segment: Annotated[list[str] | None, typer.Option(help="ID=LABEL for one turn, e.g. 7=employee (repeatable).")]
-    = None,
+    rename: Annotated[
+        list[str] | None, typer.Option(help="OLD=NEW label, e.g. speaker_1=manager (repeatable).")
+    ] = None,
+    segment: Annotated[
+        list[str] | None, typer.Option(help="ID=LABEL for one turn, e.g. 7=employee (repeatable).")
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Write here; default: print.")] = None,
 ) -> None:
     """Correct who spoke: swap the two roles, rename a label, or fix single turns."""
@@ -146,8 +154,12 @@ def relabel(
         if not key.isdigit():
             raise InputError(f"--segment wants a numeric segment id, got {key!r}")
         by_segment[int(key)] = label
-    segments = relabel_segments(t.segments, mapping=_pairs(rename, "--rename"), by_segment=by_segment,
-                                swap=("manager", "employee") if swap else None)
+    segments = relabel_segments(
+        t.segments,
+        mapping=_pairs(rename, "--rename"),
+        by_segment=by_segment,
+        swap=("manager", "employee") if swap else None,
+    )
     write_json(t.model_copy(update={"segments": segments}).model_dump(mode="json", exclude_none=True), out)
 
 

@@ -39,8 +39,15 @@ def base_traditional(model_home: Path) -> WhisperTranscriber:
 def make_audio(tmp_path: Path) -> Callable[..., Path]:
     """ffmpeg-transcode `source` (default: a tone) into `name` with the given rate and channels."""
 
-    def make(name: str, *, source: Path | None = None, rate: int = 16000, channels: int = 1,
-             seconds: float = 3.0, extra: tuple[str, ...] = ()) -> Path:
+    def make(
+        name: str,
+        *,
+        source: Path | None = None,
+        rate: int = 16000,
+        channels: int = 1,
+        seconds: float = 3.0,
+        extra: tuple[str, ...] = (),
+    ) -> Path:
         need("ffmpeg")
         out = tmp_path / name
         inp = ["-i", str(source)] if source else ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"]

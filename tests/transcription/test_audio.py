@@ -49,8 +49,22 @@ def test_long_audio_streams_in_chunks_cut_at_quiet_moments(tmp_path: Path) -> No
     need("sox")
     path = tmp_path / "bursts.wav"
     # 1.5 s tone + 0.5 s silence, 10 times = 20 s
-    sh("sox", "-n", "-r", "16000", "-c", "1", str(tmp_path / "burst.wav"), "synth", "1.5", "sine", "300", "pad", "0",
-       "0.5")
+    sh(
+        "sox",
+        "-n",
+        "-r",
+        "16000",
+        "-c",
+        "1",
+        str(tmp_path / "burst.wav"),
+        "synth",
+        "1.5",
+        "sine",
+        "300",
+        "pad",
+        "0",
+        "0.5",
+    )
     sh("sox", *[str(tmp_path / "burst.wav")] * 10, str(path))
     chunks = list(iter_chunks(path, channels=1, chunk_s=4.0, search_s=2.0))
     assert len(chunks) >= 4
@@ -129,8 +143,24 @@ def test_truncated_file_is_refused_after_decoding_what_is_there(
 def test_video_renamed_wav(make_audio: Callable[..., Path], tmp_path: Path) -> None:
     need("ffmpeg")
     video = tmp_path / "clip.mp4"
-    sh("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=1:size=64x64:rate=10", "-f", "lavfi",
-       "-i", "sine=duration=1", "-shortest", "-pix_fmt", "yuv420p", str(video))
+    sh(
+        "ffmpeg",
+        "-v",
+        "error",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=duration=1:size=64x64:rate=10",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=duration=1",
+        "-shortest",
+        "-pix_fmt",
+        "yuv420p",
+        str(video),
+    )
     renamed = tmp_path / "meeting.wav"
     renamed.write_bytes(video.read_bytes())
     with pytest.raises(InputError, match="video renamed .wav"):

@@ -110,8 +110,24 @@ def _bad(kind: str, tmp_path: Path) -> Path:
         path.write_bytes(whole.read_bytes()[: whole.stat().st_size * 6 // 10])
     elif kind == "video-renamed":
         video = tmp_path / "v.mp4"
-        sh("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=1:size=64x64:rate=10", "-f",
-           "lavfi", "-i", "sine=duration=1", "-shortest", "-pix_fmt", "yuv420p", str(video))
+        sh(
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=duration=1:size=64x64:rate=10",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=1",
+            "-shortest",
+            "-pix_fmt",
+            "yuv420p",
+            str(video),
+        )
         path.write_bytes(video.read_bytes())
     elif kind == "image-renamed":
         image = tmp_path / "i.png"
@@ -176,14 +192,29 @@ def test_silence_finishes_with_an_empty_transcript_and_a_warning(
 
 
 def test_cli_relabel_fixes_speakers(tmp_path: Path) -> None:
-    transcript = {"language": "en", "duration_s": 3.0, "segments": [
-        {"id": 0, "start": 0.0, "end": 1.0, "speaker": "manager", "text": "hi"},
-        {"id": 1, "start": 1.0, "end": 2.0, "speaker": "employee", "text": "hello"},
-        {"id": 2, "start": 2.0, "end": 3.0, "speaker": "employee", "text": "bye"}]}
+    transcript = {
+        "language": "en",
+        "duration_s": 3.0,
+        "segments": [
+            {"id": 0, "start": 0.0, "end": 1.0, "speaker": "manager", "text": "hi"},
+            {"id": 1, "start": 1.0, "end": 2.0, "speaker": "employee", "text": "hello"},
+            {"id": 2, "start": 2.0, "end": 3.0, "speaker": "employee", "text": "bye"},
+        ],
+    }
     path, out = tmp_path / "t.json", tmp_path / "fixed.json"
     path.write_text(json.dumps(transcript))
-    proc = run_cli("transcript", "relabel", str(path), "--swap", "--segment", "2=Priya", "--out", str(out),
-                   home=tmp_path / "home", timeout=120)
+    proc = run_cli(
+        "transcript",
+        "relabel",
+        str(path),
+        "--swap",
+        "--segment",
+        "2=Priya",
+        "--out",
+        str(out),
+        home=tmp_path / "home",
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert [s["speaker"] for s in json.loads(out.read_text())["segments"]] == ["employee", "manager", "Priya"]
     proc = run_cli("transcript", "relabel", str(path), "--segment", "9=manager", home=tmp_path / "home", timeout=120)
@@ -208,4 +239,3 @@ def test_cli_status_of_a_failed_job_gives_the_reason(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         TranscriptionJobs(services).partial(row.id)
     services.db.dispose()
-

@@ -22,13 +22,27 @@ from transcription.speakers import (
 def _piece(words: list[tuple[str, float, float]], loud: list[int]) -> Piece:
     ws = [Word(start=s, end=e, word=f" {w}", probability=0.9) for w, s, e in words]
     evidence = [[1.0, 0.05] if side == 0 else [0.05, 1.0] for side in loud]
-    return Piece(start=words[0][1], end=words[-1][2], text=" ".join(w for w, _, _ in words), language="en",
-                 words=ws, evidence=evidence)
+    return Piece(
+        start=words[0][1],
+        end=words[-1][2],
+        text=" ".join(w for w, _, _ in words),
+        language="en",
+        words=ws,
+        evidence=evidence,
+    )
 
 
 def test_a_segment_spanning_both_speakers_is_split_at_the_word_where_the_other_starts() -> None:
-    words = [("can", 0.0, 0.3), ("you", 0.3, 0.6), ("do", 0.6, 0.9), ("it", 0.9, 1.2),
-             ("yes", 1.4, 1.8), ("I", 1.8, 2.0), ("will", 2.0, 2.4), ("today", 2.4, 3.0)]
+    words = [
+        ("can", 0.0, 0.3),
+        ("you", 0.3, 0.6),
+        ("do", 0.6, 0.9),
+        ("it", 0.9, 1.2),
+        ("yes", 1.4, 1.8),
+        ("I", 1.8, 2.0),
+        ("will", 2.0, 2.4),
+        ("today", 2.4, 3.0),
+    ]
     piece = _piece(words, [0, 0, 0, 0, 1, 1, 1, 1])
     segments = assign_speakers([piece], word_labels_stereo([piece]), ("manager", "employee"))
     assert [(s.speaker, s.text) for s in segments] == [("manager", "can you do it"), ("employee", "yes I will today")]
@@ -45,10 +59,13 @@ def test_one_stray_word_does_not_flip_the_speaker() -> None:
 
 
 def test_segments_are_monotonic_and_never_overlap() -> None:
-    raw = [Segment(id=9, start=0.0, end=2.0, speaker="a", text="x"),
-           Segment(id=3, start=1.5, end=1.8, speaker="b", text="y",
-                   words=[Word(start=1.4, end=1.9, word="y", probability=1.0)]),
-           Segment(id=4, start=2.5, end=3.0, speaker="a", text="z")]
+    raw = [
+        Segment(id=9, start=0.0, end=2.0, speaker="a", text="x"),
+        Segment(
+            id=3, start=1.5, end=1.8, speaker="b", text="y", words=[Word(start=1.4, end=1.9, word="y", probability=1.0)]
+        ),
+        Segment(id=4, start=2.5, end=3.0, speaker="a", text="z"),
+    ]
     out = make_monotonic(raw)
     assert [s.id for s in out] == [0, 1, 2]
     for before, after in zip(out, out[1:], strict=False):
@@ -58,11 +75,16 @@ def test_segments_are_monotonic_and_never_overlap() -> None:
 
 
 def test_relabel_swaps_renames_and_fixes_single_turns() -> None:
-    segs = [Segment(id=i, start=i, end=i + 1, speaker=s, text="t")
-            for i, s in enumerate(["manager", "employee", "speaker_3"])]
+    segs = [
+        Segment(id=i, start=i, end=i + 1, speaker=s, text="t")
+        for i, s in enumerate(["manager", "employee", "speaker_3"])
+    ]
     assert [s.speaker for s in relabel(segs, swap=("manager", "employee"))] == ["employee", "manager", "speaker_3"]
     assert [s.speaker for s in relabel(segs, mapping={"speaker_3": "Priya"}, by_segment={0: "employee"})] == [
-        "employee", "employee", "Priya"]
+        "employee",
+        "employee",
+        "Priya",
+    ]
     with pytest.raises(InputError, match="no segment with id 7"):
         relabel(segs, by_segment={7: "manager"})
 

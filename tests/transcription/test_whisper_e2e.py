@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -49,8 +48,9 @@ FORMATS = [
 
 
 @pytest.mark.parametrize(("name", "args"), FORMATS, ids=[f"{n}-{a[-3]}Hz-{a[-1]}ch" for n, a in FORMATS])
-def test_every_format_is_transcribed(tiny: WhisperTranscriber, tmp_path: Path, name: str,
-                                     args: tuple[str, ...]) -> None:
+def test_every_format_is_transcribed(
+    tiny: WhisperTranscriber, tmp_path: Path, name: str, args: tuple[str, ...]
+) -> None:
     need("ffmpeg")
     path = tmp_path / name
     sh("ffmpeg", "-v", "error", "-y", "-i", str(shared_data("audio", "jfk.flac")), *args, str(path))
