@@ -36,20 +36,42 @@ class Usage:
     failures: list[str] = field(default_factory=list)
 
 
+CONNECTION_ERRORS = (
+    "APIConnectionError",
+    "APITimeoutError",
+    "ConnectError",
+    "ConnectTimeout",
+    "ReadTimeout",
+    "OpenAIConnectionError",
+    "TimeoutException",
+)
+REFUSALS = ("AuthenticationError", "PermissionDeniedError", "NotFoundError")
+CLIENT_MODULES = ("openai", "langchain_openai", "httpx", "httpcore")
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
 def _backend_error(exc: Exception, handle: ModelHandle) -> CopilotError | None:
-    """Translate client exceptions into our errors without importing openai eagerly."""
+    """Translate client exceptions (anywhere in the cause chain) into our errors, without importing openai."""
     if isinstance(exc, CopilotError):
         return exc
-    name = type(exc).__name__
-    module = type(exc).__module__
-    if module.startswith(("openai", "httpx", "httpcore")):
-        first = str(exc).splitlines()[0] if str(exc) else name
-        if name in ("APIConnectionError", "APITimeoutError", "ConnectError", "ConnectTimeout", "ReadTimeout"):
-            return ModelUnavailable(f"LLM endpoint unreachable ({handle.name}): {first}")
-        if name in ("AuthenticationError", "PermissionDeniedError", "NotFoundError"):
-            return ModelUnavailable(f"LLM endpoint refused the request ({name}): {first}")
-        return ModelUnavailable(f"LLM endpoint error ({name}): {first[:200]}")
-    return None
+    chain = _chain(exc)
+    if not any(type(e).__module__.startswith(CLIENT_MODULES) for e in chain):
+        return None
+    names = {type(e).__name__ for e in chain}
+    first = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+    if names & set(CONNECTION_ERRORS):
+        return ModelUnavailable(f"LLM endpoint unreachable ({handle.name}): {first}")
+    if names & set(REFUSALS):
+        return ModelUnavailable(f"LLM endpoint refused the request ({type(exc).__name__}): {first}")
+    return ModelUnavailable(f"LLM endpoint error ({type(exc).__name__}): {first}")
 
 
 def _first_error(exc: ValidationError | ValueError) -> str:
