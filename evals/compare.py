@@ -78,12 +78,12 @@ def compare_runs(dir_a: Path, dir_b: Path, *, tolerance: float | None = None) ->
         if not summary:
             raise InputError(f"run {label} ({manifest['run_id']}) has no metrics yet (status {manifest['status']})")
     result.b_incomplete = manifest_b["status"] != "complete"
-    cases_a = {c["id"] for c in manifest_a["cases"]}
-    cases_b = {c["id"] for c in manifest_b["cases"]}
+    cases_a = {(c["id"], c.get("sha256")) for c in manifest_a["cases"]}
+    cases_b = {(c["id"], c.get("sha256")) for c in manifest_b["cases"]}
     if cases_a != cases_b:
         result.warnings.append(
-            f"the runs used different cases ({len(cases_a ^ cases_b)} differ): deltas mix "
-            "a change of data with a change of system"
+            f"the runs used different cases or case versions ({len({i for i, _ in cases_a ^ cases_b})} differ): "
+            "deltas mix a change of data with a change of system"
         )
     for key_a, key_b in _pairs(summary_a, summary_b):
         name = key_a if key_a == key_b else f"{key_a} → {key_b}"

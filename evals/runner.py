@@ -32,11 +32,12 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from copilot.domain.canonical import content_hash
 from copilot.errors import CopilotError, InputError, ModelUnavailable, SummaryError
 from copilot.ports import Drafter, ProgressCallback
 from copilot.schema import ReviewDraft
 from copilot.settings import Settings
-from evals.cases import REVIEW_DATASETS, EvalCase, LoadedCases, load_review_dataset
+from evals.cases import REVIEW_DATASETS, EvalCase, LoadedCases, ReviewCase, load_review_dataset
 from evals.metrics import EvidenceJudge, aggregate, score_case
 from evals.qmsum import load_qmsum
 from evals.specs import apply_spec, settings_updates, spec_of
@@ -110,6 +111,12 @@ class Combination:
     @property
     def key(self) -> str:
         return f"{self.prompt_version} | {self.model}"
+
+
+def case_fingerprint(case: EvalCase) -> str:
+    """sha256 of a case's content, so a comparison can tell when the data itself changed between runs."""
+    data = case.model_dump(mode="json") if isinstance(case, ReviewCase) else [case.transcript, case.reference]
+    return content_hash(data)
 
 
 def combinations(prompt_versions: Sequence[str], models: Sequence[str]) -> list[Combination]:
@@ -368,7 +375,10 @@ class EvalRunner:
             "status": "running",
             "reasons": reasons,
             "combinations": [{"key": c.key, "prompt_version": c.prompt_version, "model": c.model} for c in combos],
-            "cases": [{"id": c.id, "dataset": c.dataset, "split": c.split} for c in loaded.cases],
+            "cases": [
+                {"id": c.id, "dataset": c.dataset, "split": c.split, "sha256": case_fingerprint(c)}
+                for c in loaded.cases
+            ],
             "problems": [p.__dict__ for p in loaded.problems],
             "options": options or {},
             "timeout_s": self.timeout_s,

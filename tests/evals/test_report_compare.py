@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,13 @@ def test_report_command_rerenders_a_stored_run(settings: Settings) -> None:
 def test_bad_eval_arguments_are_input_errors(args: list[str], message: str) -> None:
     result = CliRunner().invoke(app, args)
     assert isinstance(result.exception, InputError) and message in str(result.exception)
+
+
+def test_compare_warns_when_case_content_changed(settings: Settings) -> None:
+    a, b = run(settings, {}), run(settings, {})
+    manifest_path = b.directory / "run.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["cases"][0]["sha256"] = "0" * 64  # as if a gold label had been edited between the runs
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert compare_runs(a.directory, a.directory).warnings == []
+    assert any("case versions (1 differ)" in w for w in compare_runs(a.directory, b.directory).warnings)
