@@ -419,9 +419,10 @@ class EvalRunner:
                 "reasons": reasons,
                 "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             }
+            _write_json(directory / "summary.json", summarise([c.key for c in combos], records))
             _write_json(directory / "run.json", manifest)
             raise
-        summary = {c.key: aggregate([r for r in records if r["combination"] == c.key]) for c in combos}
+        summary = summarise([c.key for c in combos], records)
         status: RunStatus = "incomplete" if reasons else "complete"
         manifest |= {
             "status": status,
@@ -465,8 +466,17 @@ def _write_json(path: Path, data: Any) -> None:
     tmp.replace(path)
 
 
+def summarise(keys: Sequence[str], records: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
+    """Metrics per combination over the records there are (all of them only when the run is complete)."""
+    return {key: aggregate([r for r in records if r["combination"] == key]) for key in keys}
+
+
 def read_run(directory: Path) -> tuple[dict[str, Any], dict[str, dict[str, float | None]], list[dict[str, Any]]]:
-    """Manifest, summary and records of a stored run (summary empty while running)."""
+    """Manifest, summary and records of a stored run.
+
+    A run that is still going, or was killed before it could write summary.json, gets a summary computed from
+    the records it has; its manifest status says it is not complete. A last line cut short by a kill is ignored.
+    """
     manifest_path = directory / "run.json"
     if not manifest_path.is_file():
         raise InputError(f"not an eval run (no run.json): {directory}")
@@ -476,9 +486,18 @@ def read_run(directory: Path) -> tuple[dict[str, Any], dict[str, dict[str, float
         summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else {}
         results = directory / "results.jsonl"
         lines = results.read_text(encoding="utf-8").splitlines() if results.is_file() else []
-        records = [json.loads(line) for line in lines if line.strip()]
+        lines = [line for line in lines if line.strip()]
+        records = [json.loads(line) for line in lines[:-1]]
+        if lines:
+            try:
+                records.append(json.loads(lines[-1]))
+            except json.JSONDecodeError:
+                if manifest.get("status") == "complete":
+                    raise
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"eval run {directory.name} is corrupt: {exc}") from exc
+    if not summary and records:
+        summary = summarise([c["key"] for c in manifest.get("combinations", [])], records)
     return manifest, summary, records
 
 

@@ -1,4 +1,8 @@
-"""`copilot eval`: measure drafts against gold labels, side by side per prompt × model, and gate regressions."""
+"""`copilot eval`: measure drafts against gold labels, side by side per prompt × model, and gate regressions.
+
+Exit codes are raised as SystemExit, not typer.Exit: `copilot.cli.main` runs click with standalone_mode=False,
+where click returns a typer.Exit code instead of exiting, and CI gating needs the non-zero status.
+"""
 
 from __future__ import annotations
 
@@ -47,7 +51,7 @@ def run(
         return
     from evals.judge import build_judge
     from evals.report import write_reports
-    from evals.runner import DEFAULT_DATASETS, EvalRunner, load_cases, parse_limits, read_run
+    from evals.runner import DEFAULT_DATASETS, EvalRunner, evals_dir, load_cases, new_run_id, parse_limits, read_run
 
     if split not in (None, "dev", "test"):
         raise InputError(f"--split must be dev or test, got {split!r}")
@@ -60,15 +64,29 @@ def run(
     options = {"datasets": datasets, "split": split, "limits": limits}
     err_console.print(f"{len(loaded.cases)} cases × {combos} combination(s); datasets: {', '.join(datasets)}")
     signal.signal(signal.SIGTERM, _terminate)  # a killed run is stored as incomplete, never left "running"
-    with progress_bar("evaluating") as progress:
-        result = runner.run(
-            loaded,
-            prompt_versions=prompt_version or [],
-            models=model or [],
-            options=options,
-            progress=progress,
-            on_event=lambda message: err_console.print(f"[red]problem:[/] {message}", highlight=False, markup=True),
+    run_id = new_run_id()
+    try:
+        with progress_bar("evaluating") as progress:
+            result = runner.run(
+                loaded,
+                prompt_versions=prompt_version or [],
+                models=model or [],
+                options=options,
+                run_id=run_id,
+                progress=progress,
+                on_event=lambda message: err_console.print(f"[red]problem:[/] {message}", highlight=False, markup=True),
+            )
+    except KeyboardInterrupt:
+        directory = evals_dir(settings) / run_id
+        if not (directory / "run.json").is_file():
+            raise SystemExit(130) from None
+        paths = write_reports(directory, *read_run(directory))
+        err_console.print(
+            f"[bold red]interrupted:[/] run {run_id} is incomplete; partial report: {paths['html']}",
+            markup=True,
+            highlight=False,
         )
+        raise SystemExit(130) from None
     manifest, summary, records = read_run(result.directory)
     paths = write_reports(result.directory, manifest, summary, records)
     console.print(_summary_table(summary))
@@ -78,7 +96,7 @@ def run(
     )
     if result.status != "complete":
         err_console.print(f"[bold red]run incomplete:[/] {len(result.reasons)} problem(s), see the report", markup=True)
-        raise typer.Exit(1)
+        raise SystemExit(1)
 
 
 def _terminate(signum: int, _frame: object) -> None:
@@ -129,7 +147,7 @@ def compare(
     if result.failed:
         what = f"{len(result.regressions)} regression(s)" if result.regressions else "run B is incomplete"
         err_console.print(f"[bold red]failed:[/] {what}", markup=True)
-        raise typer.Exit(1)
+        raise SystemExit(1)
     console.print("no regression beyond tolerance")
 
 

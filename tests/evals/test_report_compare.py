@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -121,3 +124,20 @@ def test_compare_warns_when_case_content_changed(settings: Settings) -> None:
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     assert compare_runs(a.directory, a.directory).warnings == []
     assert any("case versions (1 differ)" in w for w in compare_runs(a.directory, b.directory).warnings)
+
+
+def test_compare_exit_status_reaches_the_shell(settings: Settings) -> None:
+    """Through the real console entry point, as CI calls it (not click's test runner)."""
+    good = run(settings, {})
+    worse = run(settings, {key("en_platform_quarterly"): "summary_error"})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COPILOT_")} | {"COPILOT_HOME": str(settings.home)}
+    for other, expected in ((good, 0), (worse, 1)):
+        proc = subprocess.run(
+            [sys.executable, "-m", "copilot", "eval", "compare", good.run_id, other.run_id],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert proc.returncode == expected, proc.stdout + proc.stderr
