@@ -76,9 +76,13 @@ def parse_limits(values: Sequence[str]) -> dict[str, int]:
 
 
 def load_cases(
-    datasets: Sequence[str], *, split: str | None = None, limits: Mapping[str, int] | None = None
+    datasets: Sequence[str],
+    *,
+    split: str | None = None,
+    limits: Mapping[str, int] | None = None,
+    case_ids: Sequence[str] = (),
 ) -> LoadedCases:
-    """Cases of the named datasets, filtered by split, at most `limits[name]` (or `limits['*']`) per dataset."""
+    """Cases of the named datasets, filtered by split and ids, at most `limits[name]` (or `limits['*']`) each."""
     limits = limits or {}
     out = LoadedCases()
     for name in datasets:
@@ -94,10 +98,13 @@ def load_cases(
             loaded = load_qmsum()
         else:
             loaded = load_review_dataset(name)
-        cases = [c for c in loaded.cases if split is None or c.split == split]
+        cases = [c for c in loaded.cases if (split is None or c.split == split) and (not case_ids or c.id in case_ids)]
         limit = limits.get(name, limits.get("*"))
         out.cases += cases[:limit] if limit is not None else cases
-        out.problems += loaded.problems
+        out.problems += [p for p in loaded.problems if not case_ids or p.case_id in case_ids]
+    unknown = set(case_ids) - {c.id for c in out.cases} - {p.case_id for p in out.problems}
+    if unknown:
+        raise InputError(f"no such case in {', '.join(datasets)}: {', '.join(sorted(unknown))}")
     return out
 
 

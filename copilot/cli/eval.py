@@ -41,6 +41,7 @@ def run(
         list[str] | None, typer.Option(help="At most N cases per dataset, or DATASET=N for one dataset; repeatable.")
     ] = None,
     split: Annotated[str | None, typer.Option(help="Only 'dev' or only 'test' cases.")] = None,
+    case: Annotated[list[str] | None, typer.Option(help="Only this case id; repeatable.")] = None,
     timeout: Annotated[float, typer.Option(min=1.0, help="Seconds one case may take before it is killed.")] = 900.0,
     judge: Annotated[
         str | None, typer.Option(help="openai:MODEL@URL of a strong model to judge evidence support (optional).")
@@ -58,10 +59,10 @@ def run(
     settings = Settings()
     datasets = list(dict.fromkeys(dataset or DEFAULT_DATASETS))
     limits = parse_limits(limit or [])
-    loaded = load_cases(datasets, split=split, limits=limits)
+    loaded = load_cases(datasets, split=split, limits=limits, case_ids=case or [])
     runner = EvalRunner(settings, judge=build_judge(judge, settings), timeout_s=timeout)
     combos = len(set(prompt_version or [settings.prompt_version])) * len(set(model or ["configured"]))
-    options = {"datasets": datasets, "split": split, "limits": limits}
+    options = {"datasets": datasets, "split": split, "limits": limits, "cases": case or []}
     err_console.print(f"{len(loaded.cases)} cases × {combos} combination(s); datasets: {', '.join(datasets)}")
     signal.signal(signal.SIGTERM, _terminate)  # a killed run is stored as incomplete, never left "running"
     run_id = new_run_id()

@@ -155,3 +155,10 @@ def test_bad_limits_are_input_errors(bad: str) -> None:
 def test_unknown_dataset_is_an_input_error() -> None:
     with pytest.raises(InputError, match="unknown dataset"):
         load_cases(["nosuch"])
+
+
+def test_cases_can_be_picked_by_id() -> None:
+    loaded = load_cases(["reviews", "injection"], case_ids=["en_sales_quarter", "inj_tool_call"])
+    assert [c.id for c in loaded.cases] == ["en_sales_quarter", "inj_tool_call"]
+    with pytest.raises(InputError, match="no such case"):
+        load_cases(["reviews"], case_ids=["inj_tool_call"])
