@@ -16,6 +16,7 @@ from copilot.api.middleware import RequestContextMiddleware
 from copilot.api.routes import ROUTERS
 from copilot.api.schemas import Problem
 from copilot.auth import AuthService
+from copilot.kpis import KpiService
 from copilot.services import Services
 
 API_DESCRIPTION = """Review Copilot's HTTP API. Authenticate with `POST /auth/login`, then send
@@ -40,6 +41,9 @@ def create_app(services: Services, *, run_jobs: bool = True) -> FastAPI:
     app.state.auth = AuthService(services.db, services.settings, services.clock)
     app.state.access = ReviewAccess(managers_see_all_reports=services.settings.manager_sees_all_reports)
     app.state.jobs = runner
+    app.state.kpis = KpiService(
+        services.db, app.state.access, threshold_pct=services.settings.kpi_deviation_threshold_pct
+    )
     app.state.run_jobs = run_jobs
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)

@@ -1,4 +1,4 @@
-"""Authentication tables: login sessions, personal API tokens, login attempts.
+"""API-era tables: login sessions, personal API tokens, login attempts, imported KPI values.
 
 Only sha256 hashes of tokens are stored, so a copy of the database does not
 let anyone act as a user.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from copilot.storage.models import Base, new_id, utcnow
@@ -52,3 +52,19 @@ class LoginAttemptRow(Base):
     email: Mapped[str] = mapped_column(String(320))
     at: Mapped[dt.datetime] = mapped_column()
     success: Mapped[bool] = mapped_column(Boolean)
+
+
+class KpiValueRow(Base):
+    """One KPI value imported by HR (kept here with the other API-era tables; migration 0005_kpi)."""
+
+    __tablename__ = "kpi_values"
+    __table_args__ = (UniqueConstraint("employee_id", "period", "metric", name="uq_kpi_values_employee_period_metric"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    period: Mapped[str] = mapped_column(String(40))
+    metric: Mapped[str] = mapped_column(String(200))
+    target: Mapped[float] = mapped_column(Float)
+    actual: Mapped[float] = mapped_column(Float)
+    higher_is_better: Mapped[bool] = mapped_column(Boolean)
+    imported_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

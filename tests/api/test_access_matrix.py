@@ -42,6 +42,7 @@ ROLE_GATED: dict[tuple[str, str], set[str]] = {
     ("GET", "/reviews/search"): {"hr"},
     ("GET", "/audit/verify"): {"auditor", "hr"},
     ("POST", "/recordings"): {"m1"},  # recording e1, who reports to m1
+    ("POST", "/kpis"): {"hr"},
 }
 OPEN_TO_ALL = {
     ("GET", "/auth/me"),
@@ -57,6 +58,9 @@ USER_RULES = {
     ("POST", "/users/{user_id}/disable"): lambda role, target: role == "admin",
     ("PUT", "/users/{user_id}/password"): lambda role, target: role == "admin" or role == target,
     ("GET", "/users/{user_id}/action-items.ics"): lambda role, target: (
+        role in ("hr", target) or (role == "m1" and target in ("e1", "spare")) or (role == "m2" and target == "e2")
+    ),
+    ("GET", "/users/{user_id}/kpis"): lambda role, target: (
         role in ("hr", target) or (role == "m1" and target in ("e1", "spare")) or (role == "m2" and target == "e2")
     ),
 }
@@ -84,6 +88,18 @@ def body_for(method: str, path: str, world: World, draft: dict[str, Any]) -> dic
         ("POST", "/auth/tokens"): {"name": "t", "scopes": ["read"]},
         ("POST", "/auth/logout"): None,
         ("POST", "/recordings"): None,  # the audio itself is the body, see request()
+        ("POST", "/kpis"): {
+            "rows": [
+                {
+                    "employee_id": world.ids["e1"],
+                    "period": "2026-Q4",
+                    "metric": "p95 (s)",
+                    "target": 2.0,
+                    "actual": 4.0,
+                    "higher_is_better": False,
+                }
+            ]
+        },
     }
     if (method, path) in bodies:
         return bodies[(method, path)]

@@ -170,3 +170,23 @@ def test_failed_job_reports_reason_and_can_be_retried(client: TestClient, world:
     retried = client.post(f"/jobs/{job['id']}/retry", headers=world.headers("m1"))
     assert retried.status_code == 202
     assert wait_for_job(client, job["id"], world.headers("m1"))["state"] == "done"
+
+
+def test_kpi_import_computes_deviation_and_replaces_on_reimport(client: TestClient, world: World) -> None:
+    row = {
+        "employee_id": world.ids["e1"],
+        "period": "2026-Q4",
+        "metric": "dashboard p95 (s)",
+        "target": 2.0,
+        "actual": 4.0,
+        "higher_is_better": False,
+    }
+    imported = client.post("/kpis", headers=world.headers("hr"), json={"rows": [row]})
+    assert imported.status_code == 200
+    assert imported.json()["prefills"][0]["deviation_pct"] == 100.0 and imported.json()["prefills"][0]["flagged"]
+    client.post("/kpis", headers=world.headers("hr"), json={"rows": [{**row, "actual": 2.1}]})
+    seen = client.get(f"/users/{world.ids['e1']}/kpis", headers=world.headers("m1")).json()
+    assert [(k["actual"], k["flagged"]) for k in seen] == [(2.1, False)]  # replaced, 5 % is under the threshold
+    bad = client.post("/kpis", headers=world.headers("hr"), json={"rows": [row, {**row, "employee_id": "nobody"}]})
+    assert bad.status_code == 422 and "nothing was imported" in bad.json()["detail"]
+    assert client.get(f"/users/{world.ids['e1']}/kpis", headers=world.headers("e2")).status_code == 404
