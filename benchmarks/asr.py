@@ -125,6 +125,7 @@ def main() -> None:
     ap.add_argument("--lengths", type=int, nargs="*", default=[1, 10, 30, 60], help="long-recording minutes")
     ap.add_argument("--models", nargs="*", default=["tiny.en", "base"])
     ap.add_argument("--quick", action="store_true", help="only jfk, the dialogue and 1 minute")
+    ap.add_argument("--name", default="asr", help="results file name (benchmarks/results/NAME.json and .md)")
     args = ap.parse_args()
     if args.one:
         model, audio, ref_file = args.one
@@ -167,6 +168,11 @@ def main() -> None:
                 }
                 rows.append(row)
                 print(_line(row), flush=True)
+                _write(args, rows)  # after every row, so a long run that is stopped still reports
+    print(_markdown(_write(args, rows)))
+
+
+def _write(args: argparse.Namespace, rows: list[dict[str, object]]) -> dict[str, object]:
     report = {
         "machine": {
             "cpus": os.cpu_count(),
@@ -179,9 +185,9 @@ def main() -> None:
         "linearity": _linearity(rows),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "asr.json").write_text(json.dumps(report, indent=2) + "\n")
-    (RESULTS / "asr.md").write_text(_markdown(report))
-    print(_markdown(report))
+    (RESULTS / f"{args.name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    (RESULTS / f"{args.name}.md").write_text(_markdown(report))
+    return report
 
 
 def _line(row: dict[str, object]) -> str:

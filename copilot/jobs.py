@@ -134,6 +134,8 @@ class TranscriptionJobs:
             self._update(job_id, state="cancelled", error="interrupted")
             raise
         except CopilotError as exc:
+            # messages name the kept copy (its sha256); users know their file by its own name
+            exc.args = (str(exc).replace(audio.name, Path(payload["source"]).name),)
             self._update(job_id, state="failed", error=str(exc))
             raise
         except Exception as exc:

@@ -37,9 +37,8 @@ def _jobs(model: str | None = None, script: str | None = None) -> Any:
 
 
 def _run_job(jobs: Any, job_id: str, out: Path | None) -> None:
-    err_console.print(f"job {job_id}", highlight=False)
     try:
-        with progress_bar("transcribing") as progress:
+        with progress_bar(f"transcribing (job {job_id})") as progress:
             transcript = jobs.run(job_id, progress=progress)
     except KeyboardInterrupt:
         err_console.print(f"interrupted: partial results kept; resume with: copilot transcript resume {job_id}")
