@@ -12,13 +12,29 @@ from copilot.api import create_app
 from copilot.services import Services, build_services
 from copilot.settings import Settings
 from tests.api.world import CANARY_TRANSCRIPT, World, build_world
+from tests.conftest import _drop_postgres, _postgres_url
 from tests.fakes import FakeDrafter, FakeTranscriber
 
 
 @pytest.fixture
-def api_services(tmp_path: Path) -> Iterator[Services]:
+def api_backend(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """SQLite by default; `@pytest.mark.parametrize("api_backend", [..., "postgresql"], indirect=True)` for both."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield None
+        return
+    url = _postgres_url()
+    try:
+        yield url
+    finally:
+        _drop_postgres(url)
+
+
+@pytest.fixture
+def api_services(tmp_path: Path, api_backend: str | None) -> Iterator[Services]:
     services = build_services(
-        Settings(home=tmp_path / "home"), transcriber=FakeTranscriber(CANARY_TRANSCRIPT), drafter=FakeDrafter()
+        Settings(home=tmp_path / "home", database_url=api_backend),
+        transcriber=FakeTranscriber(CANARY_TRANSCRIPT),
+        drafter=FakeDrafter(),
     )
     yield services
     services.db.dispose()

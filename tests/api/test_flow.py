@@ -54,6 +54,7 @@ def upload(client: TestClient, world: World, who: str, data: bytes, employee: st
     )
 
 
+@pytest.mark.parametrize("api_backend", ["sqlite", "postgresql"], indirect=True)
 def test_full_review_over_http_and_logs_hold_no_secrets(
     client: TestClient, world: World, api_services: Services, json_logs: io.StringIO
 ) -> None:
@@ -190,3 +191,17 @@ def test_kpi_import_computes_deviation_and_replaces_on_reimport(client: TestClie
     bad = client.post("/kpis", headers=world.headers("hr"), json={"rows": [row, {**row, "employee_id": "nobody"}]})
     assert bad.status_code == 422 and "nothing was imported" in bad.json()["detail"]
     assert client.get(f"/users/{world.ids['e1']}/kpis", headers=world.headers("e2")).status_code == 404
+
+
+def test_jobs_left_running_by_a_dead_process_are_failed_at_startup(api_services: Services) -> None:
+    from copilot.api import create_app
+    from copilot.storage import repo
+
+    with api_services.db.session() as sess:
+        job = repo.add_job(sess, kind="record_meeting", payload={})
+        job.state = "running"
+        job_id = job.id
+    with TestClient(create_app(api_services)):
+        with api_services.db.session() as sess:
+            row = repo.get_job(sess, job_id=job_id)
+            assert row.state == "failed" and "restart" in (row.error or "")
