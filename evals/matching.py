@@ -3,7 +3,7 @@
 Matching rule (action items; previous items and OKRs use the same similarity):
 
 1. **Owner**: both owners are normalised: lower-cased, punctuation dropped,
-   the employee's or manager's name (full or first name) mapped to 'employee'
+   the employee's or manager's name (full, or its leading words) mapped to 'employee'
    or 'manager', and common synonyms mapped too ('staff', '员工', '經理', ...).
    A strict match needs equal normalised owners.
 2. **Task similarity** = the share of the gold task's content tokens that
@@ -108,7 +108,7 @@ def normalise_owner(owner: str, *, employee: str | None = None, manager: str | N
         if not name:
             continue
         full = " ".join(re.sub(r"[^\w\s]", " ", name.lower()).split())
-        if text == full or text == full.split()[0]:
+        if text and (text == full or full.startswith(text + " ")):  # full name, or its leading part
             return role
     return text
 

@@ -458,13 +458,47 @@ class EvalRunner:
             "scores": None,
             "details": None,
         }
-        if outcome["status"] in ("ok", "invalid"):
-            draft = ReviewDraft.model_validate(outcome["draft"]) if outcome["status"] == "ok" else None
-            try:
-                record["scores"], record["details"] = score_case(case, draft, judge=self.judge)
-            except Exception as exc:  # a judge endpoint failing is reported for this case, not fatal
-                record |= {"status": "error", "error": f"scoring failed: {_one_line(exc)}"}
+        return score_record(record, case, self.judge)
+
+
+def score_record(record: dict[str, Any], case: EvalCase, judge: EvidenceJudge | None) -> dict[str, Any]:
+    """Fill a record's scores from its stored draft (drafted or schema-invalid records only)."""
+    if record["status"] not in ("ok", "invalid"):
         return record
+    draft = ReviewDraft.model_validate(record["draft"]) if record["status"] == "ok" else None
+    try:
+        record["scores"], record["details"] = score_case(case, draft, judge=judge)
+    except Exception as exc:  # a judge endpoint failing is reported for this case, not fatal
+        record |= {"status": "error", "error": f"scoring failed: {_one_line(exc)}", "scores": None, "details": None}
+    return record
+
+
+def rescore_run(directory: Path, *, judge: EvidenceJudge | None = None) -> list[str]:
+    """Score a stored run's drafts again with the current metrics, without drafting again.
+
+    Only cases whose content is unchanged since the run (same fingerprint) are rescored: a draft made from
+    another transcript cannot be judged against new gold. Returns one warning per case left as it was.
+    """
+    manifest, _, records = read_run(directory)
+    if manifest.get("status") == "running":
+        raise InputError(f"eval run {manifest['run_id']} is still running")
+    datasets = sorted({c["dataset"] for c in manifest["cases"]})
+    current = {c.id: c for c in load_cases(datasets).cases}
+    stored = {c["id"]: c.get("sha256") for c in manifest["cases"]}
+    warnings: list[str] = []
+    for record in records:
+        case = current.get(record["case_id"])
+        if case is None or case_fingerprint(case) != stored.get(record["case_id"]):
+            warnings.append(f"{record['case_id']}: case changed or gone since the run; kept its old scores")
+            continue
+        score_record(record, case, judge)
+    with (directory / "results.jsonl.tmp").open("w", encoding="utf-8") as sink:
+        sink.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    (directory / "results.jsonl.tmp").replace(directory / "results.jsonl")
+    _write_json(directory / "summary.json", summarise([c["key"] for c in manifest["combinations"]], records))
+    manifest["rescored_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    _write_json(directory / "run.json", manifest)
+    return warnings
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -153,12 +153,20 @@ def compare(
 
 
 @eval_app.command("report")
-def report(run_id: Annotated[str, typer.Argument(help="Run id (or run directory).")]) -> None:
+def report(
+    run_id: Annotated[str, typer.Argument(help="Run id (or run directory).")],
+    rescore: Annotated[
+        bool, typer.Option(help="Score the stored drafts again with the current metrics first.")
+    ] = False,
+) -> None:
     """Re-render the HTML/Markdown report and the history plot of a stored run."""
     from evals.report import write_reports
-    from evals.runner import read_run, resolve_run
+    from evals.runner import read_run, rescore_run, resolve_run
 
     directory = resolve_run(Settings(), run_id)
+    if rescore:
+        for warning in rescore_run(directory):
+            err_console.print(f"[yellow]warning:[/] {warning}", markup=True, highlight=False)
     manifest, summary, records = read_run(directory)
     paths = write_reports(directory, manifest, summary, records)
     console.print(f"report: {paths['html']}\n        {paths['markdown']}")

@@ -37,6 +37,8 @@ def test_owner_names_and_synonyms_normalise_to_roles() -> None:
     assert normalise_owner("The Manager", **kw) == "manager"
     assert normalise_owner("经理", **kw) == "manager"
     assert normalise_owner("Dana", **kw) == "dana"
+    assert normalise_owner("Ka Yan", employee="Ka Yan Chan") == "employee"
+    assert normalise_owner("Nair", **kw) == "nair"  # a surname alone is not assumed
 
 
 def test_greedy_match_is_one_to_one_best_first() -> None:

@@ -141,3 +141,24 @@ def test_compare_exit_status_reaches_the_shell(settings: Settings) -> None:
             check=False,
         )
         assert proc.returncode == expected, proc.stdout + proc.stderr
+
+
+def test_rescore_recomputes_scores_from_stored_drafts(settings: Settings) -> None:
+    result = run(settings, {})
+    results_path = result.directory / "results.jsonl"
+    records = [json.loads(line) for line in results_path.read_text(encoding="utf-8").splitlines()]
+    original = [r["scores"] for r in records]
+    for r in records:
+        r["scores"] = {"cases_scored": 1, "schema_valid": 0}  # as if scored by an older, buggy metric
+    results_path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    manifest_path = result.directory / "run.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["cases"][2]["sha256"] = "changed"
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    out = CliRunner().invoke(app, ["eval", "report", result.run_id, "--rescore"])
+    assert out.exit_code == 0, out.output
+    assert "en_checkin_low_content: case changed" in out.output
+    _, summary, rescored = read_run(result.directory)
+    assert [r["scores"] for r in rescored[:2]] == original[:2]
+    assert rescored[2]["scores"] == {"cases_scored": 1, "schema_valid": 0}
+    assert json.loads(manifest_path.read_text(encoding="utf-8"))["rescored_at"]
