@@ -1,4 +1,4 @@
-"""kill -9 in the middle of a signing and archiving loop, many times: nothing acknowledged is lost, nothing is half done."""
+"""kill -9 inside a signing and archiving loop, many times: nothing acknowledged lost, nothing half done."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select as sql_select
+from sqlalchemy import func
+from sqlalchemy import select as sql_select
 
 from copilot.storage import Database
 from copilot.storage.lifecycle_models import OutboxRow, SignatureRow
