@@ -13,8 +13,11 @@ At the end every acknowledged edit's marker must be in the review's final versio
     python benchmarks/load_api.py                       # SQLite and PostgreSQL, 50 clients, 60 s each
     python benchmarks/load_api.py --backends sqlite --duration 20
 
-Writes benchmarks/results/load_api.json and load_api.md. The load generator is a
-Python asyncio/httpx client on the same 2-core machine as the server, so the numbers
+Then, when `wrk` is installed (`apt-get install wrk`), a read-only phase with wrk and
+benchmarks/wrk_read.lua measures GET throughput with a C load generator.
+
+Writes benchmarks/results/load_api.json and load_api.md. The mixed load generator is a
+Python asyncio/httpx client on the same 2-core machine as the server, so its numbers
 are a floor for what the server does with a dedicated client.
 """
 
@@ -26,6 +29,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import socket
 import statistics
 import subprocess
@@ -197,6 +201,44 @@ async def run_load(api: str, pairs: list[dict[str, str]], clients: int, duration
     return stats
 
 
+def wrk_reads(api: str, pairs: list[dict[str, str]], clients: int, duration: float) -> dict[str, Any]:
+    """Read-only throughput with wrk (a C load generator that barely competes with the server for CPU)."""
+    tokens = []
+    for pair in pairs:
+        resp = httpx.post(f"{api}/auth/login", json={"email": pair["employee"], "password": PASSWORD}, timeout=60)
+        resp.raise_for_status()
+        tokens.append(resp.json()["access_token"])
+    env = {**os.environ, "REVIEWS": ",".join(p["review"] for p in pairs), "TOKENS": ",".join(tokens)}
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{clients}",
+            f"-d{int(duration)}s",
+            "--timeout",
+            "30s",
+            "--latency",
+            "-s",
+            str(ROOT / "benchmarks" / "wrk_read.lua"),
+            api,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    data = json.loads(out.split("WRK_JSON ", 1)[1].splitlines()[0])
+    errors = sum(v for k, v in data.items() if k.startswith("errors_"))
+    return {
+        "requests": data["requests"],
+        "throughput_rps": round(data["requests"] / (data["duration_us"] / 1e6), 1),
+        "p50_ms": round(data["p50_us"] / 1000, 1),
+        "p95_ms": round(data["p95_us"] / 1000, 1),
+        "p99_ms": round(data["p99_us"] / 1000, 1),
+        "errors": errors,
+    }
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
@@ -227,6 +269,7 @@ def one_backend(backend: str, clients: int, duration: float, edit_every: int, pa
                     time.sleep(0.2)
             stats = asyncio.run(run_load(api, pairs, clients, duration, edit_every))
             elapsed = stats.elapsed
+            wrk = wrk_reads(api, pairs, clients, duration) if shutil.which("wrk") else None
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -250,6 +293,7 @@ def one_backend(backend: str, clients: int, duration: float, edit_every: int, pa
         "errors": len(stats.errors),
         "error_samples": sorted(set(stats.errors))[:5],
         "lost_edits": int(stats.acknowledged["lost"][0]),
+        "wrk_reads": wrk,
     }
 
 
@@ -293,9 +337,23 @@ def main() -> None:
         "|" + "---|" * len(cols),
     ]
     lines += ["| " + " | ".join(str(r[c]) for c in cols) + " |" for r in results]
+    wrk_rows = [(r["backend"], r["wrk_reads"]) for r in results if r["wrk_reads"]]
+    if wrk_rows:
+        lines += [
+            "",
+            f"Read-only with wrk ({args.clients} connections, {int(args.duration)} s, GET /reviews/{{id}}):",
+            "",
+            "| backend | requests | throughput_rps | p50_ms | p95_ms | p99_ms | errors |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {b} | {w['requests']} | {w['throughput_rps']} | {w['p50_ms']} | {w['p95_ms']} | {w['p99_ms']} | "
+            f"{w['errors']} |"
+            for b, w in wrk_rows
+        ]
     (RESULTS / "load_api.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
-    bad = [r for r in results if r["errors"] or r["lost_edits"]]
+    bad = [r for r in results if r["errors"] or r["lost_edits"] or (r["wrk_reads"] or {}).get("errors")]
     if bad:
         print(json.dumps(bad, indent=2))
         sys.exit(1)
