@@ -243,6 +243,7 @@ class _Worker:
         self.args = (settings, factory, cases)
         self.proc: Any = None
         self.conn: Connection | None = None
+        self.problem: str | None = None  # the drafter could not be built: not retried for every case
 
     def _start(self) -> str | None:
         parent, child = mp.get_context("fork").Pipe()
@@ -264,10 +265,10 @@ class _Worker:
         return None
 
     def draft(self, index: int, timeout_s: float) -> dict[str, Any]:
-        if self.conn is None:
-            problem = self._start()
-            if problem is not None:
-                return {"status": "error", "error": problem}
+        if self.conn is None and self.problem is None:
+            self.problem = self._start()
+        if self.problem is not None:
+            return {"status": "error", "error": self.problem}
         assert self.conn is not None
         started = time.perf_counter()
         self.conn.send(index)

@@ -169,11 +169,16 @@ def test_bad_case_files_make_the_run_incomplete_but_the_rest_runs(settings: Sett
     assert [r["status"] for r in result.records] == ["ok"]
 
 
-def test_a_drafter_that_cannot_be_built_fails_every_case_clearly(settings: Settings) -> None:
+def test_a_drafter_that_cannot_be_built_fails_every_case_clearly(settings: Settings, tmp_path: Path) -> None:
+    attempts = tmp_path / "attempts"
+
     def broken(_: Settings) -> ScriptedDrafter:
+        with attempts.open("a") as fh:  # a file, because the forked worker cannot touch the test's memory
+            fh.write("x")
         raise ModelUnavailable("the embedded model file is missing")
 
     for isolate in (True, False):
+        attempts.write_text("")
         result = EvalRunner(settings, drafter_factory=broken, isolate=isolate).run(
             cases("en_platform_quarterly", "en_sales_quarter")
         )
@@ -181,6 +186,7 @@ def test_a_drafter_that_cannot_be_built_fails_every_case_clearly(settings: Setti
         assert {r["error"] for r in result.records} == {
             "the drafter could not be built: ModelUnavailable: the embedded model file is missing"
         }
+        assert attempts.read_text() == "x", "a broken drafter is built once, not once per case"
 
 
 def test_an_interrupted_run_is_stored_as_incomplete(settings: Settings) -> None:
