@@ -88,9 +88,14 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, str(exc.detail), headers=dict(exc.headers) if exc.headers else None)
 
 
-async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+def unexpected_error_response(exc: Exception) -> JSONResponse:
+    """A bug: log its type and frames (not its message, which may quote user data) and answer 500."""
     log.error("unhandled error", exc_info=exc, extra={"event": "request.unhandled", "error_type": type(exc).__name__})
     return problem(500, "internal error; quote the request id when reporting it", kind="internal")
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    return unexpected_error_response(exc)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from copilot.api.errors import unexpected_error_response
 from copilot.api.logs import request_id_var
 
 log = logging.getLogger("copilot.api.requests")
@@ -35,7 +36,7 @@ class RequestContextMiddleware:
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                status["code"] = message["status"]
+                status["code"], status["started"] = message["status"], 1
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode("latin-1")))
                 message["headers"] = headers
@@ -43,6 +44,11 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            # answered here, not by Starlette's outermost handler, so a 500 keeps its request id
+            if status.get("started"):
+                raise
+            await unexpected_error_response(exc)(scope, receive, send_with_id)
         finally:
             route: Any = scope.get("route")
             state = scope.get("state", {})

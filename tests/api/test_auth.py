@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -128,3 +129,25 @@ def test_health_readiness_and_request_ids(client: TestClient) -> None:
     assert echoed.headers["x-request-id"] == "abc-123"
     minted = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"}).headers["x-request-id"]
     assert minted != "bad id with spaces" and len(minted) == 32
+
+
+def test_unexpected_errors_are_500_problems_with_request_id_and_no_message_in_logs(
+    api_services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    from copilot.api import create_app
+
+    app = create_app(api_services)
+
+    @app.get("/boom")
+    def boom() -> None:
+        user_data = "secret " + "transcript words"  # the log shows code lines, never the values in them
+        raise RuntimeError(user_data)
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        resp = client.get("/boom", headers={"X-Request-ID": "req-1"})
+    assert resp.status_code == 500 and resp.headers["x-request-id"] == "req-1"
+    assert resp.json()["request_id"] == "req-1" and "secret" not in resp.text
+    from copilot.api.logs import JsonFormatter
+
+    formatted = [JsonFormatter().format(r) for r in caplog.records if r.name == "copilot.api"]
+    assert formatted and "RuntimeError" in formatted[0] and "secret transcript words" not in "".join(formatted)
