@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from copilot.cli._common import console, read_json
+from copilot.cli._common import read_json
 from copilot.errors import InputError, IntegrityError
 from copilot.services import build_services
 
@@ -32,10 +32,9 @@ def verify(
     report = build_services().lifecycle.verify_audit(None, anchors=anchors)
     if not report.ok:
         raise IntegrityError("audit verification failed: " + "; ".join(report.problems))
-    console.print(
+    typer.echo(
         f"OK: {report.events_checked} audit events chained, head matches, "
-        f"{report.signatures_checked} signatures valid" + (f", {len(anchors)} anchors found" if anchors else ""),
-        highlight=False,
+        f"{report.signatures_checked} signatures valid" + (f", {len(anchors)} anchors found" if anchors else "")
     )
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from copilot.cli._common import console, read_json
+from copilot.cli._common import read_json
 from copilot.errors import InputError, IntegrityError
 from copilot.export.bundle import verify_bundle
 from copilot.signing_keys import fingerprint
@@ -30,16 +30,15 @@ def verify(
             trusted.add(fingerprint(path.read_text(encoding="utf-8")))
     report = verify_bundle(read_json(file), trusted_key_ids=trusted)
     for signer in report.signers:
-        console.print(f"signed by {signer}", highlight=False)
+        typer.echo(f"signed by {signer}")
     if not report.ok:
         raise IntegrityError(f"{file}: " + "; ".join(report.problems))
-    console.print(
+    typer.echo(
         f"OK: {file} content sha256 {report.content_sha256}; both signatures valid"
-        + ("" if trusted is None else " with trusted keys"),
-        highlight=False,
+        + ("" if trusted is None else " with trusted keys")
     )
     if trusted is None:
-        console.print("note: keys were taken from the file; pin them with --key to check who signed", highlight=False)
+        typer.echo("note: keys were taken from the file; pin them with --key to check who signed")
 
 
 def register(app: typer.Typer) -> None:
