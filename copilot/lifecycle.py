@@ -319,10 +319,12 @@ class ReviewLifecycle:
             review = self._review(sess, actor, review_id, ReviewAction.edit)
             self._check(actor, review, Action.edit)
             current = self._content(sess, review)
+            if not 1 <= base_version <= review.current_version:
+                raise InputError(f"base version {base_version} does not exist (latest is {review.current_version})")
             if base_version != review.current_version:
-                base = self._content(sess, review, base_version) if 0 < base_version < review.current_version else {}
+                base = self._content(sess, review, base_version)
                 theirs = diff(base, current)
-                mine = diff(base, draft.model_dump(mode="json")) if base else []
+                mine = diff(base, draft.model_dump(mode="json"))
                 authors = [
                     r.author_id
                     for r in sess.scalars(
