@@ -13,6 +13,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless a proxy fronts it.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     log_level: Annotated[str | None, typer.Option(help="Log level; default from COPILOT_LOG_LEVEL.")] = None,
+    keep_alive_s: Annotated[
+        int, typer.Option(help="Idle keep-alive; longer than clients' pool reuse gaps avoids reset races.")
+    ] = 30,
 ) -> None:
     """Serve the API (OpenAPI docs at /docs) until interrupted."""
     if not 0 < port < 65536:
@@ -28,7 +31,15 @@ def serve(
     configure_logging(level)
     services.db.migrate()
     app = create_app(services)
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, log_level=level.lower())
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        log_level=level.lower(),
+        timeout_keep_alive=keep_alive_s,
+    )
 
 
 def register(app: typer.Typer) -> None:
