@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from copilot.errors import InputError, ModelUnavailable
 from copilot.ports import ProgressCallback
 from copilot.schema import Transcript, Word
@@ -32,6 +34,8 @@ log = logging.getLogger(__name__)
 LANGUAGES = ("auto", "en", "zh", "yue")
 CHINESE = ("zh", "yue")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+SILENT_RMS = 1e-4
+"""Below this a chunk is silence, which cannot tell two microphones from one."""
 MIN_SWITCH_WORDS = 4
 """Fewer English words than this inside Chinese speech are names or terms, not a switch of language."""
 SILENCE_WARNING = "no speech detected (silence?): the transcript is empty"
@@ -195,9 +199,11 @@ class WhisperTranscriber:
         for chunk in iter_chunks(
             audio, channels=state.info.channels, chunk_s=self._chunk_s, start_s=state.next_start_s
         ):
-            if state.split_channels is None:
-                state.split_channels = chunk.channels is not None and not is_dual_mono(chunk.channels)
-            if not state.split_channels:
+            if chunk.channels is None:
+                state.split_channels = False
+            elif state.split_channels is None and float(np.sqrt(np.mean(np.square(chunk.mix)))) > SILENT_RMS:
+                state.split_channels = not is_dual_mono(chunk.channels)  # decided on the first chunk with sound
+            if state.split_channels is False:
                 chunk = AudioChunk(chunk.offset_s, chunk.mix, None)
             result = self._recognise(chunk, state.options, decode_lang, progress, duration, should_stop)
             if not result.complete:
