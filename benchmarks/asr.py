@@ -125,6 +125,7 @@ def main() -> None:
     ap.add_argument("--lengths", type=int, nargs="*", default=[1, 10, 30, 60], help="long-recording minutes")
     ap.add_argument("--models", nargs="*", default=["tiny.en", "base"])
     ap.add_argument("--quick", action="store_true", help="only jfk, the dialogue and 1 minute")
+    ap.add_argument("--skip-short", action="store_true", help="only the long recordings")
     ap.add_argument("--name", default="asr", help="results file name (benchmarks/results/NAME.json and .md)")
     args = ap.parse_args()
     if args.one:
@@ -135,10 +136,12 @@ def main() -> None:
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        inputs: list[tuple[str, Path, str, int]] = [
-            ("jfk.flac (11 s)", JFK, JFK_TEXT, args.repeats),
-            ("dialogue (64 s)", DIALOGUE, DIALOGUE_TEXT, args.repeats),
-        ]
+        inputs: list[tuple[str, Path, str, int]] = []
+        if not args.skip_short:
+            inputs += [
+                ("jfk.flac (11 s)", JFK, JFK_TEXT, args.repeats),
+                ("dialogue (64 s)", DIALOGUE, DIALOGUE_TEXT, args.repeats),
+            ]
         dialogue_s = float(
             subprocess.run(["soxi", "-D", str(DIALOGUE)], capture_output=True, text=True, check=True).stdout
         )
