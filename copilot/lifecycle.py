@@ -256,15 +256,20 @@ class ReviewLifecycle:
         with self.db.session() as sess:
             _, actor = self._actor(sess, actor_id)
             review = self._review(sess, actor, review_id, ReviewAction.view)
-            if review.state == ReviewState.signed.value:
-                version = repo.get_version(sess, review_id=review.id, version=review.current_version)
-                self._audit(sess, actor.id, "review.read", review.id, after=version.content_sha256)
+            self._audit_archived_read(sess, actor, review, "review")
             return self._public(sess, review)
+
+    def _audit_archived_read(self, sess: Session, actor: Actor, review: ReviewRow, what: str) -> None:
+        """Who looked at which archived record is itself part of the record."""
+        if review.state == ReviewState.signed.value:
+            version = repo.get_version(sess, review_id=review.id, version=review.current_version)
+            self._audit(sess, actor.id, "review.read", review.id, after=version.content_sha256, part=what)
 
     def history(self, actor_id: str, review_id: str) -> list[VersionInfo]:
         with self.db.session() as sess:
             _, actor = self._actor(sess, actor_id)
             review = self._review(sess, actor, review_id, ReviewAction.view)
+            self._audit_archived_read(sess, actor, review, "history")
             rows = sess.scalars(
                 select(ReviewVersionRow)
                 .where(ReviewVersionRow.review_id == review.id)
@@ -285,6 +290,7 @@ class ReviewLifecycle:
         with self.db.session() as sess:
             _, actor = self._actor(sess, actor_id)
             review = self._review(sess, actor, review_id, ReviewAction.view)
+            self._audit_archived_read(sess, actor, review, "comments")
             return list(
                 sess.scalars(
                     select(CommentRow).where(CommentRow.review_id == review.id).order_by(CommentRow.created_at)
@@ -295,6 +301,7 @@ class ReviewLifecycle:
         with self.db.session() as sess:
             _, actor = self._actor(sess, actor_id)
             review = self._review(sess, actor, review_id, ReviewAction.view)
+            self._audit_archived_read(sess, actor, review, "responses")
             return self.response_dicts(self._responses(sess, review.id))
 
     # ------------------------------------------------------------------ send, edit

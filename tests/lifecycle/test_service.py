@@ -290,3 +290,20 @@ def test_exports_are_audited_and_pdf_has_the_record(world: World) -> None:
     with world.db.session() as s:
         actions = list(s.scalars(text("SELECT action FROM audit_events ORDER BY seq")))  # type: ignore[call-overload]
     assert actions.count("review.export") == 2
+
+
+def test_reads_of_archived_records_are_audited(world: World) -> None:
+    p = world.people
+    review = world.new_review()
+    world.lc.get(p.hr, review.id)  # not archived yet: no read event
+    sign_both(world.lc, p, review.id)
+    world.lc.get(p.hr, review.id)
+    world.lc.history(p.auditor, review.id)
+    world.lc.responses(p.employee, review.id)
+    with world.db.session() as s:
+        reads = (
+            s.execute(text("SELECT actor_id FROM audit_events WHERE action = 'review.read' ORDER BY seq"))
+            .scalars()
+            .all()
+        )
+    assert reads == [p.hr, p.auditor, p.employee]
