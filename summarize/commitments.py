@@ -122,7 +122,7 @@ class Participants:
 
     def other(self, speaker: str, context: list[Sentence]) -> str:
         """The party a speaker addresses: the other role, else the nearest other speaker."""
-        if speaker == "manager" and "employee" in self.speakers + ("employee",):
+        if speaker == "manager":
             return "employee"
         if speaker == "employee":
             return "manager"
