@@ -59,6 +59,18 @@ class VersionInfo:
 
 
 @dataclass(frozen=True)
+class ReviewSummary:
+    id: str
+    employee: str
+    manager: str
+    state: str
+    version: int
+    meeting_date: dt.date
+    deadline_at: dt.datetime | None
+    amends_review_id: str | None
+
+
+@dataclass(frozen=True)
 class OverdueReview:
     review_id: str
     employee: str
@@ -264,6 +276,28 @@ class ReviewLifecycle:
         if review.state == ReviewState.signed.value:
             version = repo.get_version(sess, review_id=review.id, version=review.current_version)
             self._audit(sess, actor.id, "review.read", review.id, after=version.content_sha256, part=what)
+
+    def list_reviews(self, actor_id: str) -> list[ReviewSummary]:
+        """The reviews the actor may see, newest meeting first (no content, so no read is audited)."""
+        with self.db.session() as sess:
+            _, actor = self._actor(sess, actor_id)
+            query = self.access.visible_reviews(sess, actor)
+            if actor.role is Role.employee:
+                query = query.where(ReviewRow.state.not_in([ReviewState.draft.value, ReviewState.reopened.value]))
+            names = {u.id: u.name for u in repo.list_users(sess)}
+            return [
+                ReviewSummary(
+                    r.id,
+                    names.get(r.employee_id, "?"),
+                    names.get(r.manager_id, "?"),
+                    r.state,
+                    r.current_version,
+                    r.meeting_date,
+                    _aware(r.deadline_at) if r.deadline_at else None,
+                    r.amends_review_id,
+                )
+                for r in sess.scalars(query.order_by(ReviewRow.meeting_date.desc(), ReviewRow.created_at.desc()))
+            ]
 
     def history(self, actor_id: str, review_id: str) -> list[VersionInfo]:
         with self.db.session() as sess:

@@ -66,6 +66,17 @@ def create(
     typer.echo(review.id)
 
 
+@reviews_app.command("list")
+def list_(actor: As) -> None:
+    """The reviews you may see."""
+    services, actor_id = _ctx(actor)
+    table = Table("id", "employee", "manager", "meeting", "state", "version", "deadline (UTC)")
+    for r in services.lifecycle.list_reviews(actor_id):
+        deadline = r.deadline_at.isoformat(timespec="minutes") if r.deadline_at else ""
+        table.add_row(r.id, r.employee, r.manager, r.meeting_date.isoformat(), r.state, str(r.version), deadline)
+    console.print(table)
+
+
 @reviews_app.command("show")
 def show(
     review_id: ReviewId, actor: As, out: Annotated[Path | None, typer.Option(help="Write JSON here.")] = None

@@ -307,3 +307,14 @@ def test_reads_of_archived_records_are_audited(world: World) -> None:
             .all()
         )
     assert reads == [p.hr, p.auditor, p.employee]
+
+
+def test_listing_is_scoped(world: World) -> None:
+    p = world.people
+    unsent = world.new_review(send=False)
+    sent = world.new_review()
+    assert {r.id for r in world.lc.list_reviews(p.manager)} == {unsent.id, sent.id}
+    assert {r.id for r in world.lc.list_reviews(p.hr)} == {unsent.id, sent.id}
+    assert [r.id for r in world.lc.list_reviews(p.employee)] == [sent.id]  # drafts stay the manager's
+    assert world.lc.list_reviews(p.other_employee) == [] and world.lc.list_reviews(p.admin) == []
+    assert world.lc.list_reviews(p.employee)[0].employee == "Priya Shah"
