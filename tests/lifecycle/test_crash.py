@@ -21,7 +21,7 @@ from copilot.storage.lifecycle_models import OutboxRow, SignatureRow
 from copilot.storage.models import ActionItemRow, AuditEventRow, ReviewRow, ReviewVersionRow
 from tests.lifecycle.helpers import FakeClock, add_people, make_lifecycle
 
-RUNS = 20
+RUNS = int(os.environ.get("COPILOT_CRASH_RUNS", "20"))  # raise it for a longer soak run
 WORKER = Path(__file__).with_name("crash_worker.py")
 
 
