@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from copilot import signing_keys
@@ -467,6 +467,13 @@ class ReviewLifecycle:
             self._check(actor, review, Action.respond)
             resolve(self._content(sess, review), field_path)
             had = self._current_signatures(sess, review)
+            # the latest response per field is the one in force, so times must strictly increase
+            last = sess.scalar(
+                select(func.max(FieldAgreementRow.created_at)).where(FieldAgreementRow.review_id == review.id)
+            )
+            now = self.clock.now()
+            if last is not None and _aware(last) >= now:
+                now = _aware(last) + dt.timedelta(microseconds=1)
             row = FieldAgreementRow(
                 id=new_id(),
                 review_id=review.id,
@@ -475,7 +482,7 @@ class ReviewLifecycle:
                 employee_id=actor.id,
                 decision=decision,
                 statement=statement,
-                created_at=self.clock.now(),
+                created_at=now,
             )
             sess.add(row)
             sess.flush()

@@ -318,3 +318,21 @@ def test_listing_is_scoped(world: World) -> None:
     assert [r.id for r in world.lc.list_reviews(p.employee)] == [sent.id]  # drafts stay the manager's
     assert world.lc.list_reviews(p.other_employee) == [] and world.lc.list_reviews(p.admin) == []
     assert world.lc.list_reviews(p.employee)[0].employee == "Priya Shah"
+
+
+def test_latest_response_counts_even_within_the_same_instant(world: World) -> None:
+    p = world.people
+    review = world.new_review()  # the fake clock does not move between the two responses
+    world.lc.respond(p.employee, review.id, field_path="summary[0]", decision="agree")
+    world.lc.respond(
+        p.employee,
+        review.id,
+        field_path="summary[0]",
+        decision="acknowledge_with_objection",
+        statement="On reflection, no.",
+    )
+    world.lc.respond(p.employee, review.id, field_path="okr_progress[0]", decision="agree")
+    assert [(r["field_path"], r["decision"]) for r in world.lc.responses(p.manager, review.id)] == [
+        ("okr_progress[0]", "agree"),
+        ("summary[0]", "acknowledge_with_objection"),
+    ]
