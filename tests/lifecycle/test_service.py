@@ -336,3 +336,19 @@ def test_latest_response_counts_even_within_the_same_instant(world: World) -> No
         ("okr_progress[0]", "agree"),
         ("summary[0]", "acknowledge_with_objection"),
     ]
+
+
+def test_pdf_of_a_chinese_review_uses_a_cid_font(world: World) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    p = world.people
+    review = world.new_review()
+    draft = review.draft.model_copy(deep=True)
+    draft.summary[0].text = "数据管道迁移已完成，延迟仍然落后。"
+    world.lc.edit(p.manager, review.id, base_version=1, draft=draft)
+    sign_both(world.lc, p, review.id)
+    pdf = world.lc.export(p.hr, review.id, "pdf")
+    assert b"STSong-Light" in pdf
+    assert "数据管道迁移已完成" in PdfReader(BytesIO(pdf)).pages[0].extract_text()
