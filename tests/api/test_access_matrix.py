@@ -278,9 +278,23 @@ def test_batch_with_mixed_ids_returns_only_yours(client: TestClient, world: Worl
     assert [r["id"] for r in hr["reviews"]] == ids[:2] and hr["not_found"] == ids[2:]
 
 
-def test_search_is_for_hr_only(client: TestClient, world: World) -> None:
+@pytest.mark.parametrize("api_backend", ["sqlite", "postgresql"], indirect=True)
+def test_search_is_for_hr_only(client: TestClient, world: World, api_services: Services) -> None:
     found = client.get("/reviews/search", params={"q": "send the plan"}, headers=world.headers("hr"))
     assert found.status_code == 200 and len(found.json()) == 2
+    # non-ASCII text is found too (the JSON column stores it escaped)
+    review = client.get(f"/reviews/{world.reviews['r1']}", headers=world.headers("e1"))
+    draft = review.json()["draft"]
+    draft["summary"].append({"text": '延迟计划 "quoted"', "evidence": [], "flags": []})
+    saved = client.put(
+        f"/reviews/{world.reviews['r1']}",
+        headers={**world.headers("e1"), "If-Match": review.headers["etag"]},
+        json={"draft": draft},
+    )
+    assert saved.status_code == 200, saved.text
+    for query in ("延迟计划", '"quoted"'):
+        hits = client.get("/reviews/search", params={"q": query}, headers=world.headers("hr")).json()
+        assert [r["id"] for r in hits] == [world.reviews["r1"]], query
     for role in ("e1", "m1", "auditor", "admin"):
         assert client.get("/reviews/search", params={"q": "plan"}, headers=world.headers(role)).status_code == 404
 

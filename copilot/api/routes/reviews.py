@@ -7,11 +7,12 @@ rule set and answers 404 for anything not the caller's.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import Field
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, cast, func, or_, select
 
 from copilot.access import ReviewAction
 from copilot.api.deps import AccessDep, PrincipalDep, ServicesDep
@@ -82,6 +83,12 @@ def batch_reviews(
         return BatchResponse(reviews=[repo.review_public(sess, r) for r in rows], not_found=hidden)
 
 
+def _stored_forms(query: str) -> set[str]:
+    """The query as typed and as the JSON column stores it (non-ASCII as \\u escapes, quotes escaped)."""
+    lowered = query.lower()
+    return {lowered, json.dumps(lowered)[1:-1]}
+
+
 @router.get("/reviews/search", response_model=list[ReviewPublic])
 def search_reviews(
     principal: PrincipalDep,
@@ -92,6 +99,7 @@ def search_reviews(
 ) -> list[ReviewPublic]:
     """Full-text search over current review versions (HR only)."""
     access.require(principal.actor, rules.can_search_reviews(principal.actor), action="search", object_type="review")
+    text_of = func.lower(cast(ReviewVersionRow.content, String))
     with services.db.session() as sess:
         current = (
             select(ReviewRow)
@@ -99,7 +107,7 @@ def search_reviews(
                 ReviewVersionRow,
                 (ReviewVersionRow.review_id == ReviewRow.id) & (ReviewVersionRow.version == ReviewRow.current_version),
             )
-            .where(func.lower(cast(ReviewVersionRow.content, String)).contains(q.lower(), autoescape=True))
+            .where(or_(*(text_of.contains(form, autoescape=True) for form in _stored_forms(q))))
             .order_by(ReviewRow.created_at.desc(), ReviewRow.id)
             .limit(limit)
         )
