@@ -135,3 +135,15 @@ def test_migrate_is_idempotent(tmp_path) -> None:
         db = Database(url)
         db.migrate()
         db.dispose()
+
+
+def test_concurrent_migrations_in_one_process(tmp_path) -> None:
+    """Alembic's global state must not break two databases migrating at once (API workers, tests)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    dbs = [Database(f"sqlite:///{tmp_path / f'c{i}.db'}") for i in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda db: db.migrate(), dbs))
+    for db in dbs:
+        assert db.integrity_check() == "ok"
+        db.dispose()

@@ -22,6 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from copilot.errors import ConfigError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Alembic keeps its running environment in module globals, so two migrations in one
+# process must never overlap, whichever Database objects run them.
+_MIGRATION_LOCK = threading.Lock()
 
 
 def _normalise_url(url: str) -> str:
@@ -66,11 +69,10 @@ class Database:
             _sqlite_pragmas(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._migrated = False
-        self._lock = threading.Lock()
 
     def migrate(self) -> None:
         """Bring the schema to the latest Alembic revision (idempotent)."""
-        with self._lock:
+        with _MIGRATION_LOCK:
             if self._migrated:
                 return
             cfg = Config()
