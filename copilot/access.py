@@ -20,7 +20,7 @@ from copilot.domain.permissions import Actor, OrgChart
 from copilot.errors import NotFound, PermissionDenied
 from copilot.schema import ReviewState, Role
 from copilot.storage import repo
-from copilot.storage.models import JobRow, ReviewRow, UserRow
+from copilot.storage.models import ActionItemRow, JobRow, ReviewRow, UserRow
 
 log = logging.getLogger("copilot.access")
 
@@ -122,6 +122,16 @@ class ReviewAccess:
             self.deny(actor, action="record", object_type="user", object_id=employee_id)
             raise PermissionDenied(f"employee {employee_id} not found")
         return repo.get_user(sess, user_id=employee_id)
+
+    def action_item(self, sess: Session, actor: Actor, item_id: str) -> ActionItemRow:
+        """An action item of a review the actor may see; missing and hidden items are refused alike."""
+        item = sess.get(ActionItemRow, item_id)
+        review = sess.get(ReviewRow, item.review_id) if item is not None else None
+        if item is None or review is None or not self.allowed(sess, actor, review, ReviewAction.view):
+            if item is not None:
+                self.deny(actor, action="view", object_type="action_item", object_id=item_id)
+            raise NotFound(f"action item {item_id} not found")
+        return item
 
     def job(self, sess: Session, actor: Actor, job_id: str) -> JobRow:
         """A job is visible to the manager who queued it, and to HR."""

@@ -61,16 +61,10 @@ async def _copilot_error(_request: Request, exc: Exception) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if status >= 500:
         log.error("request failed", extra={"event": "request.error", "error_type": type(exc).__name__})
+    # not-yours and not-there must look identical: a 404 never names the exception type, and the
+    # access layer words a refusal of an object you cannot see exactly like a missing one
     kind = "not-found" if status == 404 else _kebab(type(exc).__name__)
-    # not-yours and not-there must look identical, so a 404 never names the exception type
-    return problem(
-        status, str(exc) if status != 404 else _not_found_detail(exc), kind=kind, details=details, headers=headers
-    )
-
-
-def _not_found_detail(exc: CopilotError) -> str:
-    text = str(exc)
-    return text if text and "not found" in text else "not found"
+    return problem(status, str(exc) or "not found", kind=kind, details=details, headers=headers)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

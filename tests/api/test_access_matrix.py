@@ -8,6 +8,7 @@ missing: 404, and no content.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -65,6 +66,14 @@ USER_RULES = {
     ),
 }
 JOB_VIEWERS = {"r1": {"m1", "hr"}, "r2": {"m2", "hr"}}  # each pair's job was queued by its manager
+
+
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+MISSING_ID = "00000000-0000-4000-8000-000000000000"
+
+
+def blank(text: str) -> str:
+    return UUID_RE.sub("<id>", text)
 
 
 def api_routes(client: TestClient) -> list[tuple[str, str]]:
@@ -213,9 +222,16 @@ def test_access_matrix(client: TestClient, world: World, setup: dict[str, Any]) 
             if "{review_id}" in path or "{item_id}" in path:
                 hidden = HIDDEN[role]
                 if hidden:
-                    resp = request(client, method, fill(path, world, objects, pair=hidden), world, role, body)
+                    url = fill(path, world, objects, pair=hidden)
+                    resp = request(client, method, url, world, role, body)
                     expect(
                         resp.status_code == 404 and CANARY not in resp.text, f"{label} (not owned) → {resp.status_code}"
+                    )
+                    # and word for word what a missing object gets, once ids are blanked out
+                    missing = request(client, method, UUID_RE.sub(MISSING_ID, url), world, role, body)
+                    expect(
+                        missing.status_code == 404 and blank(resp.json()["detail"]) == blank(missing.json()["detail"]),
+                        f"{label}: not-owned says {resp.json()['detail']!r}, missing says {missing.json()['detail']!r}",
                     )
                 visible = VISIBLE[role]
                 if visible:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query, Response, status
 from pydantic import Field
 
-from copilot.api.deps import PrincipalDep, ServicesDep
+from copilot.api.deps import AccessDep, PrincipalDep, ServicesDep
 from copilot.api.routes._common import ERROR_RESPONSES
 from copilot.domain.signing import SignedRecord
 from copilot.errors import CopilotError, InputError
@@ -254,9 +254,11 @@ def tracked_items(
 
 @router.patch("/action-items/{item_id}", response_model=ActionItemTracked)
 def set_item_status(
-    item_id: str, body: ItemStatusChange, principal: PrincipalDep, services: ServicesDep
+    item_id: str, body: ItemStatusChange, principal: PrincipalDep, services: ServicesDep, access: AccessDep
 ) -> ActionItemTracked:
     """Track an item of a signed review: open, done or dropped."""
+    with services.db.session() as sess:  # an item of a review you cannot see is as missing as a missing one
+        access.action_item(sess, principal.actor, item_id)
     return _tracked(services.lifecycle.set_item_status(principal.actor.id, item_id, body.status))
 
 
