@@ -66,17 +66,19 @@ class Scorer:
     """Yes/no answers and yes-vs-no logit margins from the packaged SmolLM2 (llama.cpp, in process)."""
 
     def __init__(self) -> None:
+        from llama_cpp import Llama
+
         self.chat = LlamaCppChatModel(model_path=str(packaged_gguf()), n_ctx=512)
-        llama = self.chat.llama
-        self.yes = llama.tokenize(b"Yes", add_bos=False, special=False)[0]
-        self.no = llama.tokenize(b"No", add_bos=False, special=False)[0]
+        # logits_all keeps the logits of every position in `scores` (without it llama-cpp-python keeps none)
+        self.llama = Llama(model_path=str(packaged_gguf()), n_ctx=256, n_threads=2, logits_all=True, verbose=False)
+        self.yes = self.llama.tokenize(b"Yes", add_bos=False, special=False)[0]
+        self.no = self.llama.tokenize(b"No", add_bos=False, special=False)[0]
 
     def margin(self, text: str) -> float:
-        llama = self.chat.llama
-        tokens = llama.tokenize(chatml(QUESTION + text).encode(), add_bos=False, special=True)
-        llama.reset()
-        llama.eval(tokens)
-        logits = llama.scores[llama.n_tokens - 1]
+        tokens = self.llama.tokenize(chatml(QUESTION + text).encode(), add_bos=False, special=True)
+        self.llama.reset()
+        self.llama.eval(tokens)
+        logits = self.llama.scores[self.llama.n_tokens - 1]
         return float(logits[self.yes] - logits[self.no])
 
     def generated(self, text: str) -> bool:
@@ -113,7 +115,7 @@ def rule_flags(rows: list[tuple[Case, Sentence, bool]]) -> list[bool]:
     return flags
 
 
-def scoring_experiment() -> dict[str, Any]:
+def scoring_experiment(*, with_generated: bool = True) -> dict[str, Any]:
     scorer = Scorer()
     result: dict[str, Any] = {}
     threshold = 0.0
@@ -121,7 +123,7 @@ def scoring_experiment() -> dict[str, Any]:
         rows = labelled_sentences(load_cases(DATA / f"commitments_{split}.jsonl"))
         gold = [label for _, _, label in rows]
         margins = [scorer.margin(sent.text) for _, sent, _ in rows]
-        answers = [scorer.generated(sent.text) for _, sent, _ in rows]
+        answers = [scorer.generated(sent.text) for _, sent, _ in rows] if with_generated else []
         rules = rule_flags(rows)
         if split == "dev":  # pick the margin threshold with the best accuracy on dev only
             threshold = max(
@@ -131,7 +133,7 @@ def scoring_experiment() -> dict[str, Any]:
             "sentences": len(rows),
             "positives": sum(gold),
             "rules": prf(rules, gold),
-            "model_generated_yes_no": prf(answers, gold),
+            "model_generated_yes_no": prf(answers, gold) if answers else "skipped",
             "model_logit_margin_auc": round(auc(margins, gold), 3),
             "model_logit_threshold_from_dev": prf([m >= threshold for m in margins], gold),
             "rules_and_logit_filter": prf([r and m >= threshold for r, m in zip(rules, margins, strict=True)], gold),
@@ -184,15 +186,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-scoring", action="store_true")
+    parser.add_argument("--skip-generated", action="store_true", help="score by logits only (faster)")
     args = parser.parse_args()
     report: dict[str, Any] = {}
     for split in ("dev", "test"):
         score = evaluate(load_cases(DATA / f"commitments_{split}.jsonl"), rules_only)
         report[f"rules_{split}"] = score.line()
-        print(f"rules on {split}: {score.line()}")
+        print(f"rules on {split}: {score.line()}", flush=True)
     if not args.skip_scoring:
-        report["model_scoring"] = scoring_experiment()
-        print(json.dumps(report["model_scoring"], indent=2))
+        report["model_scoring"] = scoring_experiment(with_generated=not args.skip_generated)
+        print(json.dumps(report["model_scoring"], indent=2), flush=True)
     if not args.skip_speed:
         demo_lines = (ROOT / "samples" / "review_demo.txt").read_text(encoding="utf-8").splitlines()
         demo = Transcript(

@@ -56,7 +56,7 @@ CONVERSATIONAL = re.compile(
     r"^\s*(?:tell|walk|explain|describe|elaborate|say|repeat|clarify|remind|hear|see|hold|wait|imagine|"
     r"think|talk\s+(?!to\b|with\b)|give\s+me\s+(?:an?\s+)?example|go\s+on|continue|share\s+(?:more|your\s+thoughts)|be\s+honest|admit|"
     r"start\s+with|keep\s+(?:it|this)\s+short|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
-    r"be\s+brief|let\s+you\s+know|note\s+that|mention|answer|go\s+(?:through|over)|look\s+at|discuss|start|begin|"
+    r"be\s+brief|let\s+you\s+know|note\s+that|mention|answer|go\s+(?:through|over)|go\s+\w+\s+by\s+\w+|look\s+at|discuss|start|begin|"
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
     re.I,
 )

@@ -24,6 +24,9 @@ INJECTION = re.compile(
     r"\b(?:rate|mark|score|set)\s+(?:me|my\s+rating|the\s+rating|my\s+score|this\s+review)\b(?:\s+(?:as|to|at))?|"
     r"\b(?:add|give\s+me|include|approve)\s+(?:a\s+)?(?:raise|bonus|promotion|salary\s+increase)\b|"
     r"\b(?:as\s+an\s+ai|assistant\s*:)|<\s*/?\s*(?:system|instructions?|transcript)\s*>|"
+    r"\binstructions?\s+(?:to|for)\s+(?:the\s+)?(?:ai|assistant|model|summari[sz]er|bot|copilot)\b|"
+    r"\b(?:dear|hey|attention|note\s+to)\s+(?:the\s+)?(?:ai|assistant|model|bot|copilot)\b|"
+    r"\b(?:remove|delete|erase|omit|drop|hide)\s+(?:any|all|the|every)\s+(?:improvement|negative|critical|feedback)|"
     r"忽略(?:之前|以上|前面|所有)的?(?:指令|指示|提示)|给我(?:加薪|升职|打高分)|給我(?:加薪|升職|打高分)|"
     r"(?:评|評)(?:我|为|為)(?:优秀|優秀|超出预期|超出預期)",
     re.I,
