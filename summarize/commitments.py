@@ -35,6 +35,14 @@ OTHER_STRONG = re.compile(
 OTHER_WEAK = re.compile(r"\byou\s+(?:should|need\s+to|have\s+to|must|ought\s+to)\b", re.I)
 WE_STRONG = re.compile(r"\blet's|\blet\s+us\b|\bwe(?:'ll|\s+will)|\bwe(?:'re|\s+are)\s+going\s+to\b", re.I)
 WE_WEAK = re.compile(r"\bwe\s+(?:should|need\s+to|have\s+to|must)\b", re.I)
+# a bare imperative at the start of a sentence ("Run five user interviews by October first"): weak, needs a date
+IMPERATIVE = re.compile(
+    r"^(?:(?:so|then|and|okay|ok|alright|also|first|next|right)[,\s]+)*(?:please\s+)?(?=(?:send|write|run|draft|"
+    r"prepare|book|schedule|set\s+up|share|update|finish|complete|create|build|fix|document|organi[sz]e|present|"
+    r"submit|follow\s+up|reach\s+out|talk\s+to|ask|find|collect|test|deploy|ship|publish|post|email|call|pair|"
+    r"mentor|read|add|sign\s+up|enrol+|register|deliver|clean\s+up|migrate)\b)",
+    re.I,
+)
 NAMED = re.compile(r"\b([A-Z][a-z]+)(?:'ll|\s+will|\s+is\s+going\s+to)\b")
 
 ZH_SELF = re.compile(
@@ -43,7 +51,7 @@ ZH_SELF = re.compile(
 )
 ZH_OTHER_LATE = re.compile(r"你(?![们們])[^，。！？,.!?]{1,12}?(?:能不能|可不可以|能|可以|会不会|會不會)(?=\S)")
 ZH_OTHER = re.compile(
-    r"你(?:能不能|可不可以|可以|能|来|來|负责|負責|去|把|记得|記得)|麻烦你|麻煩你|请你|請你|你(?:下周|下週|这周|這週|明天)"
+    r"你(?:能不能|可不可以|可以|能|来|來|(?:负责|負責)(?!的)|去|把|记得|記得)|麻烦你|麻煩你|请你|請你|你(?:下周|下週|这周|這週|明天)"
 )
 ZH_OTHER_WEAK = re.compile(r"你(?:要|需要|得|应该|應該)")
 ZH_WE = re.compile(r"我们(?:会|來|来|一起)|我們(?:會|來|来|一起)|咱们|咱們|让我们|讓我們")
@@ -56,8 +64,14 @@ CONVERSATIONAL = re.compile(
     r"^\s*(?:tell|walk|explain|describe|elaborate|say|repeat|clarify|remind|hear|see|hold|wait|imagine|"
     r"think|talk\s+(?!to\b|with\b)|give\s+me\s+(?:an?\s+)?example|go\s+on|continue|share\s+(?:more|your\s+thoughts)|be\s+honest|admit|"
     r"start\s+with|keep\s+(?:it|this)\s+short|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
-    r"be\s+brief|let\s+you\s+know|note\s+that|mention|answer|go\s+(?:through|over)|go\s+\w+\s+by\s+\w+|look\s+at|discuss|start|begin|"
+    r"be\s+brief|let\s+you\s+know|note\s+that|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|start|begin|"
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
+    re.I,
+)
+# "let's check the forecast" / "let's make that concrete": doing it now, in the meeting (undated "we" only)
+WE_NOW = re.compile(
+    r"^\s*(?:check|look|see|review|discuss|think|focus|keep|take\s+a\s+look|do|hear|spend|dig|continue|"
+    r"make\s+(?:that|this|it)\b)",
     re.I,
 )
 # status and forecasts ("we're going to be at 80% by the end of the quarter")
@@ -156,6 +170,7 @@ CUES: list[tuple[re.Pattern[str], str, str]] = [
     (OTHER_STRONG, "other", "strong"),
     (WE_STRONG, "we", "strong"),
     (SELF_WEAK, "self", "weak"),
+    (IMPERATIVE, "other", "weak"),
     (OTHER_WEAK, "other", "weak"),
     (WE_WEAK, "we", "weak"),
     (ZH_SELF, "self", "strong"),
@@ -237,6 +252,8 @@ def detect(
         if kind == "self" and WISH.search(text[: match.start()] + text[match.start() : match.end()]):
             continue
         if WISH.search(text) and not dates and strength == "weak":
+            continue
+        if kind == "we" and not dates and WE_NOW.search(rest):
             continue
         if strength == "weak" and not dates:
             continue  # the deadline filter: advice without a date is not a commitment

@@ -32,6 +32,8 @@ WEDNESDAY = dt.date(2026, 3, 11)
         ("end of the quarter", WEDNESDAY, "2026-03-31"),
         ("by year end", MONDAY, "2026-12-31"),
         ("by December 12th", MONDAY, "2026-12-12"),
+        ("by October first", MONDAY, "2027-10-01"),
+        ("on the twenty-first of December", MONDAY, "2026-12-21"),
         ("on the 5th of January", MONDAY, "2027-01-05"),
         ("before 2027-02-01", MONDAY, "2027-02-01"),
         ("下周五前", MONDAY, "2026-12-11"),

@@ -153,6 +153,12 @@ def _zh_number(text: str) -> int | None:
     return value
 
 
+def _day(text: str) -> int:
+    """Day of month from "12", "12th" or "twelfth"."""
+    low = text.lower()
+    return ORDINAL_WORDS[low] if low in ORDINAL_WORDS else int(re.sub(r"\D", "", low))
+
+
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)
@@ -172,7 +178,17 @@ def _month_day(meeting: dt.date, month: int, day: int, year: int | None) -> dt.d
 _NUM = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|(?:a )?couple of|(?:a )?few)"
 _WD = "|".join(sorted(WEEKDAYS_EN, key=len, reverse=True))
 _MON = "|".join(sorted(MONTHS_EN, key=len, reverse=True))
-_ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
+ORDINAL_WORDS = {
+    word: i
+    for i, word in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+        "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(),
+        start=1,
+    )
+}
+ORDINAL_WORDS |= {f"twenty-{w}": 20 + i for w, i in list(ORDINAL_WORDS.items())[:9]}
+ORDINAL_WORDS |= {"thirtieth": 30, "thirty-first": 31}
+_ORD = r"(\d{1,2}(?:st|nd|rd|th)?|" + "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True)) + r")"
 _ZH_NUM = r"([0-9]{1,2}|[一二两兩三四五六七八九十廿]{1,3})"
 _ZH_NEXT_WEEK = r"(?:下(?:个|個)?(?:周|週|星期|礼拜|禮拜))"
 _ZH_THIS_WEEK = r"(?:(?:这|這|本)(?:个|個)?(?:周|週|星期|礼拜|禮拜)|(?:周|週|星期|礼拜|禮拜))"
@@ -187,10 +203,10 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         return _safe_date(int(g[1]), int(g[2]), int(g[3]))
 
     def month_first(g: re.Match[str]) -> dt.date | None:
-        return _month_day(m, MONTHS_EN[g[1].lower()], int(g[2]), int(g[3]) if g[3] else None)
+        return _month_day(m, MONTHS_EN[g[1].lower()], _day(g[2]), int(g[3]) if g[3] else None)
 
     def day_first(g: re.Match[str]) -> dt.date | None:
-        return _month_day(m, MONTHS_EN[g[2].lower()], int(g[1]), int(g[3]) if g[3] else None)
+        return _month_day(m, MONTHS_EN[g[2].lower()], _day(g[1]), int(g[3]) if g[3] else None)
 
     def end_of_month_in(g: re.Match[str]) -> dt.date:
         return end_of_month(*_month_year(m, MONTHS_EN[g[1].lower()]))
