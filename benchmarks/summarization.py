@@ -187,6 +187,7 @@ def main() -> None:
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-scoring", action="store_true")
     parser.add_argument("--skip-generated", action="store_true", help="score by logits only (faster)")
+    parser.add_argument("--out", default="summarize.json", help="file name under benchmarks/results/")
     args = parser.parse_args()
     report: dict[str, Any] = {}
     for split in ("dev", "test"):
@@ -207,13 +208,13 @@ def main() -> None:
             ],
         )
         report["demo"] = timed_draft(demo, "samples/review_demo.txt")
-        print(json.dumps(report["demo"], indent=2))
+        print(json.dumps(report["demo"], indent=2), flush=True)
         if QMSUM.exists():
             report["meeting_30min"] = timed_draft(qmsum_transcript(), "qmsum val[0], first ~4500 words")
             print(json.dumps(report["meeting_30min"], indent=2))
         report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         print(f"peak RSS: {report['peak_rss_mb']} MB")
-    out = ROOT / "benchmarks" / "results" / "summarize.json"
+    out = ROOT / "benchmarks" / "results" / args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 

@@ -1,8 +1,9 @@
 """The drafting pipeline: transcript → cited `ReviewDraft`, in small checkable steps.
 
 1. sentences (verbatim spans) and safety screening (injection, sensitive remarks);
-2. action items by rules (cues, owners, dates, withdrawal, merging); no model,
-   because the measured model scoring did not beat the rules (see the benchmark);
+2. action items by rules (cues, owners, dates, withdrawal, merging); no model:
+   SmolLM2 asked yes/no about candidate sentences was at or below chance, far
+   below the rules (benchmarks/summarization.py measures it on both splits);
 3. topics (cohesion + size cap, which is also the chunking for long meetings);
 4. template sections: rules route and extract; a capable model rewrites fields;
 5. summary per topic; KPI pre-fill and previous action items;
