@@ -65,6 +65,59 @@ def measure_one(model: str, audio: str, reference: str, threads: int) -> dict[st
     }
 
 
+def quality(threads: int) -> None:
+    """CER on the real Chinese clips (forced and auto language) and DER of stereo and mono speaker attribution."""
+    from faster_whisper.audio import decode_audio
+
+    from transcription.metrics import cer, diarization_error_rate
+    from transcription.whisper import TranscribeOptions, WhisperTranscriber
+
+    audio_dir = JFK.parent
+    t = WhisperTranscriber("base", Path(tempfile.gettempdir()) / "bench-home", threads=threads)
+    rows = []
+    for clip, forced in (("zh_aishell1_wenet", "zh"), ("yue_fleurs_01", "yue"), ("zh_en_fleurs_mix", "zh")):
+        reference = (audio_dir / f"{clip}.txt").read_text(encoding="utf-8").strip()
+        for language in (forced, "auto"):
+            tr = t.transcribe(audio_dir / f"{clip}.wav", options=TranscribeOptions(language=language))
+            text = " ".join(s.text for s in tr.segments)
+            rows.append(
+                {"clip": clip, "language": language, "detected": tr.language, "cer": cer(reference, text), "text": text}
+            )
+            print(
+                f"CER base {clip:18} --language {language:4} → {tr.language:3} {cer(reference, text) * 100:5.1f}%  "
+                f"{text}",
+                flush=True,
+            )
+    left, right = decode_audio(str(DIALOGUE), split_stereo=True)
+    hop, n = 160, len(left) // 160
+    el = (left[: n * hop].reshape(n, hop) ** 2).mean(axis=1) ** 0.5
+    er = (right[: n * hop].reshape(n, hop) ** 2).mean(axis=1) ** 0.5
+    threshold = 0.02 * max(el.max(), er.max())
+    reference_turns: list[tuple[float, float, str]] = []
+    for i in range(n):
+        if max(el[i], er[i]) >= threshold:
+            who = "manager" if el[i] >= er[i] else "employee"
+            if reference_turns and reference_turns[-1][2] == who and i * 0.01 - reference_turns[-1][1] < 0.4:
+                reference_turns[-1] = (reference_turns[-1][0], i * 0.01 + 0.01, who)
+            else:
+                reference_turns.append((i * 0.01, i * 0.01 + 0.01, who))
+    with tempfile.TemporaryDirectory() as tmp:
+        mono = Path(tmp) / "mono.wav"
+        subprocess.run(["sox", str(DIALOGUE), "-c", "1", str(mono), "remix", "1,2"], check=True)
+        der = {}
+        for name, path in (("stereo (channel energy)", DIALOGUE), ("mono (voice clustering)", mono)):
+            tr = t.transcribe(path, options=TranscribeOptions(language="en"))
+            der[name] = diarization_error_rate(reference_turns, [(s.start, s.end, s.speaker) for s in tr.segments])
+            print(f"DER base dialogue {name}: {der[name] * 100:.1f}% (collar 0.25 s)", flush=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "asr-quality.json").write_text(json.dumps({"cer": rows, "der": der}, ensure_ascii=False, indent=2))
+    md = ["# ASR quality (whisper base)", "", "| clip | --language | detected | CER |", "|---|---|---|---:|"]
+    md += [f"| {r['clip']} | {r['language']} | {r['detected']} | {float(r['cer']) * 100:.1f}% |" for r in rows]
+    md += ["", "| speakers on the two-voice dialogue | DER |", "|---|---:|"]
+    md += [f"| {k} | {v * 100:.1f}% |" for k, v in der.items()]
+    (RESULTS / "asr-quality.md").write_text("\n".join(md) + "\n")
+
+
 def run_sub(model: str, audio: Path, reference: str, threads: int) -> dict[str, object]:
     ref_file = Path(tempfile.mkstemp(suffix=".txt")[1])
     ref_file.write_text(reference)
@@ -126,12 +179,18 @@ def main() -> None:
     ap.add_argument("--models", nargs="*", default=["tiny.en", "base"])
     ap.add_argument("--quick", action="store_true", help="only jfk, the dialogue and 1 minute")
     ap.add_argument("--skip-short", action="store_true", help="only the long recordings")
+    ap.add_argument("--quality-only", action="store_true", help="only CER on the Chinese clips and DER")
+    ap.add_argument("--skip-quality", action="store_true", help="skip CER on the Chinese clips and DER")
     ap.add_argument("--name", default="asr", help="results file name (benchmarks/results/NAME.json and .md)")
     args = ap.parse_args()
     if args.one:
         model, audio, ref_file = args.one
         print(json.dumps(measure_one(model, audio, Path(ref_file).read_text(), args.threads)))
         return
+    if not args.skip_quality:
+        quality(args.threads)
+        if args.quality_only:
+            return
     lengths = [1] if args.quick else args.lengths
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as tmp:
