@@ -18,8 +18,19 @@ from sqlalchemy.exc import OperationalError
 from copilot.settings import Settings
 from copilot.storage import Database
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data next to the project, or wherever COPILOT_SHARED_DIR points (CI clones elsewhere)
+SHARED_DATA = Path(
+    os.environ.get("COPILOT_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared"
+).joinpath("data")
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# variables that steer the test run itself, kept while every COPILOT_* setting is cleared
+TEST_CONTROL_VARIABLES = (
+    "COPILOT_REQUIRE_POSTGRES",
+    "COPILOT_REQUIRE_SHARED_DATA",
+    "COPILOT_SHARED_DIR",
+    "COPILOT_TEST_PG_URL",
+    "COPILOT_CRASH_RUNS",
+)
 PG_ADMIN_URL = os.environ.get("COPILOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -27,7 +38,7 @@ PG_ADMIN_URL = os.environ.get("COPILOT_TEST_PG_URL", "postgresql+psycopg://postg
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Never touch the user's data directory or their COPILOT_* settings."""
     for key in list(os.environ):
-        if key.startswith("COPILOT_") and key not in ("COPILOT_REQUIRE_POSTGRES", "COPILOT_TEST_PG_URL"):
+        if key.startswith("COPILOT_") and key not in TEST_CONTROL_VARIABLES:
             monkeypatch.delenv(key)
     home = tmp_path / "home"
     monkeypatch.setenv("COPILOT_HOME", str(home))
