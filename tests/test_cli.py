@@ -105,3 +105,26 @@ def test_transcribe_contract_on_real_speech(tmp_path: Path) -> None:
         assert set(seg) >= {"id", "start", "end", "speaker", "text"}
     words = re.sub(r"[^a-z ]", "", " ".join(s["text"] for s in data["segments"]).lower()).split()
     assert words == JFK_WORDS
+
+
+def test_a_commands_exit_code_reaches_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """typer.Exit(code) inside a command must become the exit status (click only returns it otherwise)."""
+    import typer
+
+    from copilot.cli import app, main
+
+    def probe() -> None:
+        raise typer.Exit(code=75)
+
+    app.command("exit-probe")(probe)
+    try:
+        monkeypatch.setattr(sys, "argv", ["copilot", "exit-probe"])
+        with pytest.raises(SystemExit) as raised:
+            main()
+        assert raised.value.code == 75
+        monkeypatch.setattr(sys, "argv", ["copilot", "--help"])
+        with pytest.raises(SystemExit) as raised:
+            main()
+        assert raised.value.code == 0
+    finally:
+        app.registered_commands.pop()

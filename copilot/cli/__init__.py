@@ -43,7 +43,8 @@ def main() -> None:
     """Console-script entry point: run the app, turning expected errors into one line."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        app(standalone_mode=False)
+        # without standalone mode click returns a command's exit code instead of exiting with it
+        code = app(standalone_mode=False)
     except CopilotError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
         sys.exit(exc.exit_code)
@@ -59,3 +60,4 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    sys.exit(code if isinstance(code, int) else 0)
