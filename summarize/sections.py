@@ -171,7 +171,10 @@ def _checked(
 
 
 def _shorten(text: str, limit: int = 80) -> str:
-    text = re.split(r"[,;:，；：]|\s+(?:but|though|and)\s+", text, maxsplit=1)[0].strip().rstrip(".!?。！？")
+    """The first clause that says something: 'One more thing, I'd like to…' skips the filler before the comma."""
+    clauses = [c.strip() for c in re.split(r"[,;:，；：]|\s+(?:but|though|and)\s+", text) if c.strip()]
+    text = next((c for c in clauses if len(c.split()) >= 4 or not c.isascii()), clauses[0] if clauses else text)
+    text = text.rstrip(".!?。！？")
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -241,7 +244,7 @@ def build_item(spec: SectionSpec, group: list[Sentence], ctx: Context) -> Cited:
         )
     if spec.field == "development_plan":
         dev = _ask(ctx, "section_item", DevelopmentOut, values) if ctx.write_sections else None
-        growth = GROWTH.search(first.text)
+        growth = GROWTH.search(first.text) or GROWTH.search(joined)
         goal = _checked(
             ctx, dev.goal if dev else None, src, growth.group(1).strip() if growth else _shorten(first.text)
         )
