@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from copilot.access import ReviewAccess
 from copilot.domain import permissions as rules
@@ -77,21 +78,22 @@ class KpiService:
             if not allowed:
                 self.access.deny(actor, action="kpi.view", object_type="user", object_id=employee_id)
                 raise PermissionDenied(f"user {employee_id} not found")
-            stored = sess.scalars(
-                select(KpiValueRow)
-                .where(KpiValueRow.employee_id == employee_id)
-                .order_by(KpiValueRow.period, KpiValueRow.metric)
-            )
-            return [
-                prefill(
-                    KpiRow(
-                        period=r.period,
-                        metric=r.metric,
-                        target=r.target,
-                        actual=r.actual,
-                        higher_is_better=r.higher_is_better,
-                    ),
-                    self.threshold_pct,
-                )
-                for r in stored
-            ]
+            return stored_prefills(sess, employee_id=employee_id, threshold_pct=self.threshold_pct)
+
+
+def stored_prefills(sess: Session, *, employee_id: str, threshold_pct: float) -> list[KpiPrefill]:
+    """An employee's imported KPIs with deviations computed by code (no access check: callers do that)."""
+    stored = sess.scalars(
+        select(KpiValueRow)
+        .where(KpiValueRow.employee_id == employee_id)
+        .order_by(KpiValueRow.period, KpiValueRow.metric)
+    )
+    return [
+        prefill(
+            KpiRow(
+                period=r.period, metric=r.metric, target=r.target, actual=r.actual, higher_is_better=r.higher_is_better
+            ),
+            threshold_pct,
+        )
+        for r in stored
+    ]

@@ -763,22 +763,10 @@ class ReviewLifecycle:
 
     def _carry_over(self, sess: Session, employee_id: str) -> list[PreviousActionReview]:
         """Open items of the employee's signed reviews that no signed amendment replaced."""
-        signed = list(
-            sess.scalars(
-                select(ReviewRow).where(
-                    ReviewRow.employee_id == employee_id, ReviewRow.state == ReviewState.signed.value
-                )
-            )
-        )
-        replaced = {r.amends_review_id for r in signed if r.amends_review_id}
-        out = []
-        for review in sorted(signed, key=lambda r: (r.meeting_date, _aware(r.created_at))):
-            if review.id in replaced:
-                continue
-            for item in repo.list_action_items(sess, review_id=review.id):
-                if item.status == "open":
-                    out.append(PreviousActionReview(task=item.task, owner=item.owner, status="not_discussed"))
-        return out
+        return [
+            PreviousActionReview(task=item.task, owner=item.owner, status="not_discussed")
+            for item in repo.open_items_of_signed_reviews(sess, employee_id=employee_id)
+        ]
 
     def carry_over(self, actor_id: str, employee_id: str) -> list[PreviousActionReview]:
         """What the next review of this employee should follow up on."""

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from copilot.schema import ReviewDraft, Transcript
+from copilot.schema import ActionItem, KpiPrefill, ReviewDraft, Transcript
 
 ProgressCallback = Callable[[float], None]
 """Called with the fraction done (0..1) during long work."""
@@ -40,7 +40,11 @@ class Drafter(Protocol):
         employee: str | None = None,
         manager: str | None = None,
         progress: ProgressCallback | None = None,
-    ) -> ReviewDraft: ...
+        kpis: list[KpiPrefill] | None = None,
+        previous: list[ActionItem] | None = None,
+    ) -> ReviewDraft:
+        """`kpis` pre-fill OKR progress; `previous` are open items of earlier reviews to report on."""
+        ...
 
 
 class Clock(Protocol):

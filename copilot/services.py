@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from copilot.domain.canonical import content_hash
 from copilot.errors import CopilotError, InputError
+from copilot.kpis import stored_prefills
 from copilot.ports import Clock, Drafter, ProgressCallback, SystemClock, Transcriber
-from copilot.schema import ReviewPublic, Role, Transcript
+from copilot.schema import ActionItem, ReviewPublic, Role, Transcript
 from copilot.settings import Settings
-from copilot.storage import Database
-from copilot.storage import repo
+from copilot.storage import Database, repo
 
 if TYPE_CHECKING:
     from copilot.lifecycle import ReviewLifecycle
@@ -45,8 +45,12 @@ class Services:
 
             s = self.settings
             self._transcriber = WhisperTranscriber(
-                s.asr_model, s.ensure_home(), threads=s.asr_threads, beam_size=s.asr_beam_size,
-                chinese_script=s.chinese_script, max_bytes=s.max_upload_bytes,
+                s.asr_model,
+                s.ensure_home(),
+                threads=s.asr_threads,
+                beam_size=s.asr_beam_size,
+                chinese_script=s.chinese_script,
+                max_bytes=s.max_upload_bytes,
             )
         return self._transcriber
 
@@ -67,7 +71,10 @@ class Services:
 
             s = self.settings
             self._lifecycle = ReviewLifecycle(
-                self.db, self.clock, keys=KeyStore(s.ensure_home() / "keys"), deadline_hours=s.signing_deadline_hours,
+                self.db,
+                self.clock,
+                keys=KeyStore(s.ensure_home() / "keys"),
+                deadline_hours=s.signing_deadline_hours,
                 managers_see_all_reports=s.manager_sees_all_reports,
             )
         return self._lifecycle
@@ -115,11 +122,25 @@ class Services:
             if employee.role != Role.employee.value or manager.role != Role.manager.value:
                 raise InputError("the review needs an employee and a manager")
             employee_name, manager_name = employee.name, manager.name
+            # the drafter follows up on earlier open items and sees the imported KPIs (deviations flagged by code)
+            previous = [
+                ActionItem(owner=item.owner, task=item.task, due=item.due)
+                for item in repo.open_items_of_signed_reviews(sess, employee_id=employee_id)
+            ]
+            kpis = stored_prefills(
+                sess, employee_id=employee_id, threshold_pct=self.settings.kpi_deviation_threshold_pct
+            )
             if job_id is None:
-                job = repo.add_job(sess, kind="record_meeting", payload={"audio": str(audio),
-                                                                           "employee_id": employee_id,
-                                                                           "manager_id": manager_id,
-                                                                           "meeting_date": meeting_date.isoformat()})
+                job = repo.add_job(
+                    sess,
+                    kind="record_meeting",
+                    payload={
+                        "audio": str(audio),
+                        "employee_id": employee_id,
+                        "manager_id": manager_id,
+                        "meeting_date": meeting_date.isoformat(),
+                    },
+                )
                 job_id = job.id
         try:
             self._set_job(job_id, state="running", progress=0.0)
@@ -127,18 +148,32 @@ class Services:
             transcript = self.transcriber.transcribe(kept, language=language, progress=transcribe_progress)
             self._set_job(job_id, progress=0.5)
             draft = self.drafter.draft(
-                transcript, meeting_date=meeting_date, employee=employee_name, manager=manager_name,
+                transcript,
+                meeting_date=meeting_date,
+                employee=employee_name,
+                manager=manager_name,
                 progress=draft_progress,
+                kpis=kpis,
+                previous=previous,
             )
             with self.db.session() as sess:
                 trow = repo.add_transcript(sess, transcript=transcript, audio_path=str(kept))
                 review = repo.create_review(
-                    sess, employee_id=employee_id, manager_id=manager_id, draft=draft, transcript_id=trow.id,
+                    sess,
+                    employee_id=employee_id,
+                    manager_id=manager_id,
+                    draft=draft,
+                    transcript_id=trow.id,
                     author_id=actor_id,
                 )
                 repo.append_audit(
-                    sess, actor_id=actor_id, action="review.create", object_type="review", object_id=review.id,
-                    after_hash=content_hash(draft), details={"version": 1, "transcript_id": trow.id, "job_id": job_id},
+                    sess,
+                    actor_id=actor_id,
+                    action="review.create",
+                    object_type="review",
+                    object_id=review.id,
+                    after_hash=content_hash(draft),
+                    details={"version": 1, "transcript_id": trow.id, "job_id": job_id},
                 )
                 public = repo.review_public(sess, review)
                 jrow = repo.get_job(sess, job_id=job_id)
@@ -177,5 +212,4 @@ def build_services(
     settings = settings or Settings()
     settings.ensure_home()
     db = Database(settings.effective_database_url)
-    return Services(settings=settings, db=db, clock=clock or SystemClock(), _transcriber=transcriber,
-                    _drafter=drafter)
+    return Services(settings=settings, db=db, clock=clock or SystemClock(), _transcriber=transcriber, _drafter=drafter)

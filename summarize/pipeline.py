@@ -13,10 +13,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from copilot.ports import ProgressCallback
-from copilot.schema import ActionItem, GeneratorInfo, OkrProgress, ReviewDraft, Transcript
+from copilot.schema import ActionItem, GeneratorInfo, KpiPrefill, OkrProgress, ReviewDraft, Transcript
 from copilot.settings import Settings
 from summarize.commitments import Candidate, Participants, extract
 from summarize.evidence import verify_draft
@@ -62,7 +63,7 @@ class ReviewDrafter:
         employee: str | None = None,
         manager: str | None = None,
         progress: ProgressCallback | None = None,
-        kpis: list[KpiRow] | None = None,
+        kpis: Sequence[KpiRow | KpiPrefill] | None = None,
         previous: list[ActionItem] | None = None,
     ) -> ReviewDraft:
         sents = sentences(transcript)
@@ -73,7 +74,7 @@ class ReviewDrafter:
 
         actions = [to_action_item(c) for c in extract(sents, participants, meeting_date, excluded=skip)]
 
-        prefills = [prefill(row, self.kpi_threshold_pct) for row in kpis or []]
+        prefills = [k if isinstance(k, KpiPrefill) else prefill(k, self.kpi_threshold_pct) for k in kpis or []]
         topics = segment_topics(sents)
         routed = route(self.template, sents, skip=skip)
         total_steps = sum(len(v) for v in routed.values()) + min(len(topics), self.template.summary.max_points) + 1

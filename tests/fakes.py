@@ -7,7 +7,7 @@ from pathlib import Path
 
 from copilot.errors import SummaryError
 from copilot.ports import ProgressCallback
-from copilot.schema import ActionItem, Evidence, ReviewDraft, Segment, Transcript
+from copilot.schema import ActionItem, Evidence, KpiPrefill, ReviewDraft, Segment, Transcript
 
 SAMPLE_TRANSCRIPT = Transcript(
     language="en",
@@ -40,6 +40,8 @@ class FakeDrafter:
 
     def __init__(self, *, fail: bool = False) -> None:
         self.fail = fail
+        self.seen_kpis: list[KpiPrefill] = []
+        self.seen_previous: list[ActionItem] = []
 
     def draft(
         self,
@@ -49,7 +51,10 @@ class FakeDrafter:
         employee: str | None = None,
         manager: str | None = None,
         progress: ProgressCallback | None = None,
+        kpis: list[KpiPrefill] | None = None,
+        previous: list[ActionItem] | None = None,
     ) -> ReviewDraft:
+        self.seen_kpis, self.seen_previous = list(kpis or []), list(previous or [])
         if self.fail:
             raise SummaryError("model output was not valid JSON after 3 attempts")
         last = transcript.segments[-1]

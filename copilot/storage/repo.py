@@ -54,8 +54,14 @@ def add_user(
     if manager_id is not None and sess.get(UserRow, manager_id) is None:
         raise InputError(f"manager {manager_id} does not exist")
     row = UserRow(
-        id=new_id(), name=name, email=email, role=role.value, manager_id=manager_id, password_hash=password_hash,
-        active=True, created_at=utcnow(),
+        id=new_id(),
+        name=name,
+        email=email,
+        role=role.value,
+        manager_id=manager_id,
+        password_hash=password_hash,
+        active=True,
+        created_at=utcnow(),
     )
     sess.add(row)
     sess.flush()
@@ -134,13 +140,24 @@ def create_review(
 
 
 def add_version(
-    sess: Session, *, review: ReviewRow, version: int, draft: ReviewDraft, author_id: str | None,
+    sess: Session,
+    *,
+    review: ReviewRow,
+    version: int,
+    draft: ReviewDraft,
+    author_id: str | None,
     diff: dict[str, Any] | None,
 ) -> ReviewVersionRow:
     content = draft.model_dump(mode="json")
     row = ReviewVersionRow(
-        id=new_id(), review_id=review.id, version=version, author_id=author_id, content=content,
-        content_sha256=content_hash(content), diff=diff, created_at=utcnow(),
+        id=new_id(),
+        review_id=review.id,
+        version=version,
+        author_id=author_id,
+        content=content,
+        content_sha256=content_hash(content),
+        diff=diff,
+        created_at=utcnow(),
     )
     sess.add(row)
     sess.flush()
@@ -155,9 +172,15 @@ def replace_action_items(sess: Session, *, review_id: str, draft: ReviewDraft) -
     for item in draft.action_items:
         sess.add(
             ActionItemRow(
-                id=new_id(), review_id=review_id, owner=item.owner, task=item.task, due=item.due,
-                status=item.status, evidence={"items": [e.model_dump(mode="json") for e in item.evidence]},
-                created_at=now, updated_at=now,
+                id=new_id(),
+                review_id=review_id,
+                owner=item.owner,
+                task=item.task,
+                due=item.due,
+                status=item.status,
+                evidence={"items": [e.model_dump(mode="json") for e in item.evidence]},
+                created_at=now,
+                updated_at=now,
             )
         )
     sess.flush()
@@ -199,6 +222,23 @@ def list_action_items(sess: Session, *, review_id: str) -> list[ActionItemRow]:
     return list(sess.scalars(select(ActionItemRow).where(ActionItemRow.review_id == review_id)))
 
 
+def open_items_of_signed_reviews(sess: Session, *, employee_id: str) -> list[ActionItemRow]:
+    """Open action items of the employee's signed reviews that no signed amendment replaced, oldest first.
+
+    These are what the next review follows up on (carry-over)."""
+    signed = list(
+        sess.scalars(
+            select(ReviewRow).where(ReviewRow.employee_id == employee_id, ReviewRow.state == ReviewState.signed.value)
+        )
+    )
+    replaced = {r.amends_review_id for r in signed if r.amends_review_id}
+    out: list[ActionItemRow] = []
+    for review in sorted(signed, key=lambda r: (r.meeting_date, _aware(r.created_at))):
+        if review.id not in replaced:
+            out.extend(item for item in list_action_items(sess, review_id=review.id) if item.status == "open")
+    return out
+
+
 def _aware(value: dt.datetime) -> dt.datetime:
     """SQLite returns naive datetimes; everything we store is UTC."""
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
@@ -209,15 +249,29 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 def job_public(row: JobRow) -> JobPublic:
     return JobPublic.model_validate(
-        {"id": row.id, "kind": row.kind, "state": row.state, "progress": row.progress, "error": row.error,
-         "result": row.result}
+        {
+            "id": row.id,
+            "kind": row.kind,
+            "state": row.state,
+            "progress": row.progress,
+            "error": row.error,
+            "result": row.result,
+        }
     )
 
 
 def add_job(sess: Session, *, kind: str, payload: dict[str, Any]) -> JobRow:
     now = utcnow()
-    row = JobRow(id=new_id(), kind=kind, state="queued", progress=0.0, payload=payload, attempts=0,
-                 created_at=now, updated_at=now)
+    row = JobRow(
+        id=new_id(),
+        kind=kind,
+        state="queued",
+        progress=0.0,
+        payload=payload,
+        attempts=0,
+        created_at=now,
+        updated_at=now,
+    )
     sess.add(row)
     sess.flush()
     return row
@@ -251,13 +305,25 @@ def append_audit(
     """
     if sess.get_bind().dialect.name == "postgresql":
         sess.execute(text("SELECT pg_advisory_xact_lock(724201)"))
-    last = sess.execute(select(AuditEventRow.seq, AuditEventRow.hash).order_by(AuditEventRow.seq.desc()).limit(1)).first()
+    last = sess.execute(
+        select(AuditEventRow.seq, AuditEventRow.hash).order_by(AuditEventRow.seq.desc()).limit(1)
+    ).first()
     seq = 1 if last is None else int(last[0]) + 1
     prev_hash = GENESIS_HASH if last is None else str(last[1])
     at = utcnow()
     row = AuditEventRow(
-        seq=seq, id=new_id(), at=at, actor_id=actor_id, action=action, object_type=object_type, object_id=object_id,
-        before_hash=before_hash, after_hash=after_hash, details=details or {}, prev_hash=prev_hash, hash="",
+        seq=seq,
+        id=new_id(),
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before_hash=before_hash,
+        after_hash=after_hash,
+        details=details or {},
+        prev_hash=prev_hash,
+        hash="",
     )
     row.hash = event_hash(prev_hash, audit_event_content(row))
     sess.add(row)
