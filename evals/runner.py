@@ -35,7 +35,7 @@ from pydantic import ValidationError
 from copilot.domain.canonical import content_hash
 from copilot.errors import CopilotError, InputError, ModelUnavailable, SummaryError
 from copilot.ports import Drafter, ProgressCallback
-from copilot.schema import ReviewDraft
+from copilot.schema import ActionItem, ReviewDraft
 from copilot.settings import Settings
 from evals.cases import REVIEW_DATASETS, EvalCase, LoadedCases, ReviewCase, load_review_dataset
 from evals.metrics import EvidenceJudge, aggregate, score_case
@@ -180,6 +180,13 @@ def _usage_delta(before: tuple[int, int] | None, after: tuple[int, int] | None) 
     return {"input_tokens": tokens_in, "output_tokens": tokens_out, "total_tokens": tokens_in + tokens_out}
 
 
+def earlier_open_items(case: EvalCase) -> list[ActionItem]:
+    """A follow-up case's earlier action items, as the service would carry them over (status is what's scored)."""
+    if not isinstance(case, ReviewCase):
+        return []
+    return [ActionItem(owner=p.owner, task=p.task) for p in case.gold.previous_items]
+
+
 def draft_case(drafter: Drafter, case: EvalCase) -> dict[str, Any]:
     """Draft one case and measure it; every failure becomes a status, never an exception."""
     from langchain_core.callbacks import get_usage_metadata_callback
@@ -190,7 +197,11 @@ def draft_case(drafter: Drafter, case: EvalCase) -> dict[str, Any]:
     try:
         with get_usage_metadata_callback() as usage:
             draft = drafter.draft(
-                case.transcript, meeting_date=case.meeting_date, employee=case.employee, manager=case.manager
+                case.transcript,
+                meeting_date=case.meeting_date,
+                employee=case.employee,
+                manager=case.manager,
+                previous=earlier_open_items(case),
             )
         if not isinstance(draft, ReviewDraft):
             raise SummaryError(f"the drafter returned {type(draft).__name__}, not a ReviewDraft")

@@ -13,7 +13,7 @@ import pytest
 
 from copilot.errors import InputError, ModelUnavailable, SummaryError
 from copilot.ports import ProgressCallback
-from copilot.schema import ActionItem, Evidence, ReviewDraft, Transcript
+from copilot.schema import ActionItem, Evidence, KpiPrefill, ReviewDraft, Transcript
 from copilot.settings import Settings
 from evals.cases import CaseProblem, LoadedCases
 from evals.runner import EvalRunner, combinations, load_cases, read_run, resolve_run
@@ -42,6 +42,8 @@ class ScriptedDrafter:
         employee: str | None = None,
         manager: str | None = None,
         progress: ProgressCallback | None = None,
+        kpis: list[KpiPrefill] | None = None,
+        previous: list[ActionItem] | None = None,
     ) -> ReviewDraft:
         what = self.behaviour.get(transcript.segments[0].text[:12], "ok")
         if what == "summary_error":
