@@ -25,6 +25,16 @@ def sh(*args: str) -> None:
     subprocess.run(args, check=True, capture_output=True, timeout=120)
 
 
+def make_video(path: Path) -> None:
+    """A one-second mp4 with a picture and a tone: a video someone might rename to .wav."""
+    sh(
+        "ffmpeg", "-v", "error", "-y",
+        "-f", "lavfi", "-i", "testsrc=duration=1:size=64x64:rate=10",
+        "-f", "lavfi", "-i", "sine=duration=1",
+        "-shortest", "-pix_fmt", "yuv420p", str(path),
+    )  # fmt: skip
+
+
 def reference_turns(path: Path) -> list[tuple[float, float, str]]:
     """Who speaks when in the stereo demo, from the channels themselves (one voice per channel, -26 dB bleed)."""
     import numpy as np

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from copilot.errors import InputError, TranscriptionError
-from tests.transcription.helpers import need, sh
+from tests.transcription.helpers import make_video, need, sh
 from transcription.audio import SAMPLE_RATE, check_complete, is_dual_mono, iter_chunks, probe
 
 FORMATS = [
@@ -143,24 +143,7 @@ def test_truncated_file_is_refused_after_decoding_what_is_there(
 def test_video_renamed_wav(make_audio: Callable[..., Path], tmp_path: Path) -> None:
     need("ffmpeg")
     video = tmp_path / "clip.mp4"
-    sh(
-        "ffmpeg",
-        "-v",
-        "error",
-        "-y",
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc=duration=1:size=64x64:rate=10",
-        "-f",
-        "lavfi",
-        "-i",
-        "sine=duration=1",
-        "-shortest",
-        "-pix_fmt",
-        "yuv420p",
-        str(video),
-    )
+    make_video(video)
     renamed = tmp_path / "meeting.wav"
     renamed.write_bytes(video.read_bytes())
     with pytest.raises(InputError, match="video renamed .wav"):

@@ -18,7 +18,7 @@ from copilot.storage import repo
 from copilot.storage.models import JobRow, TranscriptRow
 from tests.conftest import shared_data
 from tests.test_cli import run as run_cli
-from tests.transcription.helpers import DEMO, need, sh
+from tests.transcription.helpers import DEMO, make_video, need, sh
 from transcription.whisper import SILENCE_WARNING, TranscribeOptions, WhisperTranscriber
 
 
@@ -110,24 +110,7 @@ def _bad(kind: str, tmp_path: Path) -> Path:
         path.write_bytes(whole.read_bytes()[: whole.stat().st_size * 6 // 10])
     elif kind == "video-renamed":
         video = tmp_path / "v.mp4"
-        sh(
-            "ffmpeg",
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=duration=1:size=64x64:rate=10",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=duration=1",
-            "-shortest",
-            "-pix_fmt",
-            "yuv420p",
-            str(video),
-        )
+        make_video(video)
         path.write_bytes(video.read_bytes())
     elif kind == "image-renamed":
         image = tmp_path / "i.png"
