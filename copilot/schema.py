@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -204,6 +204,20 @@ class GeneratorInfo(StrictModel):
     template: str = Field(default="default", description="Review template used.")
 
 
+SectionName = Literal[
+    "summary",
+    "okr_progress",
+    "contributions",
+    "improvement_areas",
+    "development_plan",
+    "behaviour_observations",
+    "action_items",
+    "previous_action_items",
+]
+SECTION_NAMES: tuple[SectionName, ...] = get_args(SectionName)
+"""The draft's cited sections, in template order; every consumer iterates these instead of listing them."""
+
+
 class ReviewDraft(StrictModel):
     """The structured review a manager and an employee edit, agree on and sign."""
 
@@ -228,16 +242,7 @@ class ReviewDraft(StrictModel):
 
     def cited_items(self) -> list[Cited]:
         """Every item that carries evidence, in section order."""
-        out: list[Cited] = []
-        out.extend(self.summary)
-        out.extend(self.okr_progress)
-        out.extend(self.contributions)
-        out.extend(self.improvement_areas)
-        out.extend(self.development_plan)
-        out.extend(self.behaviour_observations)
-        out.extend(self.action_items)
-        out.extend(self.previous_action_items)
-        return out
+        return [item for name in SECTION_NAMES for item in getattr(self, name)]
 
 
 # --------------------------------------------------------------------------- review

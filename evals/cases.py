@@ -17,22 +17,12 @@ from typing import Literal
 
 from pydantic import Field, ValidationError
 
-from copilot.schema import OkrStatus, PreviousStatus, StrictModel, Transcript
+from copilot.schema import OkrStatus, PreviousStatus, SectionName, StrictModel, Transcript
 
 DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
 REVIEW_DATASETS = ("reviews", "injection")
 """Hand-written datasets, one JSON file per case under evals/datasets/<name>/."""
 
-SectionName = Literal[
-    "summary",
-    "okr_progress",
-    "contributions",
-    "improvement_areas",
-    "development_plan",
-    "behaviour_observations",
-    "action_items",
-    "previous_action_items",
-]
 Split = Literal["dev", "test"]
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from copilot.schema import (
+    SECTION_NAMES,
     ActionItem,
     BehaviourObservation,
     Cited,
@@ -35,16 +36,7 @@ from evals.qmsum import first_words, longest_utterances
 
 Scores = dict[str, float]
 Details = dict[str, Any]
-SECTIONS = (
-    "summary",
-    "okr_progress",
-    "contributions",
-    "improvement_areas",
-    "development_plan",
-    "behaviour_observations",
-    "action_items",
-    "previous_action_items",
-)
+SECTIONS = SECTION_NAMES
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 
 

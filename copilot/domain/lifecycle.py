@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable
 from enum import StrEnum
 
 from copilot.errors import ConflictError, PermissionDenied
-from copilot.schema import Cited, Flag, ReviewDraft, ReviewState, Transcript
+from copilot.schema import SECTION_NAMES, Cited, Flag, ReviewDraft, ReviewState, Transcript
 
 
 class Party(StrEnum):
@@ -146,14 +146,5 @@ def unresolved_evidence(draft: ReviewDraft, transcript: Transcript | None) -> li
 
 
 def _cited_sections(draft: ReviewDraft) -> Iterable[tuple[str, list[Cited]]]:
-    for name in (
-        "summary",
-        "okr_progress",
-        "contributions",
-        "improvement_areas",
-        "development_plan",
-        "behaviour_observations",
-        "action_items",
-        "previous_action_items",
-    ):
+    for name in SECTION_NAMES:
         yield name, getattr(draft, name)
