@@ -30,7 +30,16 @@ from copilot.errors import ConflictError, InputError, NotFound, PermissionDenied
 from copilot.export.bundle import build_bundle
 from copilot.export.ics import CalendarItem, action_items_ics
 from copilot.ports import Clock
-from copilot.schema import ActionItem, PreviousActionReview, ReviewDraft, ReviewPublic, ReviewState, Role, Transcript
+from copilot.schema import (
+    ActionItem,
+    Flag,
+    PreviousActionReview,
+    ReviewDraft,
+    ReviewPublic,
+    ReviewState,
+    Role,
+    Transcript,
+)
 from copilot.signing_keys import KeyStore
 from copilot.storage import Database, repo
 from copilot.storage.lifecycle_models import (
@@ -617,7 +626,11 @@ class ReviewLifecycle:
     def _enqueue_signed(self, sess: Session, review: ReviewRow, vrow: ReviewVersionRow) -> None:
         """HRIS events for an archived review, in the signing transaction (transactional outbox)."""
         now = self.clock.now()
-        items = repo.list_action_items(sess, review_id=review.id)
+        # items the summariser marked sensitive (health, family, religion, union) stay private: not synced
+        signed = ReviewDraft.model_validate(vrow.content)
+        private = {(a.owner, a.task) for a in signed.action_items if Flag.sensitive in a.flags}
+        all_items = repo.list_action_items(sess, review_id=review.id)
+        items = [i for i in all_items if (i.owner, i.task) not in private]
         objections = [
             r
             for r in self.response_dicts(self._responses(sess, review.id))
@@ -634,6 +647,7 @@ class ReviewLifecycle:
             "amends_review_id": review.amends_review_id,
             "objections": objections,
             "action_item_ids": [i.id for i in items],
+            "private_items_withheld": len(all_items) - len(items),
         }
         self._outbox(sess, "review.signed", review.id, f"review.signed:{review.id}", payload)
         for item in items:

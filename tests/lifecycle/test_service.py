@@ -12,7 +12,7 @@ from copilot.export.bundle import verify_bundle
 from copilot.schema import Flag, ReviewState
 from copilot.storage.lifecycle_models import EscalationRow, OutboxRow
 from tests.lifecycle.conftest import World
-from tests.lifecycle.helpers import sign_both
+from tests.lifecycle.helpers import demo_draft, sign_both
 
 
 def _edited(world: World, review_id: str, who: str, text_: str) -> int:
@@ -352,3 +352,23 @@ def test_pdf_of_a_chinese_review_uses_a_cid_font(world: World) -> None:
     pdf = world.lc.export(p.hr, review.id, "pdf")
     assert b"STSong-Light" in pdf
     assert "数据管道迁移已完成" in PdfReader(BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_sensitive_action_items_stay_out_of_the_hris_sync(world: World) -> None:
+    """An item the summariser flagged sensitive is signed and kept, but never queued for the HRIS."""
+    p = world.people
+    draft = demo_draft(world.transcript)
+    flagged = draft.action_items[0].model_copy(update={"flags": [Flag.sensitive]})
+    draft = draft.model_copy(update={"action_items": [flagged, *draft.action_items[1:]]})
+    review = world.lc.create(p.manager, employee_id=p.employee, draft=draft, transcript=world.transcript)
+    world.lc.send(p.manager, review.id)
+    _sign(world, p.manager, review.id)
+    _sign(world, p.employee, review.id)
+    with world.db.session() as s:
+        rows = s.query(OutboxRow).all()
+        synced_tasks = [r.payload["task"] for r in rows if r.event_type == "action_item.created"]
+        [signed] = [r.payload for r in rows if r.event_type == "review.signed"]
+    assert flagged.task not in synced_tasks
+    assert len(synced_tasks) == len(draft.action_items) - 1
+    assert signed["private_items_withheld"] == 1
+    assert world.lc.get(p.hr, review.id).draft.action_items[0].task == flagged.task  # kept in the record itself
