@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -143,14 +143,23 @@ def score_action_items(case: ReviewCase, draft: ReviewDraft) -> tuple[Scores, De
     return scores, details
 
 
-def score_okrs(case: ReviewCase, draft: ReviewDraft) -> tuple[Scores, Details]:
-    gold, pred = case.gold.okrs, draft.okr_progress
-    matches = greedy_match(gold, pred, lambda g, p: task_similarity(p.objective, [g.objective, *g.objective_alt]))
+def _score_statuses(
+    gold: Sequence[Any],
+    pred: Sequence[Any],
+    *,
+    gold_texts: Callable[[Any], list[str]],
+    pred_text: Callable[[Any], str],
+    key: str,
+    prefix: str,
+    label: str,
+) -> tuple[Scores, Details]:
+    """Match items by text, then count how many matched items carry the gold status (OKRs, previous items)."""
+    matches = greedy_match(gold, pred, lambda g, p: task_similarity(pred_text(p), gold_texts(g)))
     correct = [m for m in matches if pred[m.predicted].status == gold[m.gold].status]
     details = {
-        "okrs": [
+        key: [
             {
-                "objective": g.objective,
+                label: gold_texts(g)[0],
                 "gold_status": g.status,
                 "predicted_status": next((pred[m.predicted].status for m in matches if m.gold == i), None),
             }
@@ -158,33 +167,35 @@ def score_okrs(case: ReviewCase, draft: ReviewDraft) -> tuple[Scores, Details]:
         ],
     }
     return {
-        "okr_gold": len(gold),
-        "okr_matched": len(matches),
-        "okr_status_correct": len(correct),
-        "okr_pred": len(pred),
+        f"{prefix}_gold": len(gold),
+        f"{prefix}_matched": len(matches),
+        f"{prefix}_status_correct": len(correct),
+        f"{prefix}_pred": len(pred),
     }, details
+
+
+def score_okrs(case: ReviewCase, draft: ReviewDraft) -> tuple[Scores, Details]:
+    return _score_statuses(
+        case.gold.okrs,
+        draft.okr_progress,
+        gold_texts=lambda g: [g.objective, *g.objective_alt],
+        pred_text=lambda p: p.objective,
+        key="okrs",
+        prefix="okr",
+        label="objective",
+    )
 
 
 def score_previous_items(case: ReviewCase, draft: ReviewDraft) -> tuple[Scores, Details]:
-    gold, pred = case.gold.previous_items, draft.previous_action_items
-    matches = greedy_match(gold, pred, lambda g, p: task_similarity(p.task, [g.task, *g.task_alt]))
-    correct = [m for m in matches if pred[m.predicted].status == gold[m.gold].status]
-    details = {
-        "previous_items": [
-            {
-                "task": g.task,
-                "gold_status": g.status,
-                "predicted_status": next((pred[m.predicted].status for m in matches if m.gold == i), None),
-            }
-            for i, g in enumerate(gold)
-        ],
-    }
-    return {
-        "prev_gold": len(gold),
-        "prev_matched": len(matches),
-        "prev_status_correct": len(correct),
-        "prev_pred": len(pred),
-    }, details
+    return _score_statuses(
+        case.gold.previous_items,
+        draft.previous_action_items,
+        gold_texts=lambda g: [g.task, *g.task_alt],
+        pred_text=lambda p: p.task,
+        key="previous_items",
+        prefix="prev",
+        label="task",
+    )
 
 
 def score_evidence(case: EvalCase, draft: ReviewDraft, judge: EvidenceJudge | None) -> tuple[Scores, Details]:
