@@ -26,8 +26,13 @@ def run_once(home: Path) -> tuple[float, float]:
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("COPILOT_")}, "COPILOT_HOME": str(home)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "copilot", "demo", "--plain", "--meeting-date", "2026-11-25"],
-                   env=env, check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "copilot", "demo", "--plain", "--meeting-date", "2026-11-25"],
+        env=env,
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
     elapsed = time.perf_counter() - started
     peak_mb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
     return elapsed, peak_mb

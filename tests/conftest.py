@@ -19,9 +19,9 @@ from copilot.settings import Settings
 from copilot.storage import Database
 
 # ../shared/data next to the project, or wherever COPILOT_SHARED_DIR points (CI clones elsewhere)
-SHARED_DATA = Path(
-    os.environ.get("COPILOT_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared"
-).joinpath("data")
+SHARED_DATA = Path(os.environ.get("COPILOT_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared").joinpath(
+    "data"
+)
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # variables that steer the test run itself, kept while every COPILOT_* setting is cleared
 TEST_CONTROL_VARIABLES = (

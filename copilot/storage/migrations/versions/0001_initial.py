@@ -94,9 +94,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer, nullable=False),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("updated_at", TS, nullable=False),
-        sa.CheckConstraint(
-            "state in ('queued','running','done','failed','cancelled')", name="ck_jobs_state"
-        ),
+        sa.CheckConstraint("state in ('queued','running','done','failed','cancelled')", name="ck_jobs_state"),
     )
     op.create_table(
         "audit_events",
