@@ -95,11 +95,17 @@ class Evidence(StrictModel):
 
 
 class Flag(StrEnum):
-    """Machine-set markers a human must look at before signing."""
+    """Machine-set markers a human must look at before signing.
+
+    `model_proposed`: the model proposed this item, owner or suggested level and code verified its quotes;
+    `model_unchecked`: the model's check of this item failed, so the rules' version stands unchecked.
+    """
 
     needs_evidence = "needs_evidence"
     sensitive = "sensitive"
     kpi_deviation = "kpi_deviation"
+    model_proposed = "model_proposed"  # proposed by the model (strong tier), verified against the transcript by code
+    model_unchecked = "model_unchecked"  # the strong tier's model check failed (invalid output), rules stand
 
 
 class Cited(StrictModel):

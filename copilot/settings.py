@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     llm_threads: int = Field(default=2, ge=1)
     llm_context: int = Field(default=2048, ge=512)
     prompt_version: str = "v1"
+    llm_tier: Literal["auto", "basic", "strong"] = Field(
+        default="auto",
+        description="What the model may do: 'strong' adds model checks of action items and suggested levels; "
+        "'auto' is basic for the embedded llamacpp model and strong for openai endpoints.",
+    )
     llm_redact_pii: bool | None = Field(
         default=None, description="Redact names, emails, phone numbers before the LLM; default on for non-local URLs."
     )
@@ -76,6 +81,13 @@ class Settings(BaseSettings):
         if self.llm_base_url and self.llm_backend == "llamacpp":
             return "openai"
         return self.llm_backend
+
+    @property
+    def effective_llm_tier(self) -> Literal["basic", "strong"]:
+        """'auto' trusts an OpenAI-compatible endpoint with more steps; the embedded 135M model measurably can't."""
+        if self.llm_tier != "auto":
+            return self.llm_tier
+        return "strong" if self.effective_llm_backend == "openai" else "basic"
 
     @property
     def effective_database_url(self) -> str:

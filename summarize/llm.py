@@ -153,6 +153,7 @@ class ModelHandle:
     name: str
     local: bool
     small: bool = False
+    strong: bool = False  # tier 'strong': the model may also check and add action items and suggest levels
 
     def response_format(self, schema: dict[str, Any], name: str) -> dict[str, Any]:
         """How to ask this backend for JSON constrained to `schema`.
@@ -180,7 +181,14 @@ def build_chat_model(settings: Settings) -> ModelHandle:
             raise ModelUnavailable(f"GGUF model not found: {path}")
         local_chat = LlamaCppChatModel(model_path=str(path), n_ctx=settings.llm_context, n_threads=settings.llm_threads)
         small = path.stat().st_size < SMALL_GGUF_BYTES
-        return ModelHandle(chat=local_chat, backend="llamacpp", name=path.name, local=True, small=small)
+        return ModelHandle(
+            chat=local_chat,
+            backend="llamacpp",
+            name=path.name,
+            local=True,
+            small=small,
+            strong=settings.effective_llm_tier == "strong",
+        )
     if backend == "openai":
         if not settings.llm_base_url:
             raise ConfigError("COPILOT_LLM_BASE_URL is required for the openai backend")
@@ -198,5 +206,11 @@ def build_chat_model(settings: Settings) -> ModelHandle:
             max_retries=settings.llm_max_retries,
             temperature=0.0,
         )
-        return ModelHandle(chat=chat, backend="openai", name=model_name, local=is_local_url(settings.llm_base_url))
+        return ModelHandle(
+            chat=chat,
+            backend="openai",
+            name=model_name,
+            local=is_local_url(settings.llm_base_url),
+            strong=settings.effective_llm_tier == "strong",
+        )
     raise ConfigError(f"no language model backend configured (COPILOT_LLM_BACKEND={backend})")

@@ -67,6 +67,9 @@ class ReviewTemplate(BaseModel):
     name: str
     title: str
     competencies: dict[str, str] = Field(default_factory=dict, description="Competency name -> cue pattern.")
+    scale: list[str] = Field(
+        default_factory=list, description="Levels a model may suggest per competency (never a rating); empty: none."
+    )
     summary: SummarySpec = Field(default_factory=SummarySpec)
     sections: list[SectionSpec]
 

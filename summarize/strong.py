@@ -1,0 +1,436 @@
+"""Strong tier: with a capable endpoint the model also checks and adds action items and suggests levels.
+
+Runs only when the handle is `strong` (setting `llm_tier`; 'auto' means openai endpoints). The embedded 135M
+model did not beat the rules at these jobs, so by default they stay off. Each step is one schema-constrained
+call through `structured.generate` (bounded reask), and code decides what survives:
+
+a. verify each rule candidate in context: keep/drop; a corrected owner only if it is a participant, a corrected
+   task only if the cited words support it, a due date the rules missed only if the model quotes the date words
+   verbatim and the deterministic resolver resolves them;
+b. recover missed (undated, implicit) commitments: the quote must be verbatim in the segment named, which must
+   have been shown and not screened as an injection; duplicates of known items are skipped; kept items are
+   flagged `model_proposed`;
+c. "we"/"let's" owners: the model picks among the participants (schema enum, checked again in code);
+d. suggested levels per template competency, from the template's scale, stored only in `suggested_level`
+   (never a rating) and dropped unless every cited quote verifies.
+
+Output that never validates skips that step for that item; a rule item left unchecked is flagged
+`model_unchecked`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar, cast
+
+from langchain_core.messages import HumanMessage, SystemMessage
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from copilot.domain.dates import resolve_due
+from copilot.errors import SummaryError
+from copilot.schema import ActionItem, BehaviourObservation, Evidence, Flag, ReviewDraft, Transcript
+from prompts.loader import load_prompt
+from summarize.commitments import Candidate, Participants, extract
+from summarize.sections import Context, excerpt
+from summarize.structured import generate
+from summarize.text import Sentence, content_words, is_cjk, overlap
+from summarize.topics import segment_topics
+
+log = logging.getLogger(__name__)
+
+TASK_SUPPORT = 0.75  # share of a model-written task's content words that the cited segment(s) must contain
+DUPLICATE = 0.6  # content-word overlap at which a recovered item repeats a known one
+MAX_RECOVERED = 8  # recovered items per draft
+MAX_LEVEL_SENTENCES = 8  # sentences shown per competency
+UNCLEAR = "unclear"
+NO_SUGGESTION = "no_suggestion"
+M = TypeVar("M", bound=BaseModel)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VerifyOut(_Out):
+    decision: Literal["keep", "drop"] = Field(description="keep: a real commitment for after the meeting; else drop.")
+    owner: str = Field(max_length=60, description="Who does it: one of the participants.")
+    task: str = Field(max_length=160, description="The task in a few words from the transcript.")
+    due_phrase: str = Field(default="", max_length=60, description="The due date words exactly as said, or empty.")
+
+
+class ProposedItem(_Out):
+    segment_id: int = Field(ge=0, description="The segment number in [brackets] where it was said.")
+    quote: str = Field(min_length=1, max_length=300, description="Words copied exactly from that segment.")
+    owner: str = Field(max_length=60, description="Who does it: one of the participants.")
+    task: str = Field(min_length=1, max_length=160, description="The task in a few words from the transcript.")
+    due_phrase: str = Field(default="", max_length=60, description="The due date words exactly as said, or empty.")
+
+
+class RecoverOut(_Out):
+    items: list[ProposedItem] = Field(default_factory=list, max_length=5, description="Missed commitments.")
+
+
+class QuoteOut(_Out):
+    segment_id: int = Field(ge=0, description="The segment number in [brackets].")
+    quote: str = Field(min_length=1, max_length=300, description="Words copied exactly from that segment.")
+
+
+def _choice(name: str, options: list[str], description: str, **fields: Any) -> type[_Out]:
+    """An output model whose `choice` field is an enum of `options`, so decoding itself is constrained."""
+    literal = cast(Any, Literal)[tuple(options)]
+    model = create_model(name, __base__=_Out, **fields, choice=(literal, Field(description=description)))
+    return cast(type[_Out], model)
+
+
+def owner_model(participants: list[str]) -> type[_Out]:
+    return _choice("OwnerOut", [*participants, UNCLEAR], "Who does it: one of the participants, or 'unclear'.")
+
+
+def level_model(scale: list[str]) -> type[_Out]:
+    ev: tuple[Any, Any] = (list[QuoteOut], Field(default_factory=list, max_length=3, description="Up to three quotes."))
+    return _choice("LevelOut", [*scale, NO_SUGGESTION], "A level from the scale, or 'no_suggestion'.", evidence=ev)
+
+
+@dataclass
+class StrongReport:
+    """What the strong steps did (counts only: transcript text never goes to logs)."""
+
+    checked: int = 0
+    dropped: int = 0
+    owners_changed: int = 0
+    tasks_changed: int = 0
+    dates_added: int = 0
+    recovered: int = 0
+    levels: int = 0
+    rejected: dict[str, int] = field(default_factory=dict)  # reason -> model proposals code refused
+    unchecked: int = 0  # calls whose output never validated
+
+    def reject(self, reason: str) -> None:
+        self.rejected[reason] = self.rejected.get(reason, 0) + 1
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The transcript facts every step checks model output against."""
+
+    ctx: Context
+    transcript: Transcript
+    participants: Participants
+    injected_segments: frozenset[int]
+
+    @property
+    def speakers(self) -> list[str]:
+        return list(self.participants.speakers)
+
+    def owner(self, name: str) -> str | None:
+        """The participant label `name` refers to (a speaker label, or the employee's/manager's name), else None."""
+        low = name.strip().lower()
+        if not low:
+            return None
+        aliases: dict[str, str] = {s.lower(): s for s in self.speakers}
+        for role, person in (("employee", self.participants.employee), ("manager", self.participants.manager)):
+            if person and role in self.speakers:
+                aliases.setdefault(person.strip().lower(), role)
+                aliases.setdefault(person.strip().lower().split()[0], role)
+        return aliases.get(low)
+
+    def supported(self, text: str, segment_ids: list[int]) -> bool:
+        """Enough of `text`'s content words occur in the cited segments (participant labels count as said)."""
+        if not content_words(text):
+            return False
+        said = [seg.text for i in segment_ids if (seg := self.transcript.segment(i)) is not None]
+        people = [*self.speakers, self.participants.employee or "", self.participants.manager or ""]
+        return overlap(text, " ".join([*said, *people])) >= TASK_SUPPORT
+
+    def verbatim(self, segment_id: int, quote: str, shown: set[int]) -> str | None:
+        """The quote when it is verbatim in a shown, unscreened segment and says something, else None."""
+        quote = quote.strip().strip('"“”')
+        seg = self.transcript.segment(segment_id)
+        if seg is None or segment_id not in shown or segment_id in self.injected_segments:
+            return None
+        if not quote or quote not in seg.text:
+            return None
+        if len(content_words(quote)) < (2 if not is_cjk(quote) else 1):
+            return None
+        return quote
+
+    def due(self, phrase: str, sents: list[Sentence]) -> dt.date | None:
+        """A due date only from date words quoted verbatim from the shown lines and resolved by the rules' resolver."""
+        phrase = phrase.strip()
+        if not phrase or not any(phrase in s.text for s in sents if s.index not in self.ctx.skip):
+            return None
+        return resolve_due(phrase, self.ctx.meeting_date)
+
+    def ask(self, prompt: str, output: type[M], values: dict[str, str], max_tokens: int) -> M | None:
+        """One schema-constrained call; None when the output never validated (the caller skips and flags)."""
+        ctx = self.ctx
+        assert ctx.handle is not None
+        system = load_prompt("system", ctx.prompt_version).render()
+        human = load_prompt(prompt, ctx.prompt_version).render(
+            employee=ctx.redact(ctx.employee),
+            manager=ctx.redact(ctx.manager),
+            meeting_date=ctx.meeting_date.isoformat(),
+            participants=", ".join(self.speakers),
+            **values,
+        )
+        try:
+            return generate(
+                ctx.handle,
+                [SystemMessage(content=system), HumanMessage(content=human)],
+                output,
+                max_retries=ctx.max_retries,
+                max_tokens=max_tokens,
+                usage=ctx.usage,
+            )
+        except SummaryError:
+            return None
+
+
+def _flag(item: ActionItem | BehaviourObservation, flag: Flag) -> None:
+    if flag not in item.flags:
+        item.flags.append(flag)
+
+
+def _key(item: ActionItem) -> tuple[str, str, tuple[tuple[int, str], ...]]:
+    return item.owner, item.task, tuple((e.segment_id, e.quote) for e in item.evidence)
+
+
+def _rule_candidates(scope: _Scope, draft: ReviewDraft) -> dict[int, Candidate]:
+    """The rules' candidate behind each action item (by position), recomputed: the pipeline keeps only items."""
+    ctx = scope.ctx
+    by_key = {
+        (c.owner, c.task, tuple((e.segment_id, e.quote) for e in c.evidence)): c
+        for c in extract(ctx.sentences, scope.participants, ctx.meeting_date, excluded=ctx.skip)
+    }
+    return {i: by_key[_key(item)] for i, item in enumerate(draft.action_items) if _key(item) in by_key}
+
+
+def _window(ctx: Context, focus: set[int], before: int = 3, after: int = 2) -> list[Sentence]:
+    lo, hi = min(focus), max(focus)
+    return [s for s in ctx.sentences if lo - before <= s.index <= hi + after and s.index not in ctx.skip]
+
+
+def verify(scope: _Scope, item: ActionItem, cand: Candidate, report: StrongReport) -> bool:
+    """Step a: False when the model drops the candidate; otherwise corrections that pass code's checks apply."""
+    ctx = scope.ctx
+    focus = set(cand.merged_sentences)
+    window = _window(ctx, focus)
+    out = scope.ask(
+        "strong_verify",
+        VerifyOut,
+        {
+            "owner": item.owner,
+            "task": ctx.redact(item.task),
+            "excerpt": excerpt(ctx.sentences, focus, redact=ctx.redact, skip=ctx.skip, before=3, after=2),
+        },
+        max_tokens=200,
+    )
+    if out is None:
+        report.unchecked += 1
+        _flag(item, Flag.model_unchecked)
+        return True
+    report.checked += 1
+    if out.decision == "drop":
+        report.dropped += 1
+        return False
+    cited = [e.segment_id for e in item.evidence]
+    if cand.kind != "we" and out.owner.strip():  # "we" owners are step c's job
+        owner = scope.owner(out.owner)
+        if owner is None:
+            report.reject("owner not a participant")
+        elif owner != item.owner:
+            item.owner = owner
+            report.owners_changed += 1
+            _flag(item, Flag.model_proposed)
+    task = out.task.strip()
+    if task and task != item.task:
+        if scope.supported(task, cited):
+            item.task = task
+            report.tasks_changed += 1
+        else:
+            report.reject("task not supported")
+    if item.due is None and out.due_phrase.strip():
+        due = scope.due(out.due_phrase, window)
+        if due is None:
+            report.reject("date not quoted or not resolved")
+        else:
+            item.due = due
+            report.dates_added += 1
+            _flag(item, Flag.model_proposed)
+    return True
+
+
+def resolve_we(scope: _Scope, item: ActionItem, cand: Candidate, report: StrongReport) -> None:
+    """Step c: who does what 'we'/'let's' will do, chosen among the participants only."""
+    ctx = scope.ctx
+    focus = set(cand.merged_sentences)
+    out = scope.ask(
+        "strong_owner",
+        owner_model(scope.speakers),
+        {
+            "task": ctx.redact(item.task),
+            "excerpt": excerpt(ctx.sentences, focus, redact=ctx.redact, skip=ctx.skip, before=3, after=2),
+        },
+        max_tokens=40,
+    )
+    if out is None:
+        report.unchecked += 1
+        _flag(item, Flag.model_unchecked)
+        return
+    choice = str(getattr(out, "choice", UNCLEAR))
+    if choice == UNCLEAR:
+        return
+    owner = scope.owner(choice)
+    if owner is None:  # the enum already prevents this; code does not rely on it
+        report.reject("owner not a participant")
+    elif owner != item.owner:
+        item.owner = owner
+        report.owners_changed += 1
+        _flag(item, Flag.model_proposed)
+
+
+def _duplicate(quote: str, segment_id: int, owner: str, task: str, known: list[ActionItem]) -> bool:
+    for other in known:
+        for ev in other.evidence:
+            if ev.segment_id == segment_id and (
+                quote in ev.quote or ev.quote in quote or overlap(quote, ev.quote) >= DUPLICATE
+            ):
+                return True
+        if other.owner == owner and overlap(task, other.task) >= DUPLICATE:
+            return True
+    return False
+
+
+def recover(scope: _Scope, draft: ReviewDraft, dropped: list[ActionItem], report: StrongReport) -> None:
+    """Step b: commitments the rules missed, each with a verbatim quote code checks, flagged `model_proposed`."""
+    ctx = scope.ctx
+    for topic in segment_topics(ctx.sentences):
+        shown_sents = [s for s in topic if s.index not in ctx.skip]
+        if not shown_sents or report.recovered >= MAX_RECOVERED:
+            continue
+        shown = {s.segment_id for s in shown_sents}
+        known = "\n".join(f"- {a.owner}: {ctx.redact(a.task)}" for a in draft.action_items[:15]) or "- (none)"
+        out = scope.ask(
+            "strong_recover",
+            RecoverOut,
+            {"known": known, "excerpt": excerpt(shown_sents, None, redact=ctx.redact, skip=ctx.skip)},
+            max_tokens=400,
+        )
+        if out is None:
+            report.unchecked += 1
+            continue
+        for prop in out.items:
+            quote = scope.verbatim(prop.segment_id, prop.quote, shown)
+            owner = scope.owner(prop.owner)
+            task = prop.task.strip()
+            if quote is None:
+                report.reject("quote not verbatim in a shown segment")
+            elif owner is None:
+                report.reject("owner not a participant")
+            elif not scope.supported(task, [prop.segment_id]):
+                report.reject("task not supported")
+            elif _duplicate(quote, prop.segment_id, owner, task, [*draft.action_items, *dropped]):
+                report.reject("duplicate")
+            elif report.recovered < MAX_RECOVERED:
+                seg_sents = [s for s in shown_sents if s.segment_id == prop.segment_id]
+                draft.action_items.append(
+                    ActionItem(
+                        owner=owner,
+                        task=task,
+                        due=scope.due(prop.due_phrase, seg_sents),
+                        evidence=[Evidence(segment_id=prop.segment_id, quote=quote)],
+                        flags=[Flag.model_proposed],
+                    )
+                )
+                report.recovered += 1
+
+
+def suggest_levels(scope: _Scope, draft: ReviewDraft, report: StrongReport) -> None:
+    """Step d: per competency, a level from the template's scale with cited evidence, as a suggestion only."""
+    ctx = scope.ctx
+    scale = list(ctx.template.scale)
+    if not scale:
+        return
+    output = level_model(scale)
+    for competency, cue in ctx.template.competencies.items():
+        pattern = re.compile(cue, re.I)
+        existing = next((b for b in draft.behaviour_observations if b.competency == competency), None)
+        cited = {e.segment_id for e in existing.evidence} if existing else set()
+        matched = [
+            s for s in ctx.sentences if s.index not in ctx.skip and (pattern.search(s.text) or s.segment_id in cited)
+        ][:MAX_LEVEL_SENTENCES]
+        if not matched:
+            continue  # nothing said about it: no suggestion, no call
+        near = {i for s in matched for i in (s.index - 1, s.index, s.index + 1)}
+        shown_sents = [s for s in ctx.sentences if s.index in near and s.index not in ctx.skip]
+        out = scope.ask(
+            "strong_level",
+            output,
+            {
+                "competency": competency,
+                "scale": ", ".join(scale),
+                "excerpt": excerpt(shown_sents, None, redact=ctx.redact, skip=ctx.skip),
+            },
+            max_tokens=300,
+        )
+        if out is None:
+            report.unchecked += 1
+            continue
+        level = str(getattr(out, "choice", NO_SUGGESTION))
+        quotes: list[QuoteOut] = list(getattr(out, "evidence", []))
+        if level == NO_SUGGESTION:
+            continue
+        shown = {s.segment_id for s in shown_sents}
+        checked = [scope.verbatim(q.segment_id, q.quote, shown) for q in quotes]
+        if level not in scale or not quotes or any(q is None for q in checked):
+            report.reject("level evidence not verbatim")
+            continue
+        evidence = [Evidence(segment_id=q.segment_id, quote=v) for q, v in zip(quotes, checked, strict=True) if v]
+        if existing is None:
+            existing = BehaviourObservation(competency=competency, observation=evidence[0].quote, evidence=[])
+            draft.behaviour_observations.append(existing)
+        existing.suggested_level = level
+        existing.evidence.extend(e for e in evidence if e not in existing.evidence)
+        _flag(existing, Flag.model_proposed)
+        report.levels += 1
+
+
+def strengthen(ctx: Context, draft: ReviewDraft, transcript: Transcript, participants: Participants) -> StrongReport:
+    """Run the strong-tier steps on a drafted review in place; a no-op unless the model is strong."""
+    report = StrongReport()
+    if ctx.handle is None or not ctx.handle.strong:
+        return report
+    injected = frozenset(s.segment_id for s in ctx.sentences if s.index in ctx.skip)
+    scope = _Scope(ctx=ctx, transcript=transcript, participants=participants, injected_segments=injected)
+    cands = _rule_candidates(scope, draft)
+    kept: list[ActionItem] = []
+    dropped: list[ActionItem] = []
+    for i, item in enumerate(draft.action_items):
+        cand = cands.get(i)
+        if cand is None:
+            kept.append(item)
+            continue
+        if not verify(scope, item, cand, report):
+            dropped.append(item)
+            continue
+        if cand.kind == "we":
+            resolve_we(scope, item, cand, report)
+        kept.append(item)
+    draft.action_items = kept
+    recover(scope, draft, dropped, report)
+    suggest_levels(scope, draft, report)
+    log.info(
+        "strong tier: checked=%d dropped=%d owners=%d dates=%d recovered=%d levels=%d unchecked=%d rejected=%s",
+        report.checked,
+        report.dropped,
+        report.owners_changed,
+        report.dates_added,
+        report.recovered,
+        report.levels,
+        report.unchecked,
+        report.rejected,
+    )
+    return report
