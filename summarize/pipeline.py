@@ -26,6 +26,7 @@ from summarize.llm import ModelHandle, build_chat_model
 from summarize.previous import review_previous
 from summarize.safety import Redactor, mark_sensitive, no_redaction, screen
 from summarize.sections import Context, fill_sections, route, summarise_topics
+from summarize.strong import strengthen
 from summarize.structured import Usage
 from summarize.template import ReviewTemplate, load_template
 from summarize.text import sentences
@@ -122,6 +123,7 @@ class ReviewDrafter:
             ),
             **filled,
         )
+        strengthen(ctx, draft, transcript, participants)  # strong tier only: model checks, recovered items, levels
         verify_draft(draft, transcript)
         mark_sensitive(draft, screening.sensitive_segments)
         if progress:
