@@ -56,26 +56,26 @@ class _Out(BaseModel):
 
 class VerifyOut(_Out):
     decision: Literal["keep", "drop"] = Field(description="keep: a real commitment for after the meeting; else drop.")
-    owner: str = Field(max_length=60, description="Who does it: one of the participants.")
-    task: str = Field(max_length=160, description="The task in a few words from the transcript.")
+    owner: str = Field(max_length=40, description="Who does it: one of the participants.")
+    task: str = Field(max_length=100, description="The task in a few words from the transcript.")
     due_phrase: str = Field(default="", max_length=60, description="The due date words exactly as said, or empty.")
 
 
 class ProposedItem(_Out):
     segment_id: int = Field(ge=0, description="The segment number in [brackets] where it was said.")
-    quote: str = Field(min_length=1, max_length=300, description="Words copied exactly from that segment.")
-    owner: str = Field(max_length=60, description="Who does it: one of the participants.")
-    task: str = Field(min_length=1, max_length=160, description="The task in a few words from the transcript.")
+    quote: str = Field(min_length=1, max_length=200, description="Words copied exactly from that segment.")
+    owner: str = Field(max_length=40, description="Who does it: one of the participants.")
+    task: str = Field(min_length=1, max_length=100, description="The task in a few words from the transcript.")
     due_phrase: str = Field(default="", max_length=60, description="The due date words exactly as said, or empty.")
 
 
 class RecoverOut(_Out):
-    items: list[ProposedItem] = Field(default_factory=list, max_length=5, description="Missed commitments.")
+    items: list[ProposedItem] = Field(default_factory=list, max_length=3, description="Missed commitments.")
 
 
 class QuoteOut(_Out):
     segment_id: int = Field(ge=0, description="The segment number in [brackets].")
-    quote: str = Field(min_length=1, max_length=300, description="Words copied exactly from that segment.")
+    quote: str = Field(min_length=1, max_length=200, description="Words copied exactly from that segment.")
 
 
 def _choice(name: str, options: list[str], description: str, **fields: Any) -> type[_Out]:
@@ -90,7 +90,7 @@ def owner_model(participants: list[str]) -> type[_Out]:
 
 
 def level_model(scale: list[str]) -> type[_Out]:
-    ev: tuple[Any, Any] = (list[QuoteOut], Field(default_factory=list, max_length=3, description="Up to three quotes."))
+    ev: tuple[Any, Any] = (list[QuoteOut], Field(default_factory=list, max_length=2, description="Up to two quotes."))
     return _choice("LevelOut", [*scale, NO_SUGGESTION], "A level from the scale, or 'no_suggestion'.", evidence=ev)
 
 
@@ -138,12 +138,17 @@ class _Scope:
         return aliases.get(low)
 
     def supported(self, text: str, segment_ids: list[int]) -> bool:
-        """Enough of `text`'s content words occur in the cited segments (participant labels count as said)."""
-        if not content_words(text):
+        """Enough of `text`'s content words occur in the cited segments (participant labels count as said).
+
+        Words compare by a crude stem, so "renew" is supported by "renewal" and "sends" by "send".
+        """
+        words = {_stem(w) for w in content_words(text)}
+        if not words:
             return False
         said = [seg.text for i in segment_ids if (seg := self.transcript.segment(i)) is not None]
         people = [*self.speakers, self.participants.employee or "", self.participants.manager or ""]
-        return overlap(text, " ".join([*said, *people])) >= TASK_SUPPORT
+        source = {_stem(w) for w in content_words(" ".join([*said, *people]))}
+        return len(words & source) / len(words) >= TASK_SUPPORT
 
     def verbatim(self, segment_id: int, quote: str, shown: set[int]) -> str | None:
         """The quote when it is verbatim in a shown, unscreened segment and says something, else None."""
@@ -189,6 +194,18 @@ class _Scope:
             return None
 
 
+SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "als", "al", "ers", "er", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    """Drop one common English suffix and a final 'e' (enough to match a task's words to what was said)."""
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
 def _flag(item: ActionItem | BehaviourObservation, flag: Flag) -> None:
     if flag not in item.flags:
         item.flags.append(flag)
@@ -226,7 +243,7 @@ def verify(scope: _Scope, item: ActionItem, cand: Candidate, report: StrongRepor
             "task": ctx.redact(item.task),
             "excerpt": excerpt(ctx.sentences, focus, redact=ctx.redact, skip=ctx.skip, before=3, after=2),
         },
-        max_tokens=200,
+        max_tokens=120,
     )
     if out is None:
         report.unchecked += 1
@@ -317,7 +334,7 @@ def recover(scope: _Scope, draft: ReviewDraft, dropped: list[ActionItem], report
             "strong_recover",
             RecoverOut,
             {"known": known, "excerpt": excerpt(shown_sents, None, redact=ctx.redact, skip=ctx.skip)},
-            max_tokens=400,
+            max_tokens=360,
         )
         if out is None:
             report.unchecked += 1
@@ -374,7 +391,7 @@ def suggest_levels(scope: _Scope, draft: ReviewDraft, report: StrongReport) -> N
                 "scale": ", ".join(scale),
                 "excerpt": excerpt(shown_sents, None, redact=ctx.redact, skip=ctx.skip),
             },
-            max_tokens=300,
+            max_tokens=200,
         )
         if out is None:
             report.unchecked += 1
