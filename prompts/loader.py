@@ -49,17 +49,31 @@ class Prompt:
 
 @cache
 def load_prompt(name: str, version: str = "v1") -> Prompt:
-    """Load `prompts/<version>/<name>.txt`; unknown names or versions are a ConfigError."""
+    """Load `prompts/<version>/<name>.txt`; unknown names or versions are a ConfigError.
+
+    A version holds only the prompts it changes: a file it lacks is inherited from the
+    nearest earlier version, so comparing v2 with v1 compares exactly what v2 changed.
+    """
     if not _NAME.match(name) or not _NAME.match(version):
         raise ConfigError(f"bad prompt name or version: {version}/{name}")
-    path = PROMPTS_DIR / version / f"{name}.txt"
-    if not path.is_file():
-        raise ConfigError(f"prompt not found: {version}/{name}")
-    return Prompt(name=name, version=version, text=path.read_text(encoding="utf-8"))
+    if not (PROMPTS_DIR / version).is_dir():
+        raise ConfigError(f"prompt not found: {version}/{name} (no prompt version {version})")
+    earlier = [v for v in available_versions() if _order(v) <= _order(version)]
+    for candidate in sorted(earlier, key=_order, reverse=True):
+        path = PROMPTS_DIR / candidate / f"{name}.txt"
+        if path.is_file():
+            return Prompt(name=name, version=version, text=path.read_text(encoding="utf-8"))
+    raise ConfigError(f"prompt not found: {version}/{name}")
+
+
+def _order(version: str) -> tuple[int, str]:
+    """v2 < v10: numeric order where the version is vN, else by name."""
+    digits = version[1:]
+    return (int(digits), "") if digits.isdigit() else (1 << 30, version)
 
 
 def available_versions() -> list[str]:
-    return sorted(p.name for p in PROMPTS_DIR.iterdir() if p.is_dir() and p.name.startswith("v"))
+    return sorted((p.name for p in PROMPTS_DIR.iterdir() if p.is_dir() and p.name.startswith("v")), key=_order)
 
 
 @cache

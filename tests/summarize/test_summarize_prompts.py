@@ -53,3 +53,20 @@ def test_missing_variables_and_unknown_prompts_are_errors() -> None:
         load_prompt("summary", "v999")
     with pytest.raises(ConfigError, match="bad prompt name"):
         load_prompt("../secrets")
+
+
+def test_v2_changes_only_its_own_files_and_inherits_the_rest_from_v1() -> None:
+    assert available_versions()[:2] == ["v1", "v2"]
+    assert load_prompt("system", "v2").text == load_prompt("system", "v1").text  # inherited
+    item = load_prompt("section_item", "v2").render(
+        section_title="Contributions",
+        instruction="Write one short sentence about what the employee achieved or delivered.",
+        excerpt=sample_excerpt(),
+        extra_context="",
+        **VALUES,
+    )
+    assert item.index("</transcript>") < item.index("Instruction:")  # v2: instructions after the data
+    assert_snapshot("prompts/v2_section_item.txt", item)
+    assert_snapshot("prompts/v2_summary.txt", load_prompt("summary", "v2").render(excerpt=sample_excerpt(), **VALUES))
+    with pytest.raises(ConfigError, match="no prompt version v3"):
+        load_prompt("system", "v3")
