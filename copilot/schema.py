@@ -201,6 +201,21 @@ class SummaryPoint(Cited):
     text: str = Field(description="One sentence of the overall summary.")
 
 
+ReviewFlagKind = Literal["injection_attempt", "compensation_or_rating"]
+
+
+class ReviewFlag(StrictModel):
+    """Something in the transcript a human must decide on, kept out of the draft's content.
+
+    An instruction aimed at the drafting AI, or a pay, promotion or rating promise: reported with its evidence,
+    never turned into a statement or an action item.
+    """
+
+    kind: ReviewFlagKind = Field(description="injection_attempt or compensation_or_rating.")
+    reason: str = Field(description="Why it was flagged, written by code.")
+    evidence: list[Evidence] = Field(default_factory=list, description="The transcript lines concerned.")
+
+
 class GeneratorInfo(StrictModel):
     """Which pipeline, model and prompts produced a draft, so evals can compare them."""
 
@@ -243,6 +258,10 @@ class ReviewDraft(StrictModel):
     action_items: list[ActionItem] = Field(default_factory=list, description="Action items.")
     previous_action_items: list[PreviousActionReview] = Field(
         default_factory=list, description="Status of open items carried over from the previous review."
+    )
+    review_flags: list[ReviewFlag] = Field(
+        default_factory=list,
+        description="Injection attempts and pay/promotion/rating promises for a human to decide, with evidence.",
     )
     generator: GeneratorInfo | None = Field(default=None, description="What produced this draft.")
 

@@ -24,7 +24,7 @@ from summarize.evidence import verify_draft
 from summarize.kpi import KpiRow, attach, kpi_context, prefill
 from summarize.llm import ModelHandle, build_chat_model
 from summarize.previous import review_previous
-from summarize.safety import Redactor, mark_sensitive, no_redaction, screen
+from summarize.safety import Redactor, enforce, hold_compensation, mark_sensitive, no_redaction, screen
 from summarize.sections import Context, fill_sections, route, summarise_topics
 from summarize.strong import strengthen
 from summarize.structured import Usage
@@ -73,7 +73,8 @@ class ReviewDrafter:
         screening = screen(sents)
         skip = screening.injected
 
-        actions = [to_action_item(c) for c in extract(sents, participants, meeting_date, excluded=skip)]
+        found = [to_action_item(c) for c in extract(sents, participants, meeting_date, excluded=skip)]
+        actions, held = hold_compensation(found)  # pay, promotion, rating: a flag for people, never a task
 
         prefills = [k if isinstance(k, KpiPrefill) else prefill(k, self.kpi_threshold_pct) for k in kpis or []]
         topics = segment_topics(sents)
@@ -125,6 +126,7 @@ class ReviewDrafter:
         )
         strengthen(ctx, draft, transcript, participants)  # strong tier only: model checks, recovered items, levels
         verify_draft(draft, transcript)
+        enforce(draft, screening, held)  # nothing may cite an injection attempt; flags go to a human
         mark_sensitive(draft, screening.sensitive_segments)
         if progress:
             progress(1.0)

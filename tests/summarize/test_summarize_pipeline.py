@@ -124,8 +124,10 @@ def test_injection_changes_nothing(demo_transcript: Transcript) -> None:
     draft = drafter(chat=chat).draft(attacked, meeting_date=MEETING)
     assert draft.action_items == clean.action_items
     assert all(o.suggested_level is None for o in draft.behaviour_observations)
-    dumped = draft.model_dump_json().lower()
+    dumped = draft.model_dump_json(exclude={"review_flags"}).lower()
     assert "raise" not in dumped and "exceeds" not in dumped
+    [flag] = draft.review_flags  # reported to a human with its evidence, never used as content
+    assert flag.kind == "injection_attempt" and flag.evidence[0].quote == INJECTION
     assert not any("rate me" in p for p in chat.prompts)  # never reaches a prompt
 
 
@@ -305,6 +307,6 @@ def test_a_date_said_in_chinese_reaches_the_action_item() -> None:
     ],
 )
 def test_injection_patterns(text: str, is_injection: bool) -> None:
-    from summarize.safety import INJECTION
+    from summarize.safety import injection_reason
 
-    assert bool(INJECTION.search(text)) is is_injection
+    assert (injection_reason(text) is not None) is is_injection
