@@ -47,14 +47,17 @@ NAMED = re.compile(r"\b([A-Z][a-z]+)(?:'ll|\s+will|\s+is\s+going\s+to)\b")
 
 ZH_SELF = re.compile(
     r"我(?:会|會|来|來|去|将|將|负责|負責|打算|争取|爭取|保证|保證|马上|馬上|尽快|盡快|这周|這週|下周|下週|明天)"
-    r"|我(?![们們])[^，。！？,.!?]{1,12}?(?:会|會|将|將)(?![议議])"  # 我下個禮拜五之前會…: time phrase before 会
+    r"|我(?![们們哋])[^，。！？,.!?]{1,12}?(?:会|會|将|將)(?![议議])"  # 我下個禮拜五之前會…: time phrase before 会
 )
+# "我聽日之前 send 份 plan 俾你" / "你下周一前交报告": a person, then a date, then the work (no modal verb, common in
+# spoken Cantonese and code-switching); matched against the text before a date `find_dates` recognised
+ZH_DATED_SUBJECT = re.compile(r"(我|你)\s*(?:会|會|喺|在|将|將)?\s*$")
 ZH_OTHER_LATE = re.compile(r"你(?![们們])[^，。！？,.!?]{1,12}?(?:能不能|可不可以|能|可以|会不会|會不會)(?=\S)")
 ZH_OTHER = re.compile(
     r"你(?:能不能|可不可以|可以|能|来|來|(?:负责|負責)(?!的)|去|把|记得|記得)|麻烦你|麻煩你|请你|請你|你(?:下周|下週|这周|這週|明天)"
 )
 ZH_OTHER_WEAK = re.compile(r"你(?:要|需要|得|应该|應該)")
-ZH_WE = re.compile(r"我们(?:会|來|来|一起)|我們(?:會|來|来|一起)|咱们|咱們|让我们|讓我們")
+ZH_WE = re.compile(r"我们(?:会|來|来|一起)|我們(?:會|來|来|一起)|我哋(?:會|会|嚟|一齊)|咱们|咱們|让我们|讓我們")
 ZH_SELF_WEAK = re.compile(r"我(?:要|需要|得|应该|應該)")
 
 # --------------------------------------------------------------------------- exclusions
@@ -109,6 +112,18 @@ DATE_PREPOSITION = re.compile(
 )
 LEAD_IN = re.compile(r"^\s*(?:,|also|just|then|definitely|certainly|probably|please|go\s+ahead\s+and|and)\s+", re.I)
 ZH_DATE_SUFFIX = re.compile(r"^(?:之前|以前|前|内|內|之内|之內)")
+# "…，好嗎" / "…吗": the question tag of a request is not part of the task
+ZH_TAG_QUESTION = re.compile(
+    r"[，,]?\s*(?:好嗎|好吗|好不好|得唔得|可唔可以|可以嗎|可以吗|行不行|ok嗎|ok吗|好唔好)?[吗嗎呢啦吧呀啊喇]?\s*$", re.I
+)
+# "please don't take it forward": a request not to do something is no task
+NEGATED = re.compile(r"^\s*(?:,\s*)?(?:don't|do\s+not|dont|never|not)\b", re.I)
+# "I'll try my best" / "我会尽量": how hard, not what; the task is the request it answers
+HEDGE = re.compile(
+    r"\b(?:try\s+(?:my|our)\s+best|do\s+(?:my|our)\s+best|(?:try|see)\s+what\s+I\s+can\s+do|try\s+(?:to|and)|"
+    r"give\s+it\s+a\s+(?:go|shot|try))\b|尽量|盡量|尽力|盡力|试试|試試|试一下|試一下|努力",
+    re.I,
+)
 
 
 @dataclass
@@ -182,6 +197,15 @@ CUES: list[tuple[re.Pattern[str], str, str]] = [
 ]
 
 
+def _dated_subject(text: str, meeting_date: dt.date) -> tuple[re.Match[str], str, str] | None:
+    """'我/你 <date> <work>' with no modal verb: the subject commits (我) or is asked (你) to do it by then."""
+    for found in sorted(find_dates(text, meeting_date), key=lambda r: r.start):
+        match = ZH_DATED_SUBJECT.search(text, 0, found.start)
+        if match:
+            return match, "self" if match.group(1) == "我" else "other", "strong"
+    return None
+
+
 def _strip_dates(text: str, meeting_date: dt.date) -> str:
     """Remove due-date phrases and their prepositions from a task."""
     for found in sorted(find_dates(text, meeting_date), key=lambda r: r.start, reverse=True):
@@ -193,9 +217,10 @@ def _strip_dates(text: str, meeting_date: dt.date) -> str:
 
 def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, meeting_date: dt.date) -> str:
     """A short imperative task from the words after the cue ("send you the plan by Friday" → "Send the plan ...")."""
-    text = _strip_dates(rest, meeting_date)
+    text = HEDGE.sub("", _strip_dates(rest, meeting_date))
     text = re.split(r"[?!。！？]|\.(?:\s|$)", text, maxsplit=1)[0]
     text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please)\s*$", "", text, flags=re.I)
+    text = ZH_TAG_QUESTION.sub("", text)
     for _ in range(3):
         text = LEAD_IN.sub("", text)
     if owner_is_speaker:
@@ -233,7 +258,7 @@ def detect(
         text = sent.text
         if WITHDRAWAL.search(text):
             continue
-        cue = _first(CUES, text)
+        cue = _first(CUES, text) or (_dated_subject(text, meeting_date) if is_cjk(text) else None)
         named = NAMED.search(text)
         if cue is None and named is None:
             continue
@@ -247,6 +272,8 @@ def detect(
             assert cue is not None
             match, kind, strength = cue
         rest = text[match.end() :]
+        if NEGATED.search(rest):
+            continue
         if CONVERSATIONAL.search(rest) or STATUS.search(rest) or STATUS.search(text[: match.start()]):
             continue
         if kind == "self" and WISH.search(text[: match.start()] + text[match.start() : match.end()]):

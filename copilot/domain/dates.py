@@ -291,8 +291,8 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         (re.compile(rf"(?:(\d{{4}})年)?{_ZH_NUM}月{_ZH_NUM}[日号號]"), zh_month_day),
         (re.compile(rf"{_ZH_NEXT_WEEK}{_ZH_DAY}"), lambda g: weekday_of_next_week(m, ZH_WEEKDAY[g[1]])),
         (re.compile(rf"{_ZH_THIS_WEEK}{_ZH_DAY}"), lambda g: nxt(m, ZH_WEEKDAY[g[1]])),
-        (re.compile(r"明天|明日"), lambda _: m + dt.timedelta(days=1)),
-        (re.compile(r"后天|後天"), lambda _: m + dt.timedelta(days=2)),
+        (re.compile(r"明天|明日|聽日|听日|聽朝|听朝"), lambda _: m + dt.timedelta(days=1)),  # 聽日: Cantonese
+        (re.compile(r"后天|後天|後日|后日"), lambda _: m + dt.timedelta(days=2)),
         (re.compile(r"今天|今日|今晚"), lambda _: m),
         (re.compile(r"下(?:个|個)?月(?:底|末)|下(?:个|個)月"), lambda _: eom_next),
         (re.compile(r"(?:这|這|本)?(?:个|個)?月(?:底|末)"), lambda _: end_of_month(m.year, m.month)),

@@ -112,3 +112,38 @@ def test_every_action_item_quotes_its_segment_verbatim(demo_transcript: Transcri
         for ev in item.evidence:
             segment = demo_transcript.segment(ev.segment_id)
             assert segment is not None and ev.quote in segment.text
+
+
+@pytest.mark.parametrize(
+    ("turns", "task"),
+    [
+        ([("manager", "你下个月底前能把监控告警整理完吗？"), ("employee", "可以，我会尽量。")], "把监控告警整理完"),
+        ([("manager", "Can you send the deck by Friday?"), ("employee", "I'll try my best.")], "Send the deck"),
+        ([("manager", "你這個禮拜五之前交份報告，好嗎？"), ("employee", "好，我會盡力。")], "交份報告"),
+    ],
+)
+def test_a_hedged_acceptance_is_the_request_not_a_task_of_its_own(turns: list[tuple[str, str]], task: str) -> None:
+    [item] = items(turns)
+    assert (item.owner, item.task) == ("employee", task)
+    assert [e.segment_id for e in item.evidence] == [0, 1]
+
+
+def test_a_request_not_to_do_something_is_not_a_task() -> None:
+    assert items([("employee", "I'm withdrawing my transfer request. Please don't take it forward.")]) == []
+    [kept] = items([("manager", "Don't forget to send the deck by Friday.")])
+    assert kept.task == "Send the deck"
+
+
+def test_cantonese_code_switching_person_date_work_without_a_modal_verb() -> None:
+    """'我聽日之前 send 份 plan 俾你': subject, date, then the (English) work; 聽日 is Cantonese for tomorrow."""
+    turns = [
+        ("manager", "你聽日之前 send 份 release plan 俾我，好嗎？"),
+        ("employee", "OK，我聽日之前 send 份 release plan 俾你。"),
+        ("manager", "我下個禮拜三之前 book 個 meeting 同 QA team 傾下 bug triage。"),
+        ("manager", "我哋今日 review 下你個 OKR 先。"),
+    ]
+    got = [(i.owner, i.task, i.due, [e.segment_id for e in i.evidence]) for i in items(turns)]
+    assert got == [
+        ("employee", "Send 份 release plan 俾我", dt.date(2026, 12, 1), [0, 1]),
+        ("manager", "Book 個 meeting 同 QA team 傾下 bug triage", dt.date(2026, 12, 9), [2]),
+    ]
