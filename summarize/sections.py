@@ -2,8 +2,9 @@
 
 Each generative step sees one cited sentence with a little context, so a small
 model has a small job and the evidence is fixed by code before the model runs.
-A field the model writes that is not supported by the excerpt (too few of its
-content words occur there) is replaced by the speaker's own words.
+A field the model writes that is not supported by the sentences its item cites
+(too few of its content words occur there) is replaced by the speaker's own
+words; the context window the model saw does not count as support.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ def _ask(ctx: Context, prompt_name: str, output: type[OutT], values: dict[str, s
 def _checked(
     ctx: Context, value: str | None, source: str, fallback: str, *, threshold: float = FAITHFUL_OVERLAP
 ) -> str:
-    """The model's value when the excerpt supports it, else the extractive fallback (counted)."""
+    """The model's value when `source` (the cited sentences) supports it, else the extractive fallback (counted)."""
     if value is None:
         return fallback
     if value.strip() and overlap(value, source) >= threshold:
@@ -168,6 +169,28 @@ def _checked(
         return value.strip()
     ctx.usage.rejected += 1
     return fallback
+
+
+def supported_by(ctx: Context, cited: list[Sentence]) -> str:
+    """The text a generated statement must be grounded in: the sentences it cites (as sent, and as said).
+
+    The participants' names count as support, so "Priya finished ..." for "I finished ..." is not rejected.
+    """
+    said = " ".join(s.text for s in cited)
+    return f"{said} {ctx.redact(said)} {ctx.employee} {ctx.manager}"
+
+
+def cover(text: str, candidates: list[Sentence], *, limit: int = 3) -> list[Sentence]:
+    """The fewest sentences (at most `limit`, greedy) that together hold the most of `text`'s content words."""
+    wanted = content_words(text)
+    chosen: list[Sentence] = []
+    while wanted and len(chosen) < limit:
+        best = max(candidates, key=lambda s: len(wanted & content_words(s.text)), default=None)
+        if best is None or not wanted & content_words(best.text):
+            break
+        chosen.append(best)
+        wanted -= content_words(best.text)
+    return sorted(chosen, key=lambda s: s.index)
 
 
 def _shorten(text: str, limit: int = 80) -> str:
@@ -223,33 +246,34 @@ def build_item(spec: SectionSpec, group: list[Sentence], ctx: Context) -> Cited:
         "extra_context": ctx.extra_context.get(spec.field, ""),
     }
     ev = _evidence(group)
+    support = supported_by(ctx, group)  # what the model writes is checked against what the item cites, not the window
     if spec.field == "okr_progress":
         okr = _ask(ctx, "section_item", OkrOut, values) if ctx.write_sections else None
         return OkrProgress(
-            objective=_checked(ctx, okr.objective if okr else None, src, _objective(joined)),
+            objective=_checked(ctx, okr.objective if okr else None, support, _objective(joined)),
             status=_status_from_text(joined),  # rules: status words are explicit, a small model guesses
-            note=_checked(ctx, okr.note if okr else None, src, joined),
+            note=_checked(ctx, okr.note if okr else None, support, joined),
             evidence=ev,
         )
     if spec.field == "contributions":
         con = _ask(ctx, "section_item", ContributionOut, values) if ctx.write_sections else None
-        return Contribution(statement=_checked(ctx, con.statement if con else None, src, joined), evidence=ev)
+        return Contribution(statement=_checked(ctx, con.statement if con else None, support, joined), evidence=ev)
     if spec.field == "improvement_areas":
         imp = _ask(ctx, "section_item", ImprovementOut, values) if ctx.write_sections else None
         area_match = AREA.search(first.text)
         area = area_match.group(1).strip() if area_match else _shorten(first.text, 60)
         example = next((s.text for s in group if not AREA.search(s.text)), joined)
         return ImprovementArea(
-            area=_checked(ctx, imp.area if imp else None, src, area), behavioural_example=example, evidence=ev
+            area=_checked(ctx, imp.area if imp else None, support, area), behavioural_example=example, evidence=ev
         )
     if spec.field == "development_plan":
         dev = _ask(ctx, "section_item", DevelopmentOut, values) if ctx.write_sections else None
         growth = GROWTH.search(first.text) or GROWTH.search(joined)
         goal = _checked(
-            ctx, dev.goal if dev else None, src, growth.group(1).strip() if growth else _shorten(first.text)
+            ctx, dev.goal if dev else None, support, growth.group(1).strip() if growth else _shorten(first.text)
         )
         rule_actions = [s.text for s in group[1:]]
-        model_actions = [a for a in (dev.actions if dev else []) if overlap(a, src) >= FAITHFUL_OVERLAP]
+        model_actions = [a for a in (dev.actions if dev else []) if overlap(a, support) >= FAITHFUL_OVERLAP]
         timeframe = TIMEFRAME.search(joined)
         return DevelopmentGoal(
             goal=goal,
@@ -263,7 +287,7 @@ def build_item(spec: SectionSpec, group: list[Sentence], ctx: Context) -> Cited:
         competency = beh.competency.strip().lower()
     return BehaviourObservation(
         competency=competency or "general",
-        observation=_checked(ctx, beh.observation if beh else None, src, joined),
+        observation=_checked(ctx, beh.observation if beh else None, support, joined),
         evidence=ev,
     )
 
@@ -327,9 +351,10 @@ def _central(topic: list[Sentence]) -> Sentence:
 def summarise_topics(
     topics: list[list[Sentence]], ctx: Context, *, limit: int, skip: frozenset[int] = frozenset()
 ) -> list[SummaryPoint]:
-    """One point per topic (largest topics first), each citing its most supported sentence.
+    """One point per topic (largest topics first), each citing the sentences that support it.
 
-    The model writes the point; a point not supported by its excerpt falls back to the central sentence.
+    The model writes the point; it cites the few topic sentences covering its words, and a point those
+    sentences do not support falls back to the central sentence.
     """
     points: list[SummaryPoint] = []
     usable = [[s for s in t if s.index not in skip] for t in topics]
@@ -339,7 +364,9 @@ def summarise_topics(
         src = excerpt(topic, None, redact=ctx.redact, skip=ctx.skip)
         out = _ask(ctx, "summary", SummaryOut, {"excerpt": src})
         central = _central(topic)
-        text = _checked(ctx, out.text if out else None, src, central.text, threshold=SUMMARY_OVERLAP)
-        cited = central if text == central.text else max(topic, key=lambda s: overlap(text, s.text))
-        points.append(SummaryPoint(text=text, evidence=_evidence([cited])))
+        cited = cover(out.text, topic) if out else []
+        text = _checked(
+            ctx, out.text if out else None, supported_by(ctx, cited), central.text, threshold=SUMMARY_OVERLAP
+        )
+        points.append(SummaryPoint(text=text, evidence=_evidence([central] if text == central.text else cited)))
     return points

@@ -310,3 +310,32 @@ def test_injection_patterns(text: str, is_injection: bool) -> None:
     from summarize.safety import injection_reason
 
     assert (injection_reason(text) is not None) is is_injection
+
+
+def test_a_statement_is_checked_against_what_it_cites_not_the_window_the_model_saw() -> None:
+    """The window holds the neighbours' words; a statement built from them is not supported by its own citation."""
+    t = transcript_from_turns(
+        [
+            ("manager", "The vendor team in Lisbon lost the payroll export twice this month."),
+            ("employee", "I finished the data pipeline migration, all twelve jobs run on the new platform."),
+        ]
+    )
+    canned = {**CANNED, "ContributionOut": {"statement": "The vendor team in Lisbon lost the payroll export twice."}}
+    d = drafter(chat=SchemaChat(prompts=[], canned=canned))
+    draft = d.draft(t, meeting_date=MEETING)
+    [con] = draft.contributions
+    assert con.statement == con.evidence[0].quote and con.evidence[0].segment_id == 1
+
+
+def test_a_summary_point_cites_the_sentences_that_support_it() -> None:
+    t = transcript_from_turns(
+        [
+            ("employee", "The data pipeline migration is finished and the old cluster is switched off."),
+            ("employee", "All twelve jobs run on the new platform now, and nightly runs are stable."),
+            ("manager", "Good, the platform team confirmed the jobs look healthy on their dashboards."),
+        ]
+    )
+    draft = drafter(small=True).draft(t, meeting_date=MEETING)
+    [point] = draft.summary
+    assert point.text == CANNED["SummaryOut"]["text"]
+    assert [e.segment_id for e in point.evidence] == [0, 1]
