@@ -84,4 +84,9 @@ def draft_to_markdown(draft: ReviewDraft, transcript: Transcript | None = None) 
     if not draft.action_items:
         lines.append("| — | _no action items found_ | | |")
     lines.append("")
+    if draft.review_flags:  # kept out of the content above: a person decides what, if anything, they mean
+        lines += ["## For a person to decide", ""]
+        for flag in draft.review_flags:
+            lines.append(f"- **{flag.kind.replace('_', ' ')}**: {flag.reason} — {_cite(flag.evidence, transcript)}")
+        lines.append("")
     return "\n".join(lines)
