@@ -8,6 +8,7 @@ speakers), with the model already loaded. Reports medians over repeats.
     python benchmarks/asr.py                 # everything (about 20 min on 2 cores)
     python benchmarks/asr.py --quick         # jfk, dialogue and 1 min only
     python benchmarks/asr.py --lengths 1 10  # choose the long-recording lengths (minutes)
+    python benchmarks/asr.py --quick --batch-sizes 1 8   # sequential vs batched decoding
 
 Writes benchmarks/results/asr.json and asr.md and prints the table.
 """
@@ -38,13 +39,13 @@ RESULTS = ROOT / "benchmarks" / "results"
 TARGET_RTF = {"base": 20.0, "tiny.en": 40.0}
 
 
-def measure_one(model: str, audio: str, reference: str, threads: int) -> dict[str, object]:
+def measure_one(model: str, audio: str, reference: str, threads: int, batch_size: int) -> dict[str, object]:
     """Runs inside the subprocess: load, transcribe once, report time, WER and peak RSS."""
     from transcription.metrics import wer
     from transcription.whisper import TranscribeOptions, WhisperTranscriber
 
     home = Path(os.environ.get("COPILOT_HOME", tempfile.gettempdir())) / "bench-home"
-    t = WhisperTranscriber(model, home, threads=threads)
+    t = WhisperTranscriber(model, home, threads=threads, batch_size=batch_size)
     t0 = time.perf_counter()
     t.load()
     load_s = time.perf_counter() - t0
@@ -118,12 +119,13 @@ def quality(threads: int) -> None:
     (RESULTS / "asr-quality.md").write_text("\n".join(md) + "\n")
 
 
-def run_sub(model: str, audio: Path, reference: str, threads: int) -> dict[str, object]:
+def run_sub(model: str, audio: Path, reference: str, threads: int, batch_size: int) -> dict[str, object]:
     ref_file = Path(tempfile.mkstemp(suffix=".txt")[1])
     ref_file.write_text(reference)
     try:
         proc = subprocess.run(
-            [sys.executable, __file__, "--one", model, str(audio), str(ref_file), "--threads", str(threads)],
+            [sys.executable, __file__, "--one", model, str(audio), str(ref_file), "--threads", str(threads)]
+            + ["--batch-sizes", str(batch_size)],
             capture_output=True,
             text=True,
             check=False,
@@ -173,6 +175,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--one", nargs=3, metavar=("MODEL", "AUDIO", "REFERENCE_FILE"), help=argparse.SUPPRESS)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch-sizes", type=int, nargs="*", default=[8], help="1 = sequential decoding")
     ap.add_argument("--repeats", type=int, default=3, help="repeats for clips up to 1 minute")
     ap.add_argument("--long-repeats", type=int, default=1, help="repeats for 10 minutes and longer")
     ap.add_argument("--lengths", type=int, nargs="*", default=[1, 10, 30, 60], help="long-recording minutes")
@@ -185,7 +188,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.one:
         model, audio, ref_file = args.one
-        print(json.dumps(measure_one(model, audio, Path(ref_file).read_text(), args.threads)))
+        print(json.dumps(measure_one(model, audio, Path(ref_file).read_text(), args.threads, args.batch_sizes[0])))
         return
     if not args.skip_quality:
         quality(args.threads)
@@ -214,11 +217,12 @@ def main() -> None:
                     args.repeats if minutes <= 1 else args.long_repeats,
                 )
             )
-        for model in args.models:
+        for model, batch_size in [(m, b) for m in args.models for b in args.batch_sizes]:
             for name, audio, reference, repeats in inputs:
-                runs = [run_sub(model, audio, reference, args.threads) for _ in range(repeats)]
+                runs = [run_sub(model, audio, reference, args.threads, batch_size) for _ in range(repeats)]
                 row = {
                     "model": model,
+                    "batch_size": batch_size,
                     "input": name,
                     "repeats": repeats,
                     "audio_s": runs[0]["audio_s"],
@@ -254,7 +258,8 @@ def _write(args: argparse.Namespace, rows: list[dict[str, object]]) -> dict[str,
 
 def _line(row: dict[str, object]) -> str:
     return (
-        f"{row['model']:8} {row['input']:18} RTF {float(row['rtf_median']):6.1f}x  "  # type: ignore[arg-type]
+        f"{row['model']:8} batch {row.get('batch_size', 1)!s:2} {row['input']:18} "
+        f"RTF {float(row['rtf_median']):6.1f}x  "  # type: ignore[arg-type]
         f"WER {float(row['wer_median']) * 100:5.1f}%  peak RSS {float(row['peak_rss_mb_max']):6.0f} MB"
     )  # type: ignore[arg-type]
 
@@ -262,11 +267,12 @@ def _line(row: dict[str, object]) -> str:
 def _linearity(rows: list[dict[str, object]]) -> dict[str, float]:
     """RTF at the longest length relative to 1 minute (1.0 = perfectly linear cost)."""
     out = {}
-    for model in {str(r["model"]) for r in rows}:
-        long = [r for r in rows if r["model"] == model and str(r["input"]).startswith("meeting")]
+    for model, batch in {(str(r["model"]), r.get("batch_size", 1)) for r in rows}:
+        mine = [r for r in rows if r["model"] == model and r.get("batch_size", 1) == batch]
+        long = [r for r in mine if str(r["input"]).startswith("meeting")]
         one = [r for r in long if r["input"] == "meeting 1 min"]
         if one and len(long) > 1:
-            out[model] = float(long[-1]["rtf_median"]) / float(one[0]["rtf_median"])  # type: ignore[arg-type]
+            out[f"{model} batch {batch}"] = float(long[-1]["rtf_median"]) / float(one[0]["rtf_median"])  # type: ignore[arg-type]
     return out
 
 
@@ -277,12 +283,13 @@ def _markdown(report: dict[str, object]) -> str:
         f"# ASR benchmark ({report['when']}, {report['machine']['cpus']} CPUs, "  # type: ignore[index]
         f"{report['machine']['threads']} threads)",  # type: ignore[index]
         "",
-        "| model | input | audio s | RTF (× real time, median) | target | WER | peak RSS MB | runs |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| model | batch | input | audio s | RTF (× real time, median) | target | WER | peak RSS MB | runs |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['model']} | {r['input']} | {float(r['audio_s']):.0f} | {float(r['rtf_median']):.1f} | "
+            f"| {r['model']} | {r.get('batch_size', 1)} | {r['input']} | {float(r['audio_s']):.0f} | "
+            f"{float(r['rtf_median']):.1f} | "
             f"≥{TARGET_RTF.get(str(r['model']), 0):.0f} | {float(r['wer_median']) * 100:.1f}% | "
             f"{float(r['peak_rss_mb_max']):.0f} | {r['repeats']} |"
         )

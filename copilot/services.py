@@ -49,6 +49,7 @@ class Services:
                 s.ensure_home(),
                 threads=s.asr_threads,
                 beam_size=s.asr_beam_size,
+                batch_size=s.asr_batch_size,
                 chinese_script=s.chinese_script,
                 max_bytes=s.max_upload_bytes,
             )

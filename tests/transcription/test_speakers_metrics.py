@@ -121,3 +121,31 @@ def test_der_counts_confusion_miss_and_false_alarm_with_best_mapping() -> None:
     assert diarization_error_rate(ref, [(0.0, 10.0, "x"), (10.0, 20.0, "y")]) == 0.0
     assert diarization_error_rate(ref, [(0.0, 20.0, "x")], collar=0.0) == pytest.approx(0.5)
     assert diarization_error_rate(ref, [(0.0, 15.0, "x"), (15.0, 20.0, "y")], collar=0.0) == pytest.approx(0.25)
+
+
+def test_a_window_long_segment_is_split_at_sentence_ends_keeping_words_and_evidence() -> None:
+    from transcription.whisper import split_sentences
+
+    words = [
+        ("We", 0.0, 0.2), ("shipped", 0.2, 0.6), ("it.", 0.6, 1.0),
+        ("OK.", 1.2, 1.5),
+        ("I", 1.6, 1.7), ("will", 1.7, 1.9), ("write", 1.9, 2.2), ("docs.", 2.2, 2.6),
+        ("Thanks", 2.8, 3.1), ("again", 3.1, 3.4),
+    ]  # fmt: skip
+    piece = _piece(words, [0, 0, 0, 0, 1, 1, 1, 1, 1, 1])
+    parts = split_sentences(piece)
+    # "OK." is too short to stand alone and joins the next sentence; a short unfinished tail joins the last one
+    assert [p.text for p in parts] == ["We shipped it.", "OK. I will write docs. Thanks again"]
+    assert parts[0].start == 0.0 and parts[0].end == 1.0 and parts[1].start == 1.2 and parts[-1].end == 3.4
+    assert sum(len(p.words) for p in parts) == len(words)
+    assert [len(p.evidence) for p in parts] == [len(p.words) for p in parts]
+    assert parts[1].evidence[1] == [0.05, 1.0]
+
+
+def test_a_single_sentence_or_wordless_segment_is_left_alone() -> None:
+    from transcription.whisper import split_sentences
+
+    one = _piece([("Ask", 0.0, 0.3), ("not", 0.3, 0.5), ("why.", 0.5, 0.9)], [0, 0, 0])
+    assert split_sentences(one) == [one]
+    bare = Piece(start=0.0, end=1.0, text="Hello. There.", language="en")
+    assert split_sentences(bare) == [bare]

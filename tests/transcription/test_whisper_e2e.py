@@ -20,15 +20,23 @@ def text_of(t: object) -> str:
     return " ".join(s.text for s in t.segments)  # type: ignore[attr-defined]
 
 
-def test_base_writes_jfk_exactly(base: WhisperTranscriber) -> None:
+def test_base_has_no_word_errors_on_jfk(base: WhisperTranscriber) -> None:
     t = base.transcribe(shared_data("audio", "jfk.flac"))
-    assert text_of(t) == JFK_TEXT
+    assert wer(JFK_TEXT, text_of(t)) == 0.0  # batched decoding may drop a comma; words are exact
     assert t.language == "en" and t.duration_s == pytest.approx(11.0, abs=0.05)
     assert {s.speaker for s in t.segments} == {"manager"}  # dual-mono stereo is one voice, not two microphones
     assert t.model == "base" and t.audio_sha256 and len(t.audio_sha256) == 64
     words = [w for s in t.segments for w in s.words or []]
     assert len(words) == 22 and all(w.start <= w.end for w in words)
     assert [w.start for w in words] == sorted(w.start for w in words)
+
+
+def test_batched_and_sequential_decoding_agree_on_jfk(model_home: Path) -> None:
+    for batch_size in (1, 8):
+        t = WhisperTranscriber("base", model_home, batch_size=batch_size).transcribe(
+            shared_data("audio", "jfk.flac"), language="en"
+        )
+        assert wer(JFK_TEXT, text_of(t)) == 0.0, batch_size
 
 
 def test_tiny_en_has_no_word_errors_on_jfk(tiny: WhisperTranscriber) -> None:
