@@ -47,10 +47,16 @@ WEDNESDAY = dt.date(2026, 3, 11)
         ("十二月二十号", MONDAY, "2026-12-20"),
         ("两周内", MONDAY, "2026-12-14"),
         ("年底", MONDAY, "2026-12-31"),
+        ("early next week", WEDNESDAY, "2026-03-16"),
+        ("by the 15th", WEDNESDAY, "2026-03-15"),
+        ("by the 5th", WEDNESDAY, "2026-04-05"),  # already past this month: next month
+        ("on the 30th", dt.date(2027, 2, 3), "2027-03-30"),  # no 30 February: the next 30th
+        ("before the quarter closes", MONDAY, "2026-12-31"),
+        ("by mid-December", MONDAY, "2026-12-15"),
     ],
 )
-def test_resolves_relative_dates(text: str, meeting: dt.date, expected: str) -> None:
-    assert resolve_due(text, meeting) == dt.date.fromisoformat(expected)
+def test_resolves_relative_dates(text: str, meeting: dt.date, expected: str | None) -> None:
+    assert resolve_due(text, meeting) == (dt.date.fromisoformat(expected) if expected else None)
 
 
 @pytest.mark.parametrize(

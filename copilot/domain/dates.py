@@ -10,7 +10,10 @@ is something a person signs. Conventions (documented so evals agree):
 - "this week" / "end of the week" is this week's Friday, "next week" next
   week's Friday, "end of the month" the month's last day, "next month" and
   "end of next month" the last day of next month, "end of the quarter" /
-  "end of the year" the last day of the quarter / year;
+  "end of the year" the last day of the quarter / year ("before the quarter
+  closes" too); "early next week" is next Monday, "mid-December" the 15th;
+- "by the 15th" (a day without a month) is the next such day on or after the
+  meeting;
 - "in N days/weeks" adds N days or weeks; an explicit date without a year is
   the next such date on or after the meeting.
 Phrases that are not a due date ("every Monday", "this half") resolve to None.
@@ -208,6 +211,14 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
     def day_first(g: re.Match[str]) -> dt.date | None:
         return _month_day(m, MONTHS_EN[g[2].lower()], _day(g[1]), int(g[3]) if g[3] else None)
 
+    def day_of_month(g: re.Match[str]) -> dt.date | None:
+        """ "by the 15th": the next such day on or after the meeting (this month, else next month)."""
+        day = int(g[1])
+        candidate = _safe_date(m.year, m.month, day)
+        if candidate is None or candidate < m:
+            candidate = _safe_date(*add_months(m, 1), day)
+        return candidate
+
     def end_of_month_in(g: re.Match[str]) -> dt.date:
         return end_of_month(*_month_year(m, MONTHS_EN[g[1].lower()]))
 
@@ -249,6 +260,9 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         (re.compile(rf"\b({_MON})\.?\s+{_ORD}(?:,?\s+(\d{{4}}))?\b", re.I), month_first),
         (re.compile(rf"\b{_ORD}\s+(?:of\s+)?({_MON})\b(?:,?\s+(\d{{4}}))?", re.I), day_first),
         (re.compile(rf"\b(?:the\s+)?end\s+of\s+({_MON})\b", re.I), end_of_month_in),
+        (re.compile(rf"\bmid[- ]?({_MON})\b", re.I), lambda g: _month_day(m, MONTHS_EN[g[1].lower()], 15, None)),
+        (re.compile(r"\b(?:by|on|before|until|for)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+of\b)", re.I), day_of_month),
+        (re.compile(r"\bearly\s+next\s+week\b", re.I), lambda _: weekday_of_next_week(m, 0)),
         (
             re.compile(rf"\bnext\s+week'?s?\s+({_WD})\b", re.I),
             lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()]),
@@ -275,7 +289,11 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             lambda _: end_of_month(m.year, m.month),
         ),
         (
-            re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?quarter\b|\bquarter[- ]end\b", re.I),
+            re.compile(
+                r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?quarter\b|\bquarter[- ]end\b"
+                r"|\b(?:before|by|until)\s+(?:the\s+)?quarter\s+(?:closes|ends|close)\b",
+                re.I,
+            ),
             lambda _: end_of_quarter(m),
         ),
         (
