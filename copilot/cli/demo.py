@@ -39,6 +39,9 @@ def demo(
     audio: Annotated[Path, typer.Option(help="Recording to use instead of the bundled sample.")] = SAMPLE_AUDIO,
     meeting_date: Annotated[str | None, typer.Option(help="YYYY-MM-DD; default today.")] = None,
     plain: Annotated[bool, typer.Option(help="Print raw Markdown instead of rendering it.")] = False,
+    language: Annotated[
+        str, typer.Option(help="The sample is English; a known language allows batched (faster) decoding.")
+    ] = "en",
 ) -> None:
     """Sample audio → transcript → cited draft → stored review, printed as Markdown."""
     if not audio.is_file():
@@ -54,6 +57,7 @@ def demo(
             manager_id=manager_id,
             meeting_date=date,
             actor_id=manager_id,
+            language=language,
             transcribe_progress=t_progress,
             draft_progress=d_progress,
         )
