@@ -45,6 +45,11 @@ TASK_SUPPORT = 0.75  # share of a model-written task's content words that the ci
 DUPLICATE = 0.6  # content-word overlap at which a recovered item repeats a known one
 MAX_RECOVERED = 8  # recovered items per draft
 MAX_LEVEL_SENTENCES = 8  # sentences shown per competency
+# output budgets per call (tokens): room for the schema's longest valid answer, so replies are not cut off
+VERIFY_TOKENS = 120
+OWNER_TOKENS = 40
+RECOVER_TOKENS = 360
+LEVEL_TOKENS = 200
 UNCLEAR = "unclear"
 NO_SUGGESTION = "no_suggestion"
 M = TypeVar("M", bound=BaseModel)
@@ -54,19 +59,24 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# Strings carry no maxLength: llama.cpp turns it into a grammar that made decoding ~4x slower per token (measured
+# with SmolLM2); lengths need no schema anyway, because code checks every string against the transcript.
+MAX_TASK_CHARS = 120
+
+
 class VerifyOut(_Out):
     decision: Literal["keep", "drop"] = Field(description="keep: a real commitment for after the meeting; else drop.")
-    owner: str = Field(max_length=40, description="Who does it: one of the participants.")
-    task: str = Field(max_length=100, description="The task in a few words from the transcript.")
-    due_phrase: str = Field(default="", max_length=60, description="The due date words exactly as said, or empty.")
+    owner: str = Field(description="Who does it: one of the participants.")
+    task: str = Field(description="The task in a few words from the transcript.")
+    due_phrase: str = Field(default="", description="The due date words exactly as said, or empty.")
 
 
 class ProposedItem(_Out):
     segment_id: int = Field(ge=0, description="The segment number in [brackets] where it was said.")
-    quote: str = Field(min_length=1, max_length=200, description="Words copied exactly from that segment.")
-    owner: str = Field(max_length=40, description="Who does it: one of the participants.")
-    task: str = Field(min_length=1, max_length=100, description="The task in a few words from the transcript.")
-    due_phrase: str = Field(default="", max_length=60, description="The due date words exactly as said, or empty.")
+    quote: str = Field(description="Words copied exactly from that segment.")
+    owner: str = Field(description="Who does it: one of the participants.")
+    task: str = Field(description="The task in a few words from the transcript.")
+    due_phrase: str = Field(default="", description="The due date words exactly as said, or empty.")
 
 
 class RecoverOut(_Out):
@@ -75,7 +85,7 @@ class RecoverOut(_Out):
 
 class QuoteOut(_Out):
     segment_id: int = Field(ge=0, description="The segment number in [brackets].")
-    quote: str = Field(min_length=1, max_length=200, description="Words copied exactly from that segment.")
+    quote: str = Field(description="Words copied exactly from that segment.")
 
 
 def _choice(name: str, options: list[str], description: str, **fields: Any) -> type[_Out]:
@@ -143,7 +153,7 @@ class _Scope:
         Words compare by a crude stem, so "renew" is supported by "renewal" and "sends" by "send".
         """
         words = {_stem(w) for w in content_words(text)}
-        if not words:
+        if not words or len(text) > MAX_TASK_CHARS:
             return False
         said = [seg.text for i in segment_ids if (seg := self.transcript.segment(i)) is not None]
         people = [*self.speakers, self.participants.employee or "", self.participants.manager or ""]
@@ -243,7 +253,7 @@ def verify(scope: _Scope, item: ActionItem, cand: Candidate, report: StrongRepor
             "task": ctx.redact(item.task),
             "excerpt": excerpt(ctx.sentences, focus, redact=ctx.redact, skip=ctx.skip, before=3, after=2),
         },
-        max_tokens=120,
+        max_tokens=VERIFY_TOKENS,
     )
     if out is None:
         report.unchecked += 1
@@ -291,7 +301,7 @@ def resolve_we(scope: _Scope, item: ActionItem, cand: Candidate, report: StrongR
             "task": ctx.redact(item.task),
             "excerpt": excerpt(ctx.sentences, focus, redact=ctx.redact, skip=ctx.skip, before=3, after=2),
         },
-        max_tokens=40,
+        max_tokens=OWNER_TOKENS,
     )
     if out is None:
         report.unchecked += 1
@@ -334,7 +344,7 @@ def recover(scope: _Scope, draft: ReviewDraft, dropped: list[ActionItem], report
             "strong_recover",
             RecoverOut,
             {"known": known, "excerpt": excerpt(shown_sents, None, redact=ctx.redact, skip=ctx.skip)},
-            max_tokens=360,
+            max_tokens=RECOVER_TOKENS,
         )
         if out is None:
             report.unchecked += 1
@@ -391,7 +401,7 @@ def suggest_levels(scope: _Scope, draft: ReviewDraft, report: StrongReport) -> N
                 "scale": ", ".join(scale),
                 "excerpt": excerpt(shown_sents, None, redact=ctx.redact, skip=ctx.skip),
             },
-            max_tokens=200,
+            max_tokens=LEVEL_TOKENS,
         )
         if out is None:
             report.unchecked += 1

@@ -379,3 +379,18 @@ def test_template_scale_and_dynamic_output_models() -> None:
     assert load_template().scale == SCALE
     assert owner_model(["manager", "employee"]).model_json_schema()["title"] == "OwnerOut"
     assert level_model(SCALE).model_validate({"choice": "developing", "evidence": []})
+
+
+def test_an_overlong_task_is_not_accepted_even_from_cited_words() -> None:
+    rambling = " ".join(["Send the manager the latency plan by Friday"] * 4)  # every word cited, but 180 chars
+    draft, _ = run({"VerifyOut": keep(task=rambling)})
+    assert item(draft, "Send the manager the latency plan").task == "Send the manager the latency plan"
+
+
+def test_names_are_redacted_from_strong_prompts_when_redaction_is_on() -> None:
+    chat = ScriptedChat(script=dict(NOTHING))
+    handle = ModelHandle(chat=chat, backend="fake", name="fake", local=False, small=True, strong=True)
+    drafter = ReviewDrafter(handle=handle, template=load_template(), redact_pii=True)
+    drafter.draft(transcript(), meeting_date=MEETING, employee="Priya Shah", manager="Sam Lee")
+    strong_prompts = [p for t, p in chat.prompts if t != "SummaryOut"]
+    assert strong_prompts and not any("Priya" in p or "Shah" in p or "Sam Lee" in p for p in strong_prompts)
