@@ -34,7 +34,7 @@ from summarize.llm import ModelHandle
 from summarize.safety import no_redaction
 from summarize.structured import Usage, generate
 from summarize.template import ReviewTemplate, SectionSpec
-from summarize.text import Sentence, content_words, overlap
+from summarize.text import Sentence, content_words, overlap, unsupported_anchors
 
 FAITHFUL_OVERLAP = 0.5  # share of a generated field's content words that must occur in the excerpt
 SUMMARY_OVERLAP = 0.7  # stricter for free-form summary sentences
@@ -161,10 +161,13 @@ def _ask(ctx: Context, prompt_name: str, output: type[OutT], values: dict[str, s
 def _checked(
     ctx: Context, value: str | None, source: str, fallback: str, *, threshold: float = FAITHFUL_OVERLAP
 ) -> str:
-    """The model's value when `source` (the cited sentences) supports it, else the extractive fallback (counted)."""
+    """The model's value when `source` (the cited sentences) supports it, else the extractive fallback (counted).
+
+    Support = enough shared content words and no number, date, period or negation the source does not say.
+    """
     if value is None:
         return fallback
-    if value.strip() and overlap(value, source) >= threshold:
+    if value.strip() and overlap(value, source) >= threshold and not unsupported_anchors(value, source):
         ctx.usage.accepted += 1
         return value.strip()
     ctx.usage.rejected += 1
@@ -273,7 +276,11 @@ def build_item(spec: SectionSpec, group: list[Sentence], ctx: Context) -> Cited:
             ctx, dev.goal if dev else None, support, growth.group(1).strip() if growth else _shorten(first.text)
         )
         rule_actions = [s.text for s in group[1:]]
-        model_actions = [a for a in (dev.actions if dev else []) if overlap(a, support) >= FAITHFUL_OVERLAP]
+        model_actions = [
+            a
+            for a in (dev.actions if dev else [])
+            if overlap(a, support) >= FAITHFUL_OVERLAP and not unsupported_anchors(a, support)
+        ]
         timeframe = TIMEFRAME.search(joined)
         return DevelopmentGoal(
             goal=goal,

@@ -71,5 +71,30 @@ def overlap(a: str, b: str) -> float:
     return len(wa & content_words(b)) / len(wa)
 
 
+_ANCHOR = re.compile(
+    r"\d+(?:[.,]\d+)?|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"fifty|hundred|thousand|million|half|percent|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"today|tomorrow|tonight|yesterday|days?|weeks?|months?|quarters?|years?|next|last|"
+    r"not|no|never|cannot|without|nobody|nothing)\b|n't\b",
+    re.I,
+)
+
+
+def anchors(text: str) -> set[str]:
+    """Numbers, dates, periods and negations: the words that make a statement true or false."""
+    return {m.group(0).lower().replace("n't", "not") for m in _ANCHOR.finditer(text)}
+
+
+def unsupported_anchors(generated: str, source: str) -> set[str]:
+    """Anchors of a generated statement that its source never says.
+
+    Word overlap alone accepts "by the end of the quarter next month" for "by the end of the month":
+    most words are there, but the fact changed. Any such word missing from the source rejects the statement.
+    """
+    return anchors(generated) - anchors(source)
+
+
 def is_cjk(text: str) -> bool:
     return bool(_CJK.search(text))

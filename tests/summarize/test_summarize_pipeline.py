@@ -339,3 +339,18 @@ def test_a_summary_point_cites_the_sentences_that_support_it() -> None:
     [point] = draft.summary
     assert point.text == CANNED["SummaryOut"]["text"]
     assert [e.segment_id for e in point.evidence] == [0, 1]
+
+
+def test_a_generated_statement_that_changes_a_number_date_or_negation_is_unsupported() -> None:
+    from summarize.text import unsupported_anchors
+
+    said = "I will set up a weekly session with the new hire by the end of the month."
+    assert unsupported_anchors("Set up a weekly session by the end of the quarter next month.", said) == {
+        "quarter",
+        "next",
+    }
+    assert unsupported_anchors("She will set up a weekly session by the end of the month.", said) == set()
+    assert unsupported_anchors("He did not finish the migration.", "He finished the migration.") == {"not"}
+    assert unsupported_anchors("He didn't finish it.", "He did not finish it.") == set()
+    assert unsupported_anchors("All 12 jobs run on the new platform.", "all 12 jobs now run there") == set()
+    assert unsupported_anchors("All 15 jobs run.", "all 12 jobs now run") == {"15"}
