@@ -8,8 +8,8 @@ a. verify each rule candidate in context: keep/drop; a corrected owner only if i
    task only if the cited words support it, a due date the rules missed only if the model quotes the date words
    verbatim and the deterministic resolver resolves them;
 b. recover missed (undated, implicit) commitments: the quote must be verbatim in the segment named, which must
-   have been shown and not screened as an injection; duplicates of known items are skipped; kept items are
-   flagged `model_proposed`;
+   have been shown and not screened as an injection; duplicates of known items and pay/promotion/rating promises
+   are skipped; kept items are flagged `model_proposed`;
 c. "we"/"let's" owners: the model picks among the participants (schema enum, checked again in code);
 d. suggested levels per template competency, from the template's scale, stored only in `suggested_level`
    (never a rating) and dropped unless every cited quote verifies.
@@ -34,6 +34,7 @@ from copilot.errors import SummaryError
 from copilot.schema import ActionItem, BehaviourObservation, Evidence, Flag, ReviewDraft, Transcript
 from prompts.loader import load_prompt
 from summarize.commitments import Candidate, Participants, extract
+from summarize.safety import is_compensation
 from summarize.sections import Context, excerpt
 from summarize.structured import generate
 from summarize.text import Sentence, content_words, is_cjk, overlap
@@ -359,6 +360,8 @@ def recover(scope: _Scope, draft: ReviewDraft, dropped: list[ActionItem], report
                 report.reject("owner not a participant")
             elif not scope.supported(task, [prop.segment_id]):
                 report.reject("task not supported")
+            elif is_compensation(quote) or is_compensation(task):  # people decide these, as for rule items
+                report.reject("pay, promotion or rating")
             elif _duplicate(quote, prop.segment_id, owner, task, [*draft.action_items, *dropped]):
                 report.reject("duplicate")
             elif report.recovered < MAX_RECOVERED:

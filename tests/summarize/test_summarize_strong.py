@@ -41,6 +41,7 @@ TURNS = [
     ("employee", "I also helped the support team debug the billing outage together."),
     ("employee", "I'll draft the migration notes."),  # rules: undated
     ("manager", "Great, December 10 works for that."),  # the date, one segment later
+    ("manager", "Your promotion case is on me."),  # pay/promotion: never an action item, from rules or model
 ]
 SCALE = ["developing", "proficient", "advanced"]
 Reply = str | Callable[[str], str]
@@ -271,6 +272,13 @@ def test_a_recovered_repeat_of_a_rule_item_is_skipped(caplog: pytest.LogCaptureF
     assert not any(Flag.model_proposed in a.flags for a in draft.action_items)
     (line,) = [r.getMessage() for r in caplog.records if r.name == "summarize.strong"]
     assert "'duplicate': 1" in line and "migration" not in line  # counts only, no transcript text in logs
+
+
+def test_a_recovered_promotion_promise_is_not_an_action_item() -> None:
+    promo = proposal(9, "Your promotion case is on me.", "manager", "The promotion case")  # supported words
+    draft, chat = run({"RecoverOut": lambda p: json.dumps({"items": [promo] if "[9]" in p else []})})
+    assert any(t == "RecoverOut" and "[9] manager" in p for t, p in chat.prompts)
+    assert not any("promotion" in a.task for a in draft.action_items)
 
 
 def test_a_recovered_item_gets_no_date_unless_it_is_said_in_its_segment() -> None:
