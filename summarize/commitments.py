@@ -117,6 +117,13 @@ ZH_TAG_QUESTION = re.compile(
     r"[，,]?\s*(?:好嗎|好吗|好不好|得唔得|可唔可以|可以嗎|可以吗|行不行|ok嗎|ok吗|好唔好)?[吗嗎呢啦吧呀啊喇]?\s*$", re.I
 )
 # "please don't take it forward": a request not to do something is no task
+# ", because it's been a pain" / ", otherwise they'll use last-click" / " so people stop asking": why, not what
+TRAILING_CLAUSE = re.compile(
+    r"\s*,\s*(?:because|since|as|so|otherwise|which|though|but|anyway|hopefully|by\s+the\s+way|if\s+that|"
+    r"that's|that\s+is|it's|it\s+is|I|I'm|I'll|I've|we|we're|we'll|they|they're|they'll|he|she)\b.*$"
+    r"|\s+(?:because|so\s+that|so\s+(?:people|we|they|nobody|everyone|the\s+team))\b.*$",
+    re.I,
+)
 NEGATED = re.compile(r"^\s*(?:,\s*)?(?:don't|do\s+not|dont|never|not)\b", re.I)
 # "I'll try my best" / "我会尽量": how hard, not what; the task is the request it answers
 HEDGE = re.compile(
@@ -219,6 +226,7 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     """A short imperative task from the words after the cue ("send you the plan by Friday" → "Send the plan ...")."""
     text = HEDGE.sub("", _strip_dates(rest, meeting_date))
     text = re.split(r"[?!。！？]|\.(?:\s|$)", text, maxsplit=1)[0]
+    text = TRAILING_CLAUSE.sub("", text)
     text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please)\s*$", "", text, flags=re.I)
     text = ZH_TAG_QUESTION.sub("", text)
     for _ in range(3):

@@ -147,3 +147,22 @@ def test_cantonese_code_switching_person_date_work_without_a_modal_verb() -> Non
         ("employee", "Send 份 release plan 俾我", dt.date(2026, 12, 1), [0, 1]),
         ("manager", "Book 個 meeting 同 QA team 傾下 bug triage", dt.date(2026, 12, 9), [2]),
     ]
+
+
+@pytest.mark.parametrize(
+    ("said", "task"),
+    [
+        (
+            "I'll talk to Rebecca about the CRM export, because I know that's been a pain.",
+            "Talk to Rebecca about the CRM export",
+        ),
+        ("I'll chase legal, by the way, it's been sitting with them for weeks.", "Chase legal"),
+        ("I will update the ticket so people stop asking me in Slack.", "Update the ticket"),
+        ("I'll send Anna, Bob and Carl the deck.", "Send Anna, Bob and Carl the deck"),
+    ],
+)
+def test_a_trailing_reason_is_not_part_of_the_task(said: str, task: str) -> None:
+    from summarize.commitments import TRAILING_CLAUSE
+
+    rest = said.removeprefix("I'll ").removeprefix("I will ").rstrip(".")
+    assert TRAILING_CLAUSE.sub("", rest) == task[0].lower() + task[1:]
