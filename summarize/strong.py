@@ -46,6 +46,7 @@ TASK_SUPPORT = 0.75  # share of a model-written task's content words that the ci
 DUPLICATE = 0.6  # content-word overlap at which a recovered item repeats a known one
 MAX_RECOVERED = 8  # recovered items per draft
 MAX_LEVEL_SENTENCES = 8  # sentences shown per competency
+MAX_FOCUS_SPAN = 6  # merged sentences further than this from a candidate's first one are not shown with it
 # output budgets per call (tokens): room for the schema's longest valid answer, so replies are not cut off
 VERIFY_TOKENS = 120
 OWNER_TOKENS = 40
@@ -236,6 +237,12 @@ def _rule_candidates(scope: _Scope, draft: ReviewDraft) -> dict[int, Candidate]:
     return {i: by_key[_key(item)] for i, item in enumerate(draft.action_items) if _key(item) in by_key}
 
 
+def _focus(cand: Candidate) -> set[int]:
+    """The candidate's sentences near its first one: a repeat merged from far away would make the excerpt huge."""
+    first = cand.sentence.index
+    return {i for i in cand.merged_sentences if abs(i - first) <= MAX_FOCUS_SPAN} | {first}
+
+
 def _window(ctx: Context, focus: set[int], before: int = 3, after: int = 2) -> list[Sentence]:
     lo, hi = min(focus), max(focus)
     return [s for s in ctx.sentences if lo - before <= s.index <= hi + after and s.index not in ctx.skip]
@@ -244,7 +251,7 @@ def _window(ctx: Context, focus: set[int], before: int = 3, after: int = 2) -> l
 def verify(scope: _Scope, item: ActionItem, cand: Candidate, report: StrongReport) -> bool:
     """Step a: False when the model drops the candidate; otherwise corrections that pass code's checks apply."""
     ctx = scope.ctx
-    focus = set(cand.merged_sentences)
+    focus = _focus(cand)
     window = _window(ctx, focus)
     out = scope.ask(
         "strong_verify",
@@ -294,7 +301,7 @@ def verify(scope: _Scope, item: ActionItem, cand: Candidate, report: StrongRepor
 def resolve_we(scope: _Scope, item: ActionItem, cand: Candidate, report: StrongReport) -> None:
     """Step c: who does what 'we'/'let's' will do, chosen among the participants only."""
     ctx = scope.ctx
-    focus = set(cand.merged_sentences)
+    focus = _focus(cand)
     out = scope.ask(
         "strong_owner",
         owner_model(scope.speakers),

@@ -402,3 +402,14 @@ def test_names_are_redacted_from_strong_prompts_when_redaction_is_on() -> None:
     drafter.draft(transcript(), meeting_date=MEETING, employee="Priya Shah", manager="Sam Lee")
     strong_prompts = [p for t, p in chat.prompts if t != "SummaryOut"]
     assert strong_prompts and not any("Priya" in p or "Shah" in p or "Sam Lee" in p for p in strong_prompts)
+
+
+def test_a_repeat_merged_from_far_away_does_not_widen_the_excerpt() -> None:
+    filler = [("manager", f"Topic number {n} was fine.") for n in range(12)]
+    said = ("employee", "I will draft the migration notes.")
+    turns = [said, *filler, said]
+    chat = ScriptedChat(script=dict(NOTHING))
+    handle = ModelHandle(chat=chat, backend="fake", name="fake", local=True, small=True, strong=True)
+    ReviewDrafter(handle=handle, template=load_template()).draft(transcript_from_turns(turns), meeting_date=MEETING)
+    (prompt,) = [p for t, p in chat.prompts if t == "VerifyOut"]
+    assert "[0] employee" in prompt and "[13] employee" not in prompt and "Topic number 5" not in prompt
