@@ -165,6 +165,16 @@ class ModelHandle:
             return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": False}}
         return {"type": "json_object", "schema": schema}
 
+    def token_limit(self, max_tokens: int) -> dict[str, Any]:
+        """How to cap a reply's length on this backend.
+
+        langchain-openai sends `max_completion_tokens`, which llama.cpp's server ignores (it reads only
+        `max_tokens`, else generates until the context is full), so local endpoints also get `max_tokens` in the body.
+        """
+        if self.backend == "openai" and self.local:
+            return {"max_tokens": max_tokens, "extra_body": {"max_tokens": max_tokens}}
+        return {"max_tokens": max_tokens}
+
 
 def is_local_url(url: str) -> bool:
     """True for loopback endpoints, where transcript text never leaves the machine."""

@@ -95,7 +95,7 @@ def generate(
     schema = output.model_json_schema()
     kwargs: dict[str, Any] = {"response_format": handle.response_format(schema, output.__name__)}
     if max_tokens is not None:
-        kwargs["max_tokens"] = max_tokens
+        kwargs.update(handle.token_limit(max_tokens))
     chat = handle.chat.bind(**kwargs)
     history = list(messages)
     last_error = ""

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
@@ -21,8 +23,9 @@ from copilot.settings import Settings
 from prompts.loader import load_prompt
 from summarize.llm import ModelHandle, build_chat_model
 from summarize.pipeline import ReviewDrafter
-from summarize.sections import excerpt
+from summarize.sections import SummaryOut, excerpt
 from summarize.strong import level_model, owner_model
+from summarize.structured import generate
 from summarize.template import load_template
 from summarize.text import sentences
 from tests.snapshot import assert_snapshot
@@ -413,3 +416,51 @@ def test_a_repeat_merged_from_far_away_does_not_widen_the_excerpt() -> None:
     ReviewDrafter(handle=handle, template=load_template()).draft(transcript_from_turns(turns), meeting_date=MEETING)
     (prompt,) = [p for t, p in chat.prompts if t == "VerifyOut"]
     assert "[0] employee" in prompt and "[13] employee" not in prompt and "Topic number 5" not in prompt
+
+
+# --------------------------------------------------------------------------- reply length over HTTP
+
+
+class RecordingHandler(BaseHTTPRequestHandler):
+    """An OpenAI-compatible endpoint that records request bodies and answers with valid JSON."""
+
+    bodies: list[dict[str, Any]] = []
+
+    def do_POST(self) -> None:
+        self.bodies.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0)))))
+        message = {"role": "assistant", "content": json.dumps({"text": "They agreed on a plan."})}
+        body = json.dumps(
+            {
+                "id": "x", "object": "chat.completion", "created": 0, "model": "m",
+                "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            }
+        ).encode()  # fmt: skip
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        return
+
+
+def test_local_endpoints_get_max_tokens_which_llamacpp_server_reads(tmp_path: Path) -> None:
+    """langchain-openai sends only `max_completion_tokens`; llama.cpp's server ignores it and fills its context."""
+    RecordingHandler.bodies = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+        handle = build_chat_model(Settings(home=tmp_path, llm_base_url=url, llm_model="m"))
+        out = generate(handle, [HumanMessage("x")], SummaryOut, max_tokens=80)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert out.text == "They agreed on a plan."
+    (body,) = RecordingHandler.bodies
+    assert body["max_tokens"] == 80 and body["max_completion_tokens"] == 80
+    remote = ModelHandle(chat=handle.chat, backend="openai", name="m", local=False)
+    assert remote.token_limit(80) == {"max_tokens": 80}  # OpenAI proper: max_completion_tokens only
