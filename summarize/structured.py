@@ -1,7 +1,8 @@
 """Schema-constrained generation with pydantic validation and a bounded reask retry.
 
-Like instructor's reask: when the output does not validate, the validation
-error goes back to the model and it tries again, at most `max_retries` times.
+Like instructor's reask: when the output does not validate (or was cut off at
+the length limit), the error goes back to the model and it tries again, at
+most `max_retries` times.
 Backend failures become `ModelUnavailable`; output that never validates
 becomes `SummaryError`, both one line.
 """
@@ -74,6 +75,11 @@ def _backend_error(exc: Exception, handle: ModelHandle) -> CopilotError | None:
     return ModelUnavailable(f"LLM endpoint error ({type(exc).__name__}): {first}")
 
 
+def _cut_off(exc: BaseException) -> bool:
+    """langchain-openai raises (instead of returning the text) when a schema-constrained reply hits max_tokens."""
+    return any(type(e).__name__ == "LengthFinishReasonError" for e in _chain(exc))
+
+
 def _first_error(exc: ValidationError | ValueError) -> str:
     if isinstance(exc, ValidationError):
         err = exc.errors()[0]
@@ -103,10 +109,23 @@ def generate(
         try:
             reply = chat.invoke(history)
         except Exception as exc:  # client libraries raise many types; translate the known ones
-            translated = _backend_error(exc, handle)
-            if translated is None:
-                raise
-            raise translated from exc
+            if not _cut_off(exc):
+                translated = _backend_error(exc, handle)
+                if translated is None:
+                    raise
+                raise translated from exc
+            if usage is not None:
+                usage.calls += 1
+                usage.retries += 1 if attempt else 0
+            last_error = "the reply was cut off at the length limit"
+            log.info("structured output invalid (attempt %d): %s", attempt + 1, last_error)
+            history = [
+                *history,
+                HumanMessage(
+                    content=f"{last_error}. Reply again with only one shorter JSON object that matches the schema."
+                ),
+            ]
+            continue
         text = reply.content if isinstance(reply.content, str) else json.dumps(reply.content)
         if usage is not None:
             usage.calls += 1

@@ -25,7 +25,7 @@ from summarize.llm import ModelHandle, build_chat_model
 from summarize.pipeline import ReviewDrafter
 from summarize.sections import SummaryOut, excerpt
 from summarize.strong import level_model, owner_model
-from summarize.structured import generate
+from summarize.structured import Usage, generate
 from summarize.template import load_template
 from summarize.text import sentences
 from tests.snapshot import assert_snapshot
@@ -425,14 +425,18 @@ class RecordingHandler(BaseHTTPRequestHandler):
     """An OpenAI-compatible endpoint that records request bodies and answers with valid JSON."""
 
     bodies: list[dict[str, Any]] = []
+    cut_off_first: bool = False  # answer the first request like a server whose reply hit max_tokens
 
     def do_POST(self) -> None:
         self.bodies.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0)))))
-        message = {"role": "assistant", "content": json.dumps({"text": "They agreed on a plan."})}
+        cut = self.cut_off_first and len(self.bodies) == 1
+        content = '{"text": "They agreed' if cut else json.dumps({"text": "They agreed on a plan."})
+        message = {"role": "assistant", "content": content}
+        reason = "length" if cut else "stop"
         body = json.dumps(
             {
                 "id": "x", "object": "chat.completion", "created": 0, "model": "m",
-                "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
+                "choices": [{"index": 0, "finish_reason": reason, "message": message}],
                 "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
             }
         ).encode()  # fmt: skip
@@ -464,3 +468,24 @@ def test_local_endpoints_get_max_tokens_which_llamacpp_server_reads(tmp_path: Pa
     assert body["max_tokens"] == 80 and body["max_completion_tokens"] == 80
     remote = ModelHandle(chat=handle.chat, backend="openai", name="m", local=False)
     assert remote.token_limit(80) == {"max_tokens": 80}  # OpenAI proper: max_completion_tokens only
+
+
+def test_a_reply_cut_off_at_the_length_limit_is_reasked_not_a_backend_error(tmp_path: Path) -> None:
+    """langchain-openai raises LengthFinishReasonError for a cut-off schema-constrained reply: that is bad output."""
+    RecordingHandler.bodies = []
+    RecordingHandler.cut_off_first = True
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+        handle = build_chat_model(Settings(home=tmp_path, llm_base_url=url, llm_model="m", llm_max_retries=0))
+        usage = Usage()
+        out = generate(handle, [HumanMessage("x")], SummaryOut, max_tokens=80, max_retries=1, usage=usage)
+    finally:
+        RecordingHandler.cut_off_first = False
+        server.shutdown()
+        server.server_close()
+    assert out.text == "They agreed on a plan."
+    assert (usage.calls, usage.retries, len(RecordingHandler.bodies)) == (2, 1, 2)
+    assert "cut off" in RecordingHandler.bodies[1]["messages"][-1]["content"]
