@@ -15,7 +15,8 @@ d. suggested levels per template competency, from the template's scale, stored o
    (never a rating) and dropped unless every cited quote verifies.
 
 Output that never validates skips that step for that item; a rule item left unchecked is flagged
-`model_unchecked`.
+`model_unchecked`. An endpoint failure (timeout, error) during these optional steps stops them: the draft
+stands on the rules, every remaining rule item is flagged `model_unchecked`, and `usage.failures` says why.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from copilot.domain.dates import resolve_due
-from copilot.errors import SummaryError
+from copilot.errors import ModelUnavailable, SummaryError
 from copilot.schema import ActionItem, BehaviourObservation, Evidence, Flag, ReviewDraft, Transcript
 from prompts.loader import load_prompt
 from summarize.commitments import Candidate, Participants, extract
@@ -124,7 +125,7 @@ class StrongReport:
         self.rejected[reason] = self.rejected.get(reason, 0) + 1
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Scope:
     """The transcript facts every step checks model output against."""
 
@@ -132,6 +133,7 @@ class _Scope:
     transcript: Transcript
     participants: Participants
     injected_segments: frozenset[int]
+    down: bool = False  # the endpoint failed (timeout, error) during these optional steps: skip the rest
 
     @property
     def speakers(self) -> list[str]:
@@ -185,6 +187,8 @@ class _Scope:
         """One schema-constrained call; None when the output never validated (the caller skips and flags)."""
         ctx = self.ctx
         assert ctx.handle is not None
+        if self.down:
+            return None
         system = load_prompt("system", ctx.prompt_version).render()
         human = load_prompt(prompt, ctx.prompt_version).render(
             employee=ctx.redact(ctx.employee),
@@ -203,6 +207,11 @@ class _Scope:
                 usage=ctx.usage,
             )
         except SummaryError:
+            return None
+        except ModelUnavailable as exc:  # the draft stands on the rules; one line, no transcript text
+            self.down = True
+            ctx.usage.failures.append(f"strong tier stopped: {str(exc).splitlines()[0][:200]}")
+            log.warning("strong tier stopped after an endpoint failure; the rules' draft stands")
             return None
 
 

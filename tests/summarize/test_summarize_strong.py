@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
+import openai
 import pytest
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -489,3 +491,18 @@ def test_a_reply_cut_off_at_the_length_limit_is_reasked_not_a_backend_error(tmp_
     assert out.text == "They agreed on a plan."
     assert (usage.calls, usage.retries, len(RecordingHandler.bodies)) == (2, 1, 2)
     assert "cut off" in RecordingHandler.bodies[1]["messages"][-1]["content"]
+
+
+def test_an_endpoint_failure_stops_the_optional_steps_and_the_rules_draft_stands() -> None:
+    def timeout(prompt: str) -> str:
+        raise openai.APITimeoutError(request=httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions"))
+
+    chat = ScriptedChat(script={**NOTHING, "VerifyOut": timeout})
+    handle = ModelHandle(chat=chat, backend="fake", name="fake", local=True, small=True, strong=True)
+    drafter = ReviewDrafter(handle=handle, template=load_template())
+    draft = drafter.draft(transcript(), meeting_date=MEETING, employee="Priya Shah", manager="Sam Lee")
+    baseline = rules_only().action_items
+    assert [(a.owner, a.task, a.due) for a in draft.action_items] == [(a.owner, a.task, a.due) for a in baseline]
+    assert all(Flag.model_unchecked in a.flags for a in draft.action_items)
+    assert calls(chat, "VerifyOut") == 1 and {t for t, _ in chat.prompts} == {"SummaryOut", "VerifyOut"}
+    assert [f for f in drafter.usage.failures if f.startswith("strong tier stopped: LLM endpoint unreachable")]
