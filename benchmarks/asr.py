@@ -110,6 +110,13 @@ def quality(threads: int) -> None:
             tr = t.transcribe(path, options=TranscribeOptions(language="en"))
             der[name] = diarization_error_rate(reference_turns, [(s.start, s.end, s.speaker) for s in tr.segments])
             print(f"DER base dialogue {name}: {der[name] * 100:.1f}% (collar 0.25 s)", flush=True)
+        from tests.transcription.helpers import same_gender_dialogue
+
+        for name, voices in SAME_GENDER_PAIRS.items():
+            path, turns = same_gender_dialogue(Path(tmp), voices)
+            tr = t.transcribe(path, options=TranscribeOptions(language="en"))
+            der[name] = diarization_error_rate(turns, [(s.start, s.end, s.speaker) for s in tr.segments])
+            print(f"DER base {name}: {der[name] * 100:.1f}% (collar 0.25 s)", flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "asr-quality.json").write_text(json.dumps({"cer": rows, "der": der}, ensure_ascii=False, indent=2))
     md = ["# ASR quality (whisper base)", "", "| clip | --language | detected | CER |", "|---|---|---|---:|"]
@@ -117,6 +124,12 @@ def quality(threads: int) -> None:
     md += ["", "| speakers on the two-voice dialogue | DER |", "|---|---:|"]
     md += [f"| {k} | {v * 100:.1f}% |" for k, v in der.items()]
     (RESULTS / "asr-quality.md").write_text("\n".join(md) + "\n")
+
+
+SAME_GENDER_PAIRS = {
+    "mono, two male voices (en-us / en-gb)": ("en-us", "en-gb"),
+    "mono, two female voices (en-us+f2 / en-gb-x-rp+f3)": ("en-us+f2", "en-gb-x-rp+f3"),
+}
 
 
 def run_sub(model: str, audio: Path, reference: str, threads: int, batch_size: int) -> dict[str, object]:

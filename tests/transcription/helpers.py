@@ -61,3 +61,23 @@ def reference_turns(path: Path) -> list[tuple[float, float, str]]:
 
 def demo_reference_text() -> str:
     return " ".join(line.split("|", 1)[1] for line in DEMO_TEXT.read_text().splitlines() if "|" in line)
+
+
+def same_gender_dialogue(work: Path, voices: tuple[str, str]) -> tuple[Path, list[tuple[float, float, str]]]:
+    """The demo dialogue read by two same-gender voices, mono, with its true turns (a harder diarization case)."""
+    lines = [ln.split("|", 1) for ln in DEMO_TEXT.read_text().splitlines() if "|" in ln]
+    parts: list[str] = []
+    turns: list[tuple[float, float, str]] = []
+    clock = 0.0
+    for i, (who, text) in enumerate(lines):
+        raw, mono = work / f"sg{i}.wav", work / f"sgm{i}.wav"
+        voice = voices[0] if who == "manager" else voices[1]
+        subprocess.run(["espeak-ng", "-v", voice, "-s", "165", "-w", str(raw), text], check=True)
+        subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", str(mono), "pad", "0", "0.6"], check=True)
+        length = float(subprocess.run(["soxi", "-D", str(mono)], capture_output=True, text=True).stdout)
+        turns.append((clock, clock + length - 0.6, who))
+        clock += length
+        parts.append(str(mono))
+    out = work / f"same_{voices[0]}_{voices[1]}.wav".replace("+", "_")
+    subprocess.run(["sox", *parts, str(out)], check=True)
+    return out, turns

@@ -8,7 +8,7 @@ import pytest
 from opencc import OpenCC
 
 from tests.conftest import shared_data
-from tests.transcription.helpers import DEMO, demo_reference_text, need, reference_turns, sh
+from tests.transcription.helpers import DEMO, demo_reference_text, need, reference_turns, same_gender_dialogue, sh
 from transcription.metrics import cer, diarization_error_rate, wer
 from transcription.whisper import SILENCE_WARNING, TranscribeOptions, WhisperTranscriber
 
@@ -175,3 +175,13 @@ def test_code_switching_keeps_both_languages(base: WhisperTranscriber, tmp_path:
     assert "en" in langs and "zh" in langs, [(s.language, s.text) for s in t.segments]
     text = text_of(t)
     assert "country" in text and "房地产" in text
+
+
+@pytest.mark.slow
+def test_two_female_voices_on_one_microphone_are_told_apart(base: WhisperTranscriber, tmp_path: Path) -> None:
+    need("espeak-ng")
+    need("sox")
+    path, turns = same_gender_dialogue(tmp_path, ("en-us+f2", "en-gb-x-rp+f3"))
+    t = base.transcribe(path, language="en")
+    der = diarization_error_rate(turns, [(s.start, s.end, s.speaker) for s in t.segments])
+    assert der < 0.20, der  # 9.0% when measured; two espeak male voices (en-us / en-gb) stay inseparable (48%)
