@@ -223,6 +223,12 @@ class GeneratorInfo(StrictModel):
     model: str = Field(description="LLM used, or 'none' for rules only.")
     prompt_version: str = Field(description="Version of the prompt set used.")
     template: str = Field(default="default", description="Review template used.")
+    model_fallbacks: int = Field(
+        default=0,
+        ge=0,
+        description="Model steps whose output stayed invalid after the bounded reask; those fields use the "
+        "speaker's own words instead.",
+    )
 
 
 SectionName = Literal[

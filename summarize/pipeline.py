@@ -104,6 +104,7 @@ class ReviewDrafter:
             skip=skip,
             extra_context={"okr_progress": kpi_context(prefills)},
         )
+        failures_before = len(self.usage.failures)
         filled = fill_sections(ctx, skip=skip, progress=step)
         okrs = [i for i in filled.pop("okr_progress", []) if isinstance(i, OkrProgress)]
         summary = summarise_topics(topics, ctx, limit=self.template.summary.max_points, skip=skip)
@@ -121,6 +122,7 @@ class ReviewDrafter:
                 model=self.handle.name if self.handle else "none",
                 prompt_version=self.prompt_version,
                 template=self.template.name,
+                model_fallbacks=len(self.usage.failures) - failures_before,
             ),
             **filled,
         )

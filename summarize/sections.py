@@ -18,6 +18,7 @@ from typing import TypeVar
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field
 
+from copilot.errors import SummaryError
 from copilot.schema import (
     BehaviourObservation,
     Cited,
@@ -148,14 +149,19 @@ def _ask(ctx: Context, prompt_name: str, output: type[OutT], values: dict[str, s
         meeting_date=ctx.meeting_date.isoformat(),
         **values,
     )
-    return generate(
-        ctx.handle,
-        [SystemMessage(content=system), HumanMessage(content=human)],
-        output,
-        max_retries=ctx.max_retries,
-        max_tokens=160,
-        usage=ctx.usage,
-    )
+    try:
+        return generate(
+            ctx.handle,
+            [SystemMessage(content=system), HumanMessage(content=human)],
+            output,
+            max_retries=ctx.max_retries,
+            max_tokens=160,
+            usage=ctx.usage,
+        )
+    except SummaryError:
+        # Invalid output after the bounded reask (recorded in usage.failures): this one field falls back to the
+        # speaker's own words instead of failing the whole draft. Endpoint errors are other classes and propagate.
+        return None
 
 
 def _checked(

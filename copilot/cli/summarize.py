@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from copilot.cli._common import progress_bar, read_json, write_json
+from copilot.cli._common import err_console, progress_bar, read_json, write_json
 from copilot.errors import InputError
 from copilot.schema import Transcript
 from copilot.settings import Settings
@@ -62,6 +62,12 @@ def summarize(
             data, meeting_date=date, employee=employee, manager=manager, progress=bar, kpis=kpis, previous=earlier
         )
     write_json(draft.model_dump(mode="json"), out)
+    fallbacks = draft.generator.model_fallbacks if draft.generator else 0
+    if fallbacks:
+        err_console.print(
+            f"warning: {fallbacks} model step(s) gave invalid output after retries; "
+            "those fields use the speaker's own words (generator.model_fallbacks)"
+        )
 
 
 def register(app: typer.Typer) -> None:
