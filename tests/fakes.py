@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from copilot.errors import SummaryError
@@ -71,3 +73,20 @@ class FakeDrafter:
                 )
             ],
         )
+
+
+def answer_chat_completion(handler: BaseHTTPRequestHandler, content: str, *, finish_reason: str = "stop") -> None:
+    """Reply to a request like an OpenAI-compatible chat endpoint (for fake endpoints on loopback)."""
+    body = json.dumps(
+        {
+            "id": "x", "object": "chat.completion", "created": 0, "model": "m",
+            "choices": [{"index": 0, "finish_reason": finish_reason,
+                         "message": {"role": "assistant", "content": content}}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        }
+    ).encode()  # fmt: skip
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)

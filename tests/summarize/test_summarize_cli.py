@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from copilot.schema import ReviewDraft
+from tests.fakes import answer_chat_completion
 from tests.test_cli import assert_clean_error, run
 
 from .conftest import REPO
@@ -87,19 +88,7 @@ class GarbageHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = json.dumps(
-            {
-                "id": "x", "object": "chat.completion", "created": 0, "model": "m",
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": "Sure! Here is your review :)"}}],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            }
-        ).encode()  # fmt: skip
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        answer_chat_completion(self, "Sure! Here is your review :)")
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         return

@@ -30,6 +30,7 @@ from summarize.strong import level_model, owner_model
 from summarize.structured import Usage, generate
 from summarize.template import load_template
 from summarize.text import sentences
+from tests.fakes import answer_chat_completion
 from tests.snapshot import assert_snapshot
 
 from .conftest import MEETING, transcript_from_turns
@@ -433,20 +434,7 @@ class RecordingHandler(BaseHTTPRequestHandler):
         self.bodies.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0)))))
         cut = self.cut_off_first and len(self.bodies) == 1
         content = '{"text": "They agreed' if cut else json.dumps({"text": "They agreed on a plan."})
-        message = {"role": "assistant", "content": content}
-        reason = "length" if cut else "stop"
-        body = json.dumps(
-            {
-                "id": "x", "object": "chat.completion", "created": 0, "model": "m",
-                "choices": [{"index": 0, "finish_reason": reason, "message": message}],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            }
-        ).encode()  # fmt: skip
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        answer_chat_completion(self, content, finish_reason="length" if cut else "stop")
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         return
