@@ -13,7 +13,6 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field
@@ -33,7 +32,7 @@ from copilot.schema import (
 from prompts.loader import load_prompt
 from summarize.llm import ModelHandle
 from summarize.safety import no_redaction
-from summarize.structured import Usage, generate
+from summarize.structured import M, Usage, generate
 from summarize.template import ReviewTemplate, SectionSpec
 from summarize.text import Sentence, content_words, overlap, unsupported_anchors
 
@@ -59,9 +58,6 @@ STATUS_CUES: list[tuple[re.Pattern[str], OkrStatus]] = [
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-OutT = TypeVar("OutT", bound=_Out)
 
 
 class SummaryOut(_Out):
@@ -139,7 +135,10 @@ def excerpt(
     return "\n".join(lines)
 
 
-def _ask(ctx: Context, prompt_name: str, output: type[OutT], values: dict[str, str]) -> OutT | None:
+def ask_model(
+    ctx: Context, prompt_name: str, output: type[M], values: dict[str, str], *, max_tokens: int = 160
+) -> M | None:
+    """One schema-constrained call on a versioned prompt; None without a model or when the output never validated."""
     if ctx.handle is None:
         return None
     system = load_prompt("system", ctx.prompt_version).render()
@@ -155,7 +154,7 @@ def _ask(ctx: Context, prompt_name: str, output: type[OutT], values: dict[str, s
             [SystemMessage(content=system), HumanMessage(content=human)],
             output,
             max_retries=ctx.max_retries,
-            max_tokens=160,
+            max_tokens=max_tokens,
             usage=ctx.usage,
         )
     except SummaryError:
@@ -257,7 +256,7 @@ def build_item(spec: SectionSpec, group: list[Sentence], ctx: Context) -> Cited:
     ev = _evidence(group)
     support = supported_by(ctx, group)  # what the model writes is checked against what the item cites, not the window
     if spec.field == "okr_progress":
-        okr = _ask(ctx, "section_item", OkrOut, values) if ctx.write_sections else None
+        okr = ask_model(ctx, "section_item", OkrOut, values) if ctx.write_sections else None
         return OkrProgress(
             objective=_checked(ctx, okr.objective if okr else None, support, _objective(joined)),
             status=_status_from_text(joined),  # rules: status words are explicit, a small model guesses
@@ -265,10 +264,10 @@ def build_item(spec: SectionSpec, group: list[Sentence], ctx: Context) -> Cited:
             evidence=ev,
         )
     if spec.field == "contributions":
-        con = _ask(ctx, "section_item", ContributionOut, values) if ctx.write_sections else None
+        con = ask_model(ctx, "section_item", ContributionOut, values) if ctx.write_sections else None
         return Contribution(statement=_checked(ctx, con.statement if con else None, support, joined), evidence=ev)
     if spec.field == "improvement_areas":
-        imp = _ask(ctx, "section_item", ImprovementOut, values) if ctx.write_sections else None
+        imp = ask_model(ctx, "section_item", ImprovementOut, values) if ctx.write_sections else None
         area_match = AREA.search(first.text)
         area = area_match.group(1).strip() if area_match else _shorten(first.text, 60)
         example = next((s.text for s in group if not AREA.search(s.text)), joined)
@@ -276,7 +275,7 @@ def build_item(spec: SectionSpec, group: list[Sentence], ctx: Context) -> Cited:
             area=_checked(ctx, imp.area if imp else None, support, area), behavioural_example=example, evidence=ev
         )
     if spec.field == "development_plan":
-        dev = _ask(ctx, "section_item", DevelopmentOut, values) if ctx.write_sections else None
+        dev = ask_model(ctx, "section_item", DevelopmentOut, values) if ctx.write_sections else None
         growth = GROWTH.search(first.text) or GROWTH.search(joined)
         goal = _checked(
             ctx, dev.goal if dev else None, support, growth.group(1).strip() if growth else _shorten(first.text)
@@ -294,7 +293,7 @@ def build_item(spec: SectionSpec, group: list[Sentence], ctx: Context) -> Cited:
             timeframe=timeframe.group(0) if timeframe else None,
             evidence=ev,
         )
-    beh = _ask(ctx, "section_item", BehaviourOut, values) if ctx.write_sections else None
+    beh = ask_model(ctx, "section_item", BehaviourOut, values) if ctx.write_sections else None
     competency = ctx.template.competency_of(joined)
     if beh and beh.competency.strip().lower() in ctx.template.competencies:
         competency = beh.competency.strip().lower()
@@ -375,7 +374,7 @@ def summarise_topics(
     ranked = sorted(usable, key=lambda t: -sum(len(s.text) for s in t))[:limit]
     for topic in sorted(ranked, key=lambda t: t[0].index):
         src = excerpt(topic, None, redact=ctx.redact, skip=ctx.skip)
-        out = _ask(ctx, "summary", SummaryOut, {"excerpt": src})
+        out = ask_model(ctx, "summary", SummaryOut, {"excerpt": src})
         central = _central(topic)
         cited = cover(out.text, topic) if out else []
         text = _checked(

@@ -27,17 +27,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, cast
 
-from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from copilot.domain.dates import resolve_due
-from copilot.errors import ModelUnavailable, SummaryError
+from copilot.errors import ModelUnavailable
 from copilot.schema import ActionItem, BehaviourObservation, Evidence, Flag, ReviewDraft, Transcript
-from prompts.loader import load_prompt
 from summarize.commitments import Candidate, Participants, extract
 from summarize.safety import is_compensation
-from summarize.sections import Context, excerpt
-from summarize.structured import generate
+from summarize.sections import Context, ask_model, excerpt
 from summarize.text import Sentence, content_words, is_cjk, overlap
 from summarize.topics import segment_topics
 
@@ -185,32 +182,15 @@ class _Scope:
 
     def ask(self, prompt: str, output: type[M], values: dict[str, str], max_tokens: int) -> M | None:
         """One schema-constrained call; None when the output never validated (the caller skips and flags)."""
-        ctx = self.ctx
-        assert ctx.handle is not None
         if self.down:
             return None
-        system = load_prompt("system", ctx.prompt_version).render()
-        human = load_prompt(prompt, ctx.prompt_version).render(
-            employee=ctx.redact(ctx.employee),
-            manager=ctx.redact(ctx.manager),
-            meeting_date=ctx.meeting_date.isoformat(),
-            participants=", ".join(self.speakers),
-            **values,
-        )
         try:
-            return generate(
-                ctx.handle,
-                [SystemMessage(content=system), HumanMessage(content=human)],
-                output,
-                max_retries=ctx.max_retries,
-                max_tokens=max_tokens,
-                usage=ctx.usage,
+            return ask_model(
+                self.ctx, prompt, output, {"participants": ", ".join(self.speakers), **values}, max_tokens=max_tokens
             )
-        except SummaryError:
-            return None
         except ModelUnavailable as exc:  # the draft stands on the rules; one line, no transcript text
             self.down = True
-            ctx.usage.failures.append(f"strong tier stopped: {str(exc).splitlines()[0][:200]}")
+            self.ctx.usage.failures.append(f"strong tier stopped: {str(exc).splitlines()[0][:200]}")
             log.warning("strong tier stopped after an endpoint failure; the rules' draft stands")
             return None
 
