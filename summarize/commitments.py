@@ -133,6 +133,22 @@ HEDGE = re.compile(
 )
 
 
+# "get it rescheduled", "pull those together": the task names its object only by a pronoun
+ANAPHOR = re.compile(r"\b(?:that|it|this|those|these|them)\b", re.I)
+# "And the capacity review with the storage team?" / "What about the postmortem?": how a topic is brought up
+TOPIC_LEAD = re.compile(
+    r"^\s*(?:(?:and|so|okay|ok|right|um|uh|then|also|now|great|good)[,.\s]+)*"
+    r"(?:what\s+about|how\s+about|how's|how\s+is|where\s+are\s+we\s+(?:on|with)|the\s+other\s+thing,?)?\s*",
+    re.I,
+)
+ROLE_WORDS = frozenset({"manager", "employee", "manager's", "employee's"})
+"""Put into tasks for "you"/"me"; they say to whom, not what, so they do not make two tasks the same."""
+REFERENCE_WINDOW = 6
+"""Sentences to look back for what "it"/"that" stands for; a review topic rarely runs longer between mentions."""
+REFERENCE_WORDS = 12
+"""Longest context phrase added to a task: enough to name the thing, short enough to stay a task."""
+
+
 @dataclass
 class Candidate:
     """A detected commitment before merging: one sentence, one owner."""
@@ -146,6 +162,21 @@ class Candidate:
     evidence: list[Evidence] = field(default_factory=list)
     merged_sentences: list[int] = field(default_factory=list)
     generic: bool = False  # no task of its own: only an acceptance of a request ("Yes, I can do that this week")
+    topic: str = ""  # what a pronoun task refers to, from an earlier sentence; shown with the task, never merged on
+
+    @property
+    def full_task(self) -> str:
+        return f"{self.task} ({self.topic})" if self.topic else self.task
+
+    @property
+    def bare(self) -> bool:
+        """'Send the manager a draft': the task says what to do, not what it is about (a draft of what?)."""
+        return self.anaphoric or len(content_words(self.task) - ROLE_WORDS) <= 2
+
+    @property
+    def anaphoric(self) -> bool:
+        """The task names its object only by a pronoun ("Get it rescheduled"), or has no object at all."""
+        return self.generic or (bool(ANAPHOR.search(self.task)) and len(content_words(self.task)) <= 2)
 
 
 @dataclass(frozen=True)
@@ -254,10 +285,12 @@ def detect(
     meeting_date: dt.date,
     *,
     excluded: frozenset[int] = frozenset(),
+    latent: list[Candidate] | None = None,
 ) -> list[Candidate]:
     """Candidate commitments, one per sentence, in transcript order (before withdrawal and merging).
 
-    `excluded` holds sentence indexes that must not yield items (e.g. injection attempts).
+    `excluded` holds sentence indexes that must not yield items (e.g. injection attempts). Undated advice
+    ("we need to update the rota") is no item, but it goes to `latent`: a later "I'll do that" may take it up.
     """
     out: list[Candidate] = []
     for sent in sents:
@@ -290,10 +323,11 @@ def detect(
             continue
         if kind == "we" and not dates and WE_NOW.search(rest):
             continue
-        if strength == "weak" and not dates:
-            continue  # the deadline filter: advice without a date is not a commitment
         if text.rstrip().endswith("?") and kind in ("self", "we"):
             continue  # "shall I ...?" / "should we ...?" asks, it does not commit
+        deadline_filtered = strength == "weak" and not dates  # advice without a date is not a commitment
+        if deadline_filtered and latent is None:
+            continue
         context = sents[max(0, sent.index - 3) : sent.index][::-1] + sents[sent.index + 1 : sent.index + 3]
         addressee = participants.other(sent.speaker, context)
         if kind in ("self", "we"):
@@ -311,7 +345,7 @@ def detect(
         )
         generic = len(content_words(task)) < (1 if is_cjk(task) else 2)  # "I can do that", "I will."
         due = dates[-1].date if dates else None
-        out.append(
+        (latent if deadline_filtered and latent is not None else out).append(
             Candidate(
                 generic=generic,
                 owner=owner,
@@ -328,12 +362,18 @@ def detect(
 
 
 def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
-    """Drop a proposal that is explicitly withdrawn within the next three sentences."""
+    """Drop a proposal that is explicitly withdrawn within the next three sentences or two turns."""
     withdrawn: set[int] = set()
     for sent in sents:
         if not WITHDRAWAL.search(sent.text):
             continue
-        earlier = [c for c in cands if sent.index - 3 <= c.sentence.index < sent.index and id(c) not in withdrawn]
+        earlier = [
+            c
+            for c in cands
+            if c.sentence.index < sent.index
+            and (sent.index - c.sentence.index <= 3 or sent.segment_id - c.sentence.segment_id <= 2)
+            and id(c) not in withdrawn
+        ]
         if earlier:
             withdrawn.add(id(earlier[-1]))
     return [c for c in cands if id(c) not in withdrawn]
@@ -354,14 +394,15 @@ def drop_refused(cands: list[Candidate], sents: list[Sentence]) -> list[Candidat
 
 
 def _similar(a: Candidate, b: Candidate) -> bool:
-    wa, wb = content_words(a.task), content_words(b.task)
+    wa, wb = content_words(a.task) - ROLE_WORDS, content_words(b.task) - ROLE_WORDS
     if not wa or not wb:
         return False
     shared = len(wa & wb) / min(len(wa), len(wb))
     adjacent = 0 < b.sentence.index - a.sentence.index <= 3
     accepts = adjacent and a.kind == "other" and b.sentence.speaker == a.owner
     same_due = a.due is not None and a.due == b.due
-    return shared >= 0.6 or (accepts and (shared >= 0.25 or same_due))
+    # "Can you put that in writing?" - "I'll have the reallocation proposal to you by the 15th": the reply names it
+    return shared >= 0.6 or (accepts and (shared >= 0.25 or same_due or a.anaphoric))
 
 
 def merge(cands: list[Candidate]) -> list[Candidate]:
@@ -384,6 +425,8 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
         if target is None:
             merged.append(cand)
             continue
+        if target.anaphoric and not cand.anaphoric:
+            target.task, target.topic = cand.task, cand.topic  # the reply names what the request only pointed at
         target.evidence.extend(e for e in cand.evidence if e not in target.evidence)
         target.merged_sentences.append(cand.sentence.index)
         if cand.due is not None:
@@ -393,6 +436,76 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
     return merged
 
 
+def _topic_phrase(sent: Sentence) -> str:
+    """'And the capacity review with the storage team?' → 'the capacity review with the storage team'."""
+    text = TOPIC_LEAD.sub("", sent.text).strip()
+    text = re.split(r"[?!。！？]|\.(?:\s|$)", text, maxsplit=1)[0]
+    text = TRAILING_CLAUSE.sub("", text).strip(" ,;:-")
+    words = text.split()
+    return " ".join(words[:REFERENCE_WORDS]) + (" ..." if len(words) > REFERENCE_WORDS else "")
+
+
+def resolve_references(cands: list[Candidate], latent: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
+    """Give "I'll do that" / "I'll get it rescheduled" the task it refers to, looking back a few sentences.
+
+    1. An earlier proposal ("we need to update the rota", "let's get finance the numbers", "you should ...")
+       taken up by "I'll do that": the speaker owns that task, and a "we" proposal taken up this way is not a
+       second item. Another person's own promise ("I'll put your name forward") cannot be taken up.
+    2. Otherwise a pronoun task, or one too short to say what it is about ("send you a draft"), keeps its
+       words and gains the topic it refers to, preferably the other person's question that raised it:
+       "Get it rescheduled (the capacity review with the storage team)".
+    A bare "I will" with nothing to refer to stays generic (and is dropped unless it answers a request).
+    Requests are left alone: the reply to a request names the work, and merging uses it.
+    """
+    taken_up: set[int] = set()
+    for cand in cands:
+        if not cand.bare or cand.kind == "other":
+            continue
+        lo = cand.sentence.index - REFERENCE_WINDOW
+        before = sents[max(0, lo) : cand.sentence.index][::-1]
+        proposals = [
+            p
+            for p in sorted((*cands, *latent), key=lambda c: -c.sentence.index)
+            if lo <= p.sentence.index < cand.sentence.index
+            and not p.anaphoric
+            and (p.kind == "we" or p.owner == cand.owner)  # one cannot take up another person's own promise
+        ]
+        if cand.anaphoric and proposals and cand.sentence.index - proposals[0].sentence.index <= 3:
+            source = proposals[0]
+            cand.task, cand.topic = source.task, source.topic
+            cand.due = cand.due or source.due
+            cand.evidence = [*source.evidence, *(e for e in cand.evidence if e not in source.evidence)]
+            cand.generic = False
+            if source.kind == "we" and source.owner != cand.owner:
+                taken_up.add(id(source))
+            continue
+        if cand.generic:
+            continue
+        tasks_said = {c.sentence.index for c in (*cands, *latent)}  # a sentence with its own task is no topic
+        usable = [
+            s
+            for s in before
+            if s.index not in tasks_said and (not ANAPHOR.search(s.text) or len(content_words(s.text)) > 4)
+        ]
+        usable = [s for s in usable if len(content_words(_topic_phrase(s))) >= 2]
+        raised = next(
+            (
+                s
+                for s in usable
+                if s.speaker != cand.sentence.speaker
+                and s.text.rstrip().endswith("?")
+                and len(content_words(_topic_phrase(s))) >= 3  # "I mean, maybe?" raises no topic
+            ),
+            None,
+        )
+        ref = raised or next(iter(usable), None)
+        if ref is not None:
+            cand.topic = _topic_phrase(ref)
+            if Evidence(segment_id=ref.segment_id, quote=ref.text) not in cand.evidence:
+                cand.evidence.append(Evidence(segment_id=ref.segment_id, quote=ref.text))
+    return [c for c in cands if id(c) not in taken_up]
+
+
 def extract(
     sents: list[Sentence],
     participants: Participants,
@@ -400,8 +513,10 @@ def extract(
     *,
     excluded: frozenset[int] = frozenset(),
 ) -> list[Candidate]:
-    """Detect, drop refused and withdrawn proposals, then merge duplicates."""
-    cands = detect(sents, participants, meeting_date, excluded=excluded)
+    """Detect, drop refused and withdrawn proposals, resolve "do that" to its task, then merge duplicates."""
+    latent: list[Candidate] = []
+    cands = detect(sents, participants, meeting_date, excluded=excluded, latent=latent)
     cands = drop_refused(cands, sents)
     cands = drop_withdrawn(cands, sents)
+    cands = resolve_references(cands, drop_withdrawn(latent, sents), sents)
     return merge(cands)

@@ -36,7 +36,7 @@ PIPELINE_VERSION = "summarize/1"
 
 
 def to_action_item(cand: Candidate) -> ActionItem:
-    return ActionItem(owner=cand.owner, task=cand.task, due=cand.due, evidence=list(cand.evidence))
+    return ActionItem(owner=cand.owner, task=cand.full_task, due=cand.due, evidence=list(cand.evidence))
 
 
 @dataclass

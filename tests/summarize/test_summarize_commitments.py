@@ -166,3 +166,77 @@ def test_a_trailing_reason_is_not_part_of_the_task(said: str, task: str) -> None
 
     rest = said.removeprefix("I'll ").removeprefix("I will ").rstrip(".")
     assert TRAILING_CLAUSE.sub("", rest) == task[0].lower() + task[1:]
+
+
+def test_i_will_do_that_takes_up_the_proposal_it_refers_to() -> None:
+    """Undated advice is no item by itself, but "I'll do that" makes it the speaker's task."""
+    [item] = items(
+        [
+            ("employee", "The on-call rota is getting heavy with four people."),
+            ("manager", "Yeah. We need to update the rota. I'll do that, I'll have it out by Friday."),
+        ]
+    )
+    assert (item.owner, item.task, item.due) == ("manager", "Update the rota", dt.date(2026, 12, 4))
+    assert {e.segment_id for e in item.evidence} == {1}
+
+
+def test_a_we_proposal_taken_up_by_the_other_person_is_theirs_alone() -> None:
+    [item] = items(
+        [
+            ("manager", "Let's get finance the attribution numbers before the end of the month."),
+            ("employee", "Yeah, I'll pull those together."),
+        ]
+    )
+    assert (item.owner, item.task) == ("employee", "Get finance the attribution numbers")
+    assert item.due == dt.date(2026, 11, 30)
+
+
+def test_a_pronoun_task_names_the_topic_the_other_person_raised() -> None:
+    [item] = items(
+        [
+            ("manager", "And the capacity review with the storage team?"),
+            ("employee", "That slipped. They had a reorg."),
+            ("manager", "Do you still need it?"),
+            ("employee", "I do. I'll get it rescheduled."),
+        ]
+    )
+    assert item.owner == "employee"
+    assert item.task == "Get it rescheduled (the capacity review with the storage team)"
+    assert {e.segment_id for e in item.evidence} == {0, 3}  # the topic is cited too
+
+
+def test_another_persons_own_promise_is_not_taken_up() -> None:
+    found = items(
+        [
+            ("manager", "I'll put your name forward for the cohort by the 15th."),
+            ("employee", "Great, I can do that."),
+        ]
+    )
+    assert [(i.owner, i.task) for i in found] == [("manager", "Put the employee's name forward for the cohort")]
+
+
+def test_a_vague_request_takes_the_task_its_acceptance_names() -> None:
+    [item] = items(
+        [
+            ("manager", "Can you put that in writing?"),
+            ("employee", "Yeah. I'll have the reallocation proposal to you by the 15th."),
+        ]
+    )
+    assert (item.owner, item.task) == ("employee", "Have the reallocation proposal to the manager")
+    assert item.due == dt.date(2026, 12, 15)
+
+
+def test_a_proposal_withdrawn_two_turns_later_is_dropped() -> None:
+    found = items(
+        [
+            ("manager", "So, one idea I had, would you run the webinar series next quarter? It'd be good visibility."),
+            ("employee", "I mean, maybe? It's a lot of prep though."),
+            ("manager", "Yeah... actually, scratch that. You need to focus."),
+        ]
+    )
+    assert found == []
+
+
+def test_role_words_do_not_merge_two_different_tasks() -> None:
+    found = items([("employee", "I'll send you the paragraph tomorrow. I'll send you a draft by next Wednesday.")])
+    assert len(found) == 2
