@@ -8,7 +8,7 @@ speakers), with the model already loaded. Reports medians over repeats.
     python benchmarks/asr.py                 # everything (about 20 min on 2 cores)
     python benchmarks/asr.py --quick         # jfk, dialogue and 1 min only
     python benchmarks/asr.py --lengths 1 10  # choose the long-recording lengths (minutes)
-    python benchmarks/asr.py --quick --batch-sizes 1 8   # sequential vs batched decoding
+    python benchmarks/asr.py --quick --batch-sizes 1 4 8   # sequential vs batched (default: per model)
 
 Writes benchmarks/results/asr.json and asr.md and prints the table.
 """
@@ -45,7 +45,7 @@ def measure_one(model: str, audio: str, reference: str, threads: int, batch_size
     from transcription.whisper import TranscribeOptions, WhisperTranscriber
 
     home = Path(os.environ.get("COPILOT_HOME", tempfile.gettempdir())) / "bench-home"
-    t = WhisperTranscriber(model, home, threads=threads, batch_size=batch_size)
+    t = WhisperTranscriber(model, home, threads=threads, batch_size=batch_size or None)
     t0 = time.perf_counter()
     t.load()
     load_s = time.perf_counter() - t0
@@ -188,7 +188,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--one", nargs=3, metavar=("MODEL", "AUDIO", "REFERENCE_FILE"), help=argparse.SUPPRESS)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--batch-sizes", type=int, nargs="*", default=[8], help="1 = sequential decoding")
+    ap.add_argument(
+        "--batch-sizes", type=int, nargs="*", default=[0], help="1 = sequential decoding, 0 = the model's default"
+    )
     ap.add_argument("--repeats", type=int, default=3, help="repeats for clips up to 1 minute")
     ap.add_argument("--long-repeats", type=int, default=1, help="repeats for 10 minutes and longer")
     ap.add_argument("--lengths", type=int, nargs="*", default=[1, 10, 30, 60], help="long-recording minutes")

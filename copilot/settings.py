@@ -31,9 +31,14 @@ class Settings(BaseSettings):
     # speech
     asr_model: str = Field(default="base", description="'base' (multilingual), 'tiny.en', or a local CTranslate2 dir.")
     asr_threads: int = Field(default=2, ge=1)
-    asr_beam_size: int | None = Field(default=None, ge=1, description="Default: 2 batched, 1 sequential decoding.")
-    asr_batch_size: int = Field(
-        default=8, ge=1, description="30 s windows decoded together (faster on CPU too); 1 = sequential decoding."
+    asr_beam_size: int | None = Field(
+        default=None, ge=1, description="Default: 2 batched multilingual, 1 English-only or sequential decoding."
+    )
+    asr_batch_size: int | None = Field(
+        default=None,
+        ge=1,
+        description="30 s windows decoded together (faster on CPU too); 1 = sequential decoding. "
+        "Default per model, sized to keep peak memory under 1 GB: 8 for tiny.en, 4 otherwise.",
     )
     chinese_script: Literal["simplified", "traditional"] = "simplified"
     max_upload_bytes: int = Field(default=2 * 1024**3 - 1, description="Largest audio file accepted.")

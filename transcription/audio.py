@@ -154,6 +154,7 @@ def iter_chunks(
     skip = [int(round(start_s * SAMPLE_RATE))] * len(layouts)
     target, search = int(chunk_s * SAMPLE_RATE), int(search_s * SAMPLE_RATE)
     pending: list[list[np.ndarray]] = [[] for _ in layouts]
+    pending_len = [0 for _ in layouts]  # samples held per layout, kept as a count: summing per frame is quadratic
     offset = skip[0]
 
     def add(i: int, frames: list[av.AudioFrame]) -> None:
@@ -164,6 +165,7 @@ def iter_chunks(
                 block, skip[i] = block[:, drop:], skip[i] - drop
             if block.shape[1]:
                 pending[i].append(block)
+                pending_len[i] += block.shape[1]
 
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
@@ -172,12 +174,13 @@ def iter_chunks(
             for frame in _frames(container, stream):
                 for i, resampler in enumerate(resamplers):
                     add(i, resampler.resample(frame))
-                if min(sum(b.shape[1] for b in p) for p in pending) >= target + search:
+                if min(pending_len) >= target + search:
                     bufs = [np.concatenate(p, axis=1) for p in pending]
                     cut = _quiet_cut(bufs[0], target, search)
                     yield _chunk([b[:, :cut] for b in bufs], offset)
                     offset += cut
                     pending = [[b[:, cut:]] for b in bufs]
+                    pending_len = [b.shape[1] - cut for b in bufs]
             for i, resampler in enumerate(resamplers):
                 add(i, resampler.resample(None))
     except av.error.FFmpegError as exc:

@@ -10,6 +10,7 @@ import pytest
 from copilot.errors import ModelUnavailable
 from transcription import models
 from transcription.models import resolve_model
+from transcription.whisper import WhisperTranscriber
 
 
 def test_tiny_en_comes_from_its_package() -> None:
@@ -48,3 +49,11 @@ def test_copilot_asr_model_may_point_at_any_local_ctranslate2_dir(tmp_path: Path
         resolve_model(str(local), tmp_path)
     with pytest.raises(ModelUnavailable, match="COPILOT_ASR_MODEL"):
         resolve_model(str(tmp_path / "nowhere"), tmp_path)
+
+
+def test_batch_size_defaults_per_model_keep_peak_memory_bounded(tmp_path: Path) -> None:
+    """Bigger batches cost CTranslate2 memory per window; base gets a smaller default than tiny.en."""
+    assert WhisperTranscriber("tiny.en", tmp_path).batch_size == 8
+    assert WhisperTranscriber("base", tmp_path).batch_size == 4
+    assert WhisperTranscriber(str(tmp_path / "my-ct2-model"), tmp_path).batch_size == 4
+    assert WhisperTranscriber("base", tmp_path, batch_size=1).batch_size == 1
