@@ -445,7 +445,13 @@ def _topic_phrase(sent: Sentence) -> str:
     return " ".join(words[:REFERENCE_WORDS]) + (" ..." if len(words) > REFERENCE_WORDS else "")
 
 
-def resolve_references(cands: list[Candidate], latent: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
+def resolve_references(
+    cands: list[Candidate],
+    latent: list[Candidate],
+    sents: list[Sentence],
+    *,
+    excluded: frozenset[int] = frozenset(),
+) -> list[Candidate]:
     """Give "I'll do that" / "I'll get it rescheduled" the task it refers to, looking back a few sentences.
 
     1. An earlier proposal ("we need to update the rota", "let's get finance the numbers", "you should ...")
@@ -485,7 +491,9 @@ def resolve_references(cands: list[Candidate], latent: list[Candidate], sents: l
         usable = [
             s
             for s in before
-            if s.index not in tasks_said and (not ANAPHOR.search(s.text) or len(content_words(s.text)) > 4)
+            if s.index not in tasks_said
+            and s.index not in excluded  # an injection attempt is never a topic either
+            and (not ANAPHOR.search(s.text) or len(content_words(s.text)) > 4)
         ]
         usable = [s for s in usable if len(content_words(_topic_phrase(s))) >= 2]
         raised = next(
@@ -518,5 +526,5 @@ def extract(
     cands = detect(sents, participants, meeting_date, excluded=excluded, latent=latent)
     cands = drop_refused(cands, sents)
     cands = drop_withdrawn(cands, sents)
-    cands = resolve_references(cands, drop_withdrawn(latent, sents), sents)
+    cands = resolve_references(cands, drop_withdrawn(latent, sents), sents, excluded=excluded)
     return merge(cands)
