@@ -20,7 +20,7 @@ from summarize.text import Sentence, content_words, is_cjk
 
 SELF_STRONG = re.compile(
     r"\b(?:I(?:'ll|\s+will|\s+shall)|I(?:'m|\s+am)\s+(?:going\s+to|gonna)|let\s+me|I\s+promise\s+to|"
-    r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
+    r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|put\s+me\s+down\s+(?:for|to)|I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
     r"schedule|follow|look|check|get|put|run|pair|update|review|ask|find|organi[sz]e|handle|own|cover))\b"
     r"(?:\s+(?:also|just|then|definitely|certainly|absolutely|happily|gladly|make\s+sure\s+to|try\s+to|try\s+and))*",
     re.I,
@@ -43,6 +43,8 @@ IMPERATIVE = re.compile(
     r"mentor|read|add|sign\s+up|enrol+|register|deliver|clean\s+up|migrate)\b)",
     re.I,
 )
+# "Someone needs to run the usability benchmark": nobody's task until someone takes it up ("I can take that")
+NEED = re.compile(r"\b(?:someone|somebody|one\s+of\s+us)\s+(?:needs?\s+to|has\s+to|should|must|ought\s+to)\b", re.I)
 NAMED = re.compile(r"\b([A-Z][a-z]+)(?:'ll|\s+will|\s+is\s+going\s+to)\b")
 
 ZH_SELF = re.compile(
@@ -96,7 +98,7 @@ REFUSAL = re.compile(
 WITHDRAWAL = re.compile(
     r"\blet's\s+not\b|\blet\s+us\s+not\b|\bscratch\s+that\b|\bnever\s*mind\b|\bforget\s+(?:about\s+)?(?:it|that)\b|"
     r"\bon\s+second\s+thought\b|\bno\s+need\b|\bdon't\s+worry\s+about\s+(?:it|that)\b|\bcancel\s+that\b|"
-    r"\bactually,?\s+(?:we|I|you)\s+(?:don't|won't|shouldn't)\b|\bdon't\s+do\s+that\b|\bdrop\s+that\b|"
+    r"\bactually,?\s+(?:we|I|you)\s+(?:don't|won't|shouldn't)\b|\bdon't\s+do\s+that\b|\b(?:drop|park)\s+(?:that|it)\b|"
     r"算了|还是不要|還是不要|不用了|取消(?:吧|了)|别做了|別做了",
     re.I,
 )
@@ -106,7 +108,7 @@ ACCEPTANCE = re.compile(
     re.I,
 )
 DATE_PREPOSITION = re.compile(
-    r"(?:\s*,)?\s*(?:\b(?:by|before|on|until|till|no\s+later\s+than|for|within|in|at|around|latest\s+by|by\s+the)\s+)?"
+    r"(?:\s*,)?\s*(?:\b(?:by|before|on|until|till|no\s+later\s+than|for|within|in|at|around|latest\s+by|by\s+the|to)\s+)?"
     r"(?:the\s+)?$",
     re.I,
 )
@@ -137,12 +139,14 @@ HEDGE = re.compile(
 ANAPHOR = re.compile(r"\b(?:that|it|this|those|these|them)\b", re.I)
 # "And the capacity review with the storage team?" / "What about the postmortem?": how a topic is brought up
 TOPIC_LEAD = re.compile(
-    r"^\s*(?:(?:and|so|okay|ok|right|um|uh|then|also|now|great|good)[,.\s]+)*"
+    r"^\s*(?:(?:and|so|okay|ok|right|um|uh|oh|yeah|yes|well|alright|then|also|now|great|good)[,.\s]+)*"
     r"(?:what\s+about|how\s+about|how's|how\s+is|where\s+are\s+we\s+(?:on|with)|the\s+other\s+thing,?)?\s*",
     re.I,
 )
 ROLE_WORDS = frozenset({"manager", "employee", "manager's", "employee's"})
 """Put into tasks for "you"/"me"; they say to whom, not what, so they do not make two tasks the same."""
+EMPTY_WORDS = ROLE_WORDS | {"done", "sorted", "handled", "ready", "finished"}
+"""Words that do not say what a task is about ("have that done", "get it sorted for the manager")."""
 REFERENCE_WINDOW = 6
 """Sentences to look back for what "it"/"that" stands for; a review topic rarely runs longer between mentions."""
 REFERENCE_WORDS = 12
@@ -158,7 +162,7 @@ class Candidate:
     due: dt.date | None
     sentence: Sentence
     kind: str  # "self", "other", "we", "named"
-    strength: str  # "strong" or "weak"
+    strength: str  # "strong", "weak" or "need" (only ever latent)
     evidence: list[Evidence] = field(default_factory=list)
     merged_sentences: list[int] = field(default_factory=list)
     generic: bool = False  # no task of its own: only an acceptance of a request ("Yes, I can do that this week")
@@ -171,12 +175,12 @@ class Candidate:
     @property
     def bare(self) -> bool:
         """'Send the manager a draft': the task says what to do, not what it is about (a draft of what?)."""
-        return self.anaphoric or len(content_words(self.task) - ROLE_WORDS) <= 2
+        return self.anaphoric or len(content_words(self.task) - EMPTY_WORDS) <= 2
 
     @property
     def anaphoric(self) -> bool:
         """The task names its object only by a pronoun ("Get it rescheduled"), or has no object at all."""
-        return self.generic or (bool(ANAPHOR.search(self.task)) and len(content_words(self.task)) <= 2)
+        return self.generic or (bool(ANAPHOR.search(self.task)) and len(content_words(self.task) - EMPTY_WORDS) <= 2)
 
 
 @dataclass(frozen=True)
@@ -301,9 +305,12 @@ def detect(
             continue
         cue = _first(CUES, text) or (_dated_subject(text, meeting_date) if is_cjk(text) else None)
         named = NAMED.search(text)
-        if cue is None and named is None:
+        need = NEED.search(text) if cue is None and named is None else None
+        if cue is None and named is None and need is None:
             continue
         dates = [d for d in find_dates(text, meeting_date) if d.date >= meeting_date]
+        if need is not None:
+            cue = (need, "we", "need")
         if cue is None and named is not None:
             name = named.group(1)
             if name.lower() in {"i", "we", "you", "it", "that", "this", "there", "he", "she", "they", "what", "who"}:
@@ -325,7 +332,8 @@ def detect(
             continue
         if text.rstrip().endswith("?") and kind in ("self", "we"):
             continue  # "shall I ...?" / "should we ...?" asks, it does not commit
-        deadline_filtered = strength == "weak" and not dates  # advice without a date is not a commitment
+        # advice without a date is not a commitment, nor is a need nobody has taken up yet
+        deadline_filtered = (strength == "weak" and not dates) or strength == "need"
         if deadline_filtered and latent is None:
             continue
         context = sents[max(0, sent.index - 3) : sent.index][::-1] + sents[sent.index + 1 : sent.index + 3]
@@ -402,7 +410,7 @@ def _similar(a: Candidate, b: Candidate) -> bool:
     accepts = adjacent and a.kind == "other" and b.sentence.speaker == a.owner
     same_due = a.due is not None and a.due == b.due
     # "Can you put that in writing?" - "I'll have the reallocation proposal to you by the 15th": the reply names it
-    return shared >= 0.6 or (accepts and (shared >= 0.25 or same_due or a.anaphoric))
+    return shared >= 0.6 or (accepts and (shared >= 0.25 or same_due or a.anaphoric or b.anaphoric))
 
 
 def merge(cands: list[Candidate]) -> list[Candidate]:
@@ -442,6 +450,8 @@ def _topic_phrase(sent: Sentence) -> str:
     text = re.split(r"[?!。！？]|\.(?:\s|$)", text, maxsplit=1)[0]
     text = TRAILING_CLAUSE.sub("", text).strip(" ,;:-")
     words = text.split()
+    if words and words[0] in ("The", "A", "An", "Our", "My", "Your", "This", "That", "These", "Those"):
+        words[0] = words[0].lower()  # it continues a task: "Get it rescheduled (the capacity review ...)"
     return " ".join(words[:REFERENCE_WORDS]) + (" ..." if len(words) > REFERENCE_WORDS else "")
 
 
@@ -458,14 +468,15 @@ def resolve_references(
        taken up by "I'll do that": the speaker owns that task, and a "we" proposal taken up this way is not a
        second item. Another person's own promise ("I'll put your name forward") cannot be taken up.
     2. Otherwise a pronoun task, or one too short to say what it is about ("send you a draft"), keeps its
-       words and gains the topic it refers to, preferably the other person's question that raised it:
+       words and gains the topic it refers to, preferably the question that raised it:
        "Get it rescheduled (the capacity review with the storage team)".
-    A bare "I will" with nothing to refer to stays generic (and is dropped unless it answers a request).
-    Requests are left alone: the reply to a request names the work, and merging uses it.
+    A bare "I'll do that" takes only the speaker's own lead-in as its topic; with nothing to refer to it stays
+    generic (and is dropped unless it answers a request).
+    A request is only given a topic: when its reply names the work, merging takes the reply's task.
     """
     taken_up: set[int] = set()
     for cand in cands:
-        if not cand.bare or cand.kind == "other":
+        if not cand.bare:
             continue
         lo = cand.sentence.index - REFERENCE_WINDOW
         before = sents[max(0, lo) : cand.sentence.index][::-1]
@@ -474,9 +485,16 @@ def resolve_references(
             for p in sorted((*cands, *latent), key=lambda c: -c.sentence.index)
             if lo <= p.sentence.index < cand.sentence.index
             and not p.anaphoric
-            and (p.kind == "we" or p.owner == cand.owner)  # one cannot take up another person's own promise
+            # a proposal to the group, or advice to this person; one's own earlier promise only for "do that"
+            # ("I'll ring them. I'll take it back": "it" is a thing, not the ringing); never another's promise
+            and (p.kind == "we" or (p.owner == cand.owner and (any(p is q for q in latent) or cand.generic)))
         ]
-        if cand.anaphoric and proposals and cand.sentence.index - proposals[0].sentence.index <= 3:
+        if (
+            cand.kind != "other"
+            and cand.anaphoric
+            and proposals
+            and cand.sentence.index - proposals[0].sentence.index <= 3
+        ):
             source = proposals[0]
             cand.task, cand.topic = source.task, source.topic
             cand.due = cand.due or source.due
@@ -485,30 +503,25 @@ def resolve_references(
             if source.kind == "we" and source.owner != cand.owner:
                 taken_up.add(id(source))
             continue
-        if cand.generic:
-            continue
         tasks_said = {c.sentence.index for c in (*cands, *latent)}  # a sentence with its own task is no topic
         usable = [
             s
             for s in before
             if s.index not in tasks_said
-            and s.index not in excluded  # an injection attempt is never a topic either
+            and s.index not in excluded  # an injection attempt or a private remark is never a topic
             and (not ANAPHOR.search(s.text) or len(content_words(s.text)) > 4)
         ]
-        usable = [s for s in usable if len(content_words(_topic_phrase(s))) >= 2]
+        usable = [s for s in usable if len(content_words(_topic_phrase(s))) >= 3]  # "Still can't." names nothing
         raised = next(
-            (
-                s
-                for s in usable
-                if s.speaker != cand.sentence.speaker
-                and s.text.rstrip().endswith("?")
-                and len(content_words(_topic_phrase(s))) >= 3  # "I mean, maybe?" raises no topic
-            ),
+            (s for s in usable if s.text.rstrip().endswith("?")),
             None,
         )
-        ref = raised or next(iter(usable), None)
+        # "The terraform module for the new clusters. I'll have that done": the speaker's own lead-in comes first
+        lead_in = next((s for s in usable[:1] if s.segment_id == cand.sentence.segment_id), None)
+        ref = lead_in if cand.generic else lead_in or raised or next(iter(usable), None)
         if ref is not None:
             cand.topic = _topic_phrase(ref)
+            cand.generic = False  # "The terraform module. I'll have that done": it has a task now
             if Evidence(segment_id=ref.segment_id, quote=ref.text) not in cand.evidence:
                 cand.evidence.append(Evidence(segment_id=ref.segment_id, quote=ref.text))
     return [c for c in cands if id(c) not in taken_up]
@@ -520,11 +533,16 @@ def extract(
     meeting_date: dt.date,
     *,
     excluded: frozenset[int] = frozenset(),
+    private: frozenset[int] = frozenset(),
 ) -> list[Candidate]:
-    """Detect, drop refused and withdrawn proposals, resolve "do that" to its task, then merge duplicates."""
+    """Detect, drop refused and withdrawn proposals, resolve "do that" to its task, then merge duplicates.
+
+    `private` sentences (health, family, ...) may be items of their own, but are never copied into another
+    item as its topic.
+    """
     latent: list[Candidate] = []
     cands = detect(sents, participants, meeting_date, excluded=excluded, latent=latent)
     cands = drop_refused(cands, sents)
     cands = drop_withdrawn(cands, sents)
-    cands = resolve_references(cands, drop_withdrawn(latent, sents), sents, excluded=excluded)
+    cands = resolve_references(cands, drop_withdrawn(latent, sents), sents, excluded=excluded | private)
     return merge(cands)

@@ -73,7 +73,8 @@ class ReviewDrafter:
         screening = screen(sents)
         skip = screening.injected
 
-        found = [to_action_item(c) for c in extract(sents, participants, meeting_date, excluded=skip)]
+        private = frozenset(s.index for s in sents if s.segment_id in screening.sensitive_segments)
+        found = [to_action_item(c) for c in extract(sents, participants, meeting_date, excluded=skip, private=private)]
         actions, held = hold_compensation(found)  # pay, promotion, rating: a flag for people, never a task
 
         prefills = [k if isinstance(k, KpiPrefill) else prefill(k, self.kpi_threshold_pct) for k in kpis or []]

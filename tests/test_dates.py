@@ -53,6 +53,17 @@ WEDNESDAY = dt.date(2026, 3, 11)
         ("on the 30th", dt.date(2027, 2, 3), "2027-03-30"),  # no 30 February: the next 30th
         ("before the quarter closes", MONDAY, "2026-12-31"),
         ("by mid-December", MONDAY, "2026-12-15"),
+        ("I'll have it to you by the twentieth.", MONDAY, "2026-12-20"),
+        ("before the regional meeting on the third", MONDAY, "2026-12-03"),
+        ("by the twenty-seventh, okay?", WEDNESDAY, "2026-03-27"),
+        ("by mid-month", MONDAY, "2026-12-15"),
+        ("this afternoon", MONDAY, "2026-11-30"),
+        ("by close of business", WEDNESDAY, "2026-03-11"),
+        ("by the end of Q1", MONDAY, "2027-03-31"),
+        ("Q3 end", WEDNESDAY, "2026-09-30"),
+        ("before the holidays", MONDAY, "2026-12-24"),
+        ("before Christmas", MONDAY, "2026-12-24"),
+        ("before the holidays", WEDNESDAY, None),  # in March: which holidays?
     ],
 )
 def test_resolves_relative_dates(text: str, meeting: dt.date, expected: str | None) -> None:
@@ -61,7 +72,19 @@ def test_resolves_relative_dates(text: str, meeting: dt.date, expected: str | No
 
 @pytest.mark.parametrize(
     "text",
-    ["every Monday", "this half", "starting next month", "每周一", "从下个月开始", "we talked last week", "no date"],
+    [
+        "every Monday",
+        "this half",
+        "starting next month",
+        "每周一",
+        "从下个月开始",
+        "we talked last week",
+        "no date",
+        "for the first time",
+        "on the second day",
+        "Q2 numbers look good",
+        "before tax year-end",
+    ],
 )
 def test_recurrences_starts_and_plain_words_are_not_due_dates(text: str) -> None:
     assert resolve_due(text, MONDAY) is None

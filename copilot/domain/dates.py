@@ -191,7 +191,8 @@ ORDINAL_WORDS = {
 }
 ORDINAL_WORDS |= {f"twenty-{w}": 20 + i for w, i in list(ORDINAL_WORDS.items())[:9]}
 ORDINAL_WORDS |= {"thirtieth": 30, "thirty-first": 31}
-_ORD = r"(\d{1,2}(?:st|nd|rd|th)?|" + "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True)) + r")"
+_ORD_WORDS = "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True))
+_ORD = r"(\d{1,2}(?:st|nd|rd|th)?|" + _ORD_WORDS + r")"
 _ZH_NUM = r"([0-9]{1,2}|[一二两兩三四五六七八九十廿]{1,3})"
 _ZH_NEXT_WEEK = r"(?:下(?:个|個)?(?:周|週|星期|礼拜|禮拜))"
 _ZH_THIS_WEEK = r"(?:(?:这|這|本)(?:个|個)?(?:周|週|星期|礼拜|禮拜)|(?:周|週|星期|礼拜|禮拜))"
@@ -213,11 +214,19 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
 
     def day_of_month(g: re.Match[str]) -> dt.date | None:
         """ "by the 15th": the next such day on or after the meeting (this month, else next month)."""
-        day = int(g[1])
+        day = _day(g[1])
         candidate = _safe_date(m.year, m.month, day)
         if candidate is None or candidate < m:
             candidate = _safe_date(*add_months(m, 1), day)
         return candidate
+
+    def day_of_month_number(day: int) -> dt.date | None:
+        candidate = _safe_date(m.year, m.month, day)
+        return candidate if candidate is not None and candidate >= m else _safe_date(*add_months(m, 1), day)
+
+    def quarter_end(quarter: int) -> dt.date:
+        end = end_of_month(m.year, quarter * 3)
+        return end if end >= m else end_of_month(m.year + 1, quarter * 3)
 
     def end_of_month_in(g: re.Match[str]) -> dt.date:
         return end_of_month(*_month_year(m, MONTHS_EN[g[1].lower()]))
@@ -261,7 +270,17 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         (re.compile(rf"\b{_ORD}\s+(?:of\s+)?({_MON})\b(?:,?\s+(\d{{4}}))?", re.I), day_first),
         (re.compile(rf"\b(?:the\s+)?end\s+of\s+({_MON})\b", re.I), end_of_month_in),
         (re.compile(rf"\bmid[- ]?({_MON})\b", re.I), lambda g: _month_day(m, MONTHS_EN[g[1].lower()], 15, None)),
-        (re.compile(r"\b(?:by|on|before|until|for)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+of\b)", re.I), day_of_month),
+        (
+            re.compile(
+                r"\b(?:by|on|before|until|for)\s+the\s+(\d{1,2}(?:st|nd|rd|th)\b(?!\s+of\b)|(?:"
+                + _ORD_WORDS
+                + r")\b(?=\s*(?:[,.;:!?]|$|(?:and|or|so|then|at|latest|please|if|but|okay|ok|when|which)\b)))",
+                re.I,
+            ),
+            day_of_month,
+        ),
+        # "by mid-month": the next 15th
+        (re.compile(r"\bmid[- ]month\b", re.I), lambda _: day_of_month_number(15)),
         (re.compile(r"\bearly\s+next\s+week\b", re.I), lambda _: weekday_of_next_week(m, 0)),
         (
             re.compile(rf"\bnext\s+week'?s?\s+({_WD})\b", re.I),
@@ -274,7 +293,27 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             lambda g: nxt(m, WEEKDAYS_EN[g[1].lower()]),
         ),
         (re.compile(r"\btomorrow\b", re.I), lambda _: m + dt.timedelta(days=1)),
-        (re.compile(r"\b(?:today|tonight|end of (?:the )?day|eod)\b", re.I), lambda _: m),
+        (
+            re.compile(
+                r"\b(?:today|tonight|end of (?:the )?day|eod|this\s+(?:afternoon|morning|evening)|later\s+today|"
+                r"(?:close|end)\s+of\s+business|cob)\b",
+                re.I,
+            ),
+            lambda _: m,
+        ),
+        # "end of Q1", "by Q3 end": the end of that calendar quarter, this year or the next
+        (
+            re.compile(r"\b(?:(?:the\s+)?end\s+of\s+)?q([1-4])(?:\s+end)?\b", re.I),
+            lambda g: quarter_end(int(g[1])) if re.search(r"end", g[0], re.I) else None,
+        ),
+        # "before Christmas", "before the holidays" said in the last third of the year: Christmas Eve
+        (
+            re.compile(
+                r"\b(?:before|by)\s+(?:christmas|the\s+(?:christmas\s+|holiday\s+|winter\s+)?(?:holidays|break))\b",
+                re.I,
+            ),
+            lambda _: dt.date(m.year, 12, 24) if m.month >= 9 and m <= dt.date(m.year, 12, 24) else None,
+        ),
         (
             re.compile(r"\b(?:the\s+)?end\s+of\s+next\s+week\b|\bnext\s+week\b", re.I),
             lambda _: weekday_of_next_week(m, 4),
@@ -338,6 +377,7 @@ def _month_year(meeting: dt.date, month: int) -> tuple[int, int]:
 NOT_A_DEADLINE = re.compile(
     r"\b(?:every|each)\s+(?:\w+\s+)?(?:" + _WD + r"|day|week|month|morning)s?\b|每(?:周|週|个|個|天|日|月)"
     r"|\b(?:starting|beginning|from|since)\s+(?:on\s+|in\s+)?(?:next|this|the)?\s*\w+(?:\s+\w+)?"
+    r"|\b(?:tax|fiscal|financial)\s+year[- ]end\b"  # its date depends on the country and the company
     r"|从(?:下|这|這|本)?(?:个|個)?(?:周|週|月)\S?开始|從(?:下|这|這|本)?(?:个|個)?(?:周|週|月)\S?開始",
     re.I,
 )

@@ -250,3 +250,46 @@ def test_an_injection_attempt_is_never_the_topic_of_a_pronoun_task() -> None:
         ]
     )
     assert all("raise" not in i.task and all(e.segment_id != 0 for e in i.evidence) for i in found)
+
+
+def test_a_need_nobody_owns_becomes_the_task_of_whoever_takes_it_up() -> None:
+    assert items([("manager", "Someone needs to run the usability benchmark for the onboarding flow.")]) == []
+    [item] = items(
+        [
+            ("manager", "Someone needs to run the usability benchmark for the onboarding flow."),
+            ("employee", "I can take that."),
+        ]
+    )
+    assert (item.owner, item.task) == ("employee", "Run the usability benchmark for the onboarding flow")
+
+
+def test_put_me_down_for_is_a_commitment_and_names_the_topic_asked_about() -> None:
+    [item] = items(
+        [
+            ("manager", "What about the new joiners starting in May?"),
+            ("employee", "Put me down for mentoring two of them."),
+        ]
+    )
+    assert item.owner == "employee"
+    assert item.task == "Mentoring two of them (the new joiners starting in May)"
+
+
+def test_the_speakers_own_lead_in_is_the_topic_of_a_pronoun_task() -> None:
+    [item] = items(
+        [
+            ("manager", "The sprint ends Friday the 28th, right?"),
+            ("employee", "The terraform module for the new clusters. I'll have that done by Friday."),
+        ]
+    )
+    assert item.task == "Have that done (the terraform module for the new clusters)"
+
+
+def test_lets_drop_it_withdraws_the_proposal() -> None:
+    found = items(
+        [
+            ("employee", "We'll rewrite the deploy pipeline in Go next quarter."),
+            ("manager", "Not this quarter, we don't have the capacity."),
+            ("employee", "Yeah, fair. Let's drop it for now."),
+        ]
+    )
+    assert found == []

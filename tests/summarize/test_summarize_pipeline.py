@@ -152,6 +152,7 @@ def test_sensitive_remarks_mark_items_private() -> None:
     flagged = [i for i in draft.cited_items() if Flag.sensitive in i.flags]
     assert flagged and all(any(e.segment_id == 0 for e in i.evidence) for i in flagged)
     assert Flag.sensitive not in draft.action_items[0].flags  # it cites segment 1 only
+    assert "hospital" not in draft.action_items[0].task  # a private remark is never copied into a task
 
 
 def test_low_content_check_in_invents_nothing() -> None:
