@@ -39,13 +39,15 @@ RESULTS = ROOT / "benchmarks" / "results"
 TARGET_RTF = {"base": 20.0, "tiny.en": 40.0}
 
 
-def measure_one(model: str, audio: str, reference: str, threads: int, batch_size: int) -> dict[str, object]:
+def measure_one(
+    model: str, audio: str, reference: str, threads: int, batch_size: int, chunk_s: float = 0.0
+) -> dict[str, object]:
     """Runs inside the subprocess: load, transcribe once, report time, WER and peak RSS."""
     from transcription.metrics import wer
     from transcription.whisper import TranscribeOptions, WhisperTranscriber
 
     home = Path(os.environ.get("COPILOT_HOME", tempfile.gettempdir())) / "bench-home"
-    t = WhisperTranscriber(model, home, threads=threads, batch_size=batch_size or None)
+    t = WhisperTranscriber(model, home, threads=threads, batch_size=batch_size or None, chunk_s=chunk_s or None)
     t0 = time.perf_counter()
     t.load()
     load_s = time.perf_counter() - t0
@@ -63,6 +65,8 @@ def measure_one(model: str, audio: str, reference: str, threads: int, batch_size
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "text_head": text[:120],
         "segments": len(transcript.segments),
+        "batch_size": t.batch_size,
+        "chunk_s": t.chunk_s,
     }
 
 
@@ -132,13 +136,15 @@ SAME_GENDER_PAIRS = {
 }
 
 
-def run_sub(model: str, audio: Path, reference: str, threads: int, batch_size: int) -> dict[str, object]:
+def run_sub(
+    model: str, audio: Path, reference: str, threads: int, batch_size: int, chunk_s: float = 0.0
+) -> dict[str, object]:
     ref_file = Path(tempfile.mkstemp(suffix=".txt")[1])
     ref_file.write_text(reference)
     try:
         proc = subprocess.run(
             [sys.executable, __file__, "--one", model, str(audio), str(ref_file), "--threads", str(threads)]
-            + ["--batch-sizes", str(batch_size)],
+            + ["--batch-sizes", str(batch_size), "--chunk-s", str(chunk_s)],
             capture_output=True,
             text=True,
             check=False,
@@ -195,6 +201,7 @@ def main() -> None:
     ap.add_argument("--long-repeats", type=int, default=1, help="repeats for 10 minutes and longer")
     ap.add_argument("--lengths", type=int, nargs="*", default=[1, 10, 30, 60], help="long-recording minutes")
     ap.add_argument("--models", nargs="*", default=["tiny.en", "base"])
+    ap.add_argument("--chunk-s", type=float, default=0.0, help="seconds decoded at a time; 0 = the model's default")
     ap.add_argument("--quick", action="store_true", help="only jfk, the dialogue and 1 minute")
     ap.add_argument("--skip-short", action="store_true", help="only the long recordings")
     ap.add_argument("--quality-only", action="store_true", help="only CER on the Chinese clips and DER")
@@ -203,7 +210,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.one:
         model, audio, ref_file = args.one
-        print(json.dumps(measure_one(model, audio, Path(ref_file).read_text(), args.threads, args.batch_sizes[0])))
+        reference = Path(ref_file).read_text()
+        print(json.dumps(measure_one(model, audio, reference, args.threads, args.batch_sizes[0], args.chunk_s)))
         return
     if not args.skip_quality:
         quality(args.threads)
@@ -234,10 +242,13 @@ def main() -> None:
             )
         for model, batch_size in [(m, b) for m in args.models for b in args.batch_sizes]:
             for name, audio, reference, repeats in inputs:
-                runs = [run_sub(model, audio, reference, args.threads, batch_size) for _ in range(repeats)]
+                runs = [
+                    run_sub(model, audio, reference, args.threads, batch_size, args.chunk_s) for _ in range(repeats)
+                ]
                 row = {
                     "model": model,
-                    "batch_size": batch_size,
+                    "batch_size": runs[0]["batch_size"],
+                    "chunk_s": runs[0]["chunk_s"],
                     "input": name,
                     "repeats": repeats,
                     "audio_s": runs[0]["audio_s"],
@@ -273,7 +284,7 @@ def _write(args: argparse.Namespace, rows: list[dict[str, object]]) -> dict[str,
 
 def _line(row: dict[str, object]) -> str:
     return (
-        f"{row['model']:8} batch {row.get('batch_size', 1)!s:2} {row['input']:18} "
+        f"{row['model']:8} batch {row.get('batch_size', 1)!s:2} chunk {row.get('chunk_s', '')!s:5} {row['input']:18} "
         f"RTF {float(row['rtf_median']):6.1f}x  "  # type: ignore[arg-type]
         f"WER {float(row['wer_median']) * 100:5.1f}%  peak RSS {float(row['peak_rss_mb_max']):6.0f} MB"
     )  # type: ignore[arg-type]
@@ -298,12 +309,13 @@ def _markdown(report: dict[str, object]) -> str:
         f"# ASR benchmark ({report['when']}, {report['machine']['cpus']} CPUs, "  # type: ignore[index]
         f"{report['machine']['threads']} threads)",  # type: ignore[index]
         "",
-        "| model | batch | input | audio s | RTF (× real time, median) | target | WER | peak RSS MB | runs |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| model | batch | chunk s | input | audio s | RTF (× real time, median) | target | WER | peak RSS MB | runs |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['model']} | {r.get('batch_size', 1)} | {r['input']} | {float(r['audio_s']):.0f} | "
+            f"| {r['model']} | {r.get('batch_size', 1)} | {r.get('chunk_s', '')} | {r['input']} | "
+            f"{float(r['audio_s']):.0f} | "
             f"{float(r['rtf_median']):.1f} | "
             f"≥{TARGET_RTF.get(str(r['model']), 0):.0f} | {float(r['wer_median']) * 100:.1f}% | "
             f"{float(r['peak_rss_mb_max']):.0f} | {r['repeats']} |"

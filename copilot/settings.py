@@ -38,7 +38,7 @@ class Settings(BaseSettings):
         default=None,
         ge=1,
         description="30 s windows decoded together (faster on CPU too); 1 = sequential decoding. "
-        "Default per model, sized to keep peak memory under 1 GB: 8 for tiny.en, 4 otherwise.",
+        "Default 4, the largest that kept a 60-minute meeting under 1 GB of memory.",
     )
     chinese_script: Literal["simplified", "traditional"] = "simplified"
     max_upload_bytes: int = Field(default=2 * 1024**3 - 1, description="Largest audio file accepted.")

@@ -41,20 +41,23 @@ MIN_SWITCH_WORDS = 4
 SILENCE_WARNING = "no speech detected (silence?): the transcript is empty"
 BATCHED_BEAM = 2
 """Batched multilingual decoding: beam 2 cut base's dialogue WER from 7.4% (beam 1) to 6.7% at the same speed."""
-BATCH_SIZE = {"tiny.en": 8}
-"""30 s windows decoded together. Bigger batches are faster but CTranslate2's peak memory grows with them
-(10-min mono test, 4-min chunks: base 4 -> 20.0x / 846 MB, 8 -> 23.9x / 1389 MB; tiny.en 8 -> 40.3x / 957 MB,
-16 -> 40.7x / 1037 MB), so each model gets the largest batch that stays under 1 GB."""
 DEFAULT_BATCH_SIZE = 4
-"""base and any local model: bigger models need more memory per window."""
+"""30 s windows decoded together. CTranslate2's peak memory grows with the batch (every window holds its own
+encoder attention), so the default is the largest batch that kept a 60-minute meeting under 1 GB: at 8, tiny.en
+ran 40.7x but peaked at 1086 MB; at 4 it runs 34.8x in 867 MB (benchmarks/results/asr-memory.md)."""
+CHUNK_S = {"tiny.en": 240.0}
+"""Audio decoded, voice-detected and checkpointed at a time. Longer chunks fill batches better but hold more
+audio: base peaked at 950-1061 MB with 4-minute chunks over 60 minutes, 881 MB with 2-minute ones (18.2x
+instead of 19.6x), so the bigger model gets the shorter chunks."""
+DEFAULT_CHUNK_S = 120.0
 ENGLISH_ONLY_BEAM = 1
 """tiny.en is the fast option: beam 1 decodes 13% faster than beam 2 (40.6x vs 36.0x) for +0.5 points of WER."""
 SEQUENTIAL_BEAM = 1
 """Sequential (auto-language) decoding: beam 2 lost a Mandarin sentence between English ones in the code-switch test."""
 
 
-def default_batch_size(model: str) -> int:
-    return BATCH_SIZE.get(model, DEFAULT_BATCH_SIZE)
+def default_chunk_s(model: str) -> float:
+    return CHUNK_S.get(model, DEFAULT_CHUNK_S)
 
 
 @dataclass(frozen=True)
@@ -119,16 +122,16 @@ class WhisperTranscriber:
         batch_size: int | None = None,
         chinese_script: str = "simplified",
         max_bytes: int | None = None,
-        chunk_s: float = 240.0,
+        chunk_s: float | None = None,
     ) -> None:
         self._spec = model
         self._home = home
         self._threads = threads
         self._beam_size = beam_size
-        self._batch_size = batch_size if batch_size is not None else default_batch_size(model)
+        self._batch_size = batch_size if batch_size is not None else DEFAULT_BATCH_SIZE
         self._chinese_script = chinese_script
         self._max_bytes = max_bytes
-        self._chunk_s = chunk_s
+        self._chunk_s = chunk_s if chunk_s is not None else default_chunk_s(model)
         self._resolved: ResolvedModel | None = None
         self._model: Any = None
         self._batched: Any = None
@@ -140,6 +143,11 @@ class WhisperTranscriber:
     def batch_size(self) -> int:
         """Windows decoded together; 1 means sequential decoding."""
         return self._batch_size
+
+    @property
+    def chunk_s(self) -> float:
+        """Seconds of audio decoded (and checkpointed) at a time."""
+        return self._chunk_s
 
     @property
     def model_name(self) -> str:
