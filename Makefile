@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 SYSTEM_TOOLS := espeak-ng sox ffmpeg
 APT_PACKAGES := espeak-ng sox libsox-fmt-all ffmpeg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+LLAMA_VERSION := 0.3.36
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+LLAMA_WHEELS := $(HOME)/.cache/review-copilot/wheels/llama-avx2
 
 .PHONY: install system-deps demo test test-fast lint bench eval clean
 
@@ -20,11 +23,18 @@ system-deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
 	fi
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"Python 3.11 is required, found {sys.version}"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip wheel
-	# llama-cpp-python builds from source once (about 5 min on 2 cores); pip caches the wheel
+	# llama-cpp-python builds from source once per machine (about 5 min on 2 cores), for a portable x86-64 (AVX2)
+	# target: the default build for the build machine's own CPU (-march=native) crashed on a Xeon virtual machine
+	# with AVX-512 and AMX on every prompt longer than a few tokens.
+	test -n "$$(ls $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl 2>/dev/null)" || \
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip wheel -q --no-cache-dir --no-deps \
+	    "llama-cpp-python==$(LLAMA_VERSION)" -w $(LLAMA_WHEELS)
+	$(BIN)/python -m pip install -q --no-index --find-links $(LLAMA_WHEELS) --force-reinstall --no-deps \
+	  "llama-cpp-python==$(LLAMA_VERSION)"
 	$(BIN)/python -m pip install -q -e ".[all]"
 	touch $(STAMP)
 
