@@ -73,7 +73,9 @@ def test_stereo_dialogue_words_and_speakers(base: WhisperTranscriber) -> None:
     assert wer(demo_reference_text(), text_of(t)) <= 0.08
     der = diarization_error_rate(reference_turns(DEMO), [(s.start, s.end, s.speaker) for s in t.segments])
     assert der <= 0.05
-    assert t.segments[0].speaker == "manager" and t.segments[1].speaker == "employee"
+    # the manager speaks first, then the employee (a turn may be cut into several sentence segments)
+    assert list(dict.fromkeys(s.speaker for s in t.segments)) == ["manager", "employee"]
+    assert t.segments[0].speaker == "manager"
     for before, after in zip(t.segments, t.segments[1:], strict=False):
         assert before.end <= after.start
 
