@@ -76,7 +76,7 @@ CONVERSATIONAL = re.compile(
 # "let's check the forecast" / "let's make that concrete": doing it now, in the meeting (undated "we" only)
 WE_NOW = re.compile(
     r"^\s*(?:check|look|see|review|discuss|think|focus|keep|take\s+a\s+look|do|hear|spend|dig|continue|"
-    r"make\s+(?:that|this|it)\b)",
+    r"go\s+(?:for|to|with|on)\b|make\s+(?:that|this|it)\b)",  # "let's go for your goals" (ASR for "go through")
     re.I,
 )
 # status and forecasts ("we're going to be at 80% by the end of the quarter")

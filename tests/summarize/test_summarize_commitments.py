@@ -293,3 +293,8 @@ def test_lets_drop_it_withdraws_the_proposal() -> None:
         ]
     )
     assert found == []
+
+
+def test_lets_go_for_your_goals_is_the_agenda_not_a_task() -> None:
+    """Whisper hears "let's go through your goals" as "let's go for your goals" in the demo recording."""
+    assert items([("manager", "Let's go for your goals for this quarter.")]) == []
