@@ -167,6 +167,7 @@ class Candidate:
     merged_sentences: list[int] = field(default_factory=list)
     generic: bool = False  # no task of its own: only an acceptance of a request ("Yes, I can do that this week")
     topic: str = ""  # what a pronoun task refers to, from an earlier sentence; shown with the task, never merged on
+    topic_evidence: Evidence | None = None  # the sentence the topic comes from, cited while the topic is shown
 
     @property
     def full_task(self) -> str:
@@ -433,9 +434,12 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
         if target is None:
             merged.append(cand)
             continue
-        if target.anaphoric and not cand.anaphoric:
-            target.task, target.topic = cand.task, cand.topic  # the reply names what the request only pointed at
-        target.evidence.extend(e for e in cand.evidence if e not in target.evidence)
+        carried = [e for e in cand.evidence if e != cand.topic_evidence]  # the topic goes only with its own task
+        if target.anaphoric and not cand.anaphoric:  # the reply names what the request only pointed at
+            target.evidence = [e for e in target.evidence if e != target.topic_evidence]
+            target.task, target.topic, target.topic_evidence = cand.task, cand.topic, cand.topic_evidence
+            carried = list(cand.evidence)
+        target.evidence.extend(e for e in carried if e not in target.evidence)
         target.merged_sentences.append(cand.sentence.index)
         if cand.due is not None:
             target.due = cand.due  # the later statement wins ("actually, make it Monday")
@@ -496,7 +500,7 @@ def resolve_references(
             and cand.sentence.index - proposals[0].sentence.index <= 3
         ):
             source = proposals[0]
-            cand.task, cand.topic = source.task, source.topic
+            cand.task, cand.topic, cand.topic_evidence = source.task, source.topic, source.topic_evidence
             cand.due = cand.due or source.due
             cand.evidence = [*source.evidence, *(e for e in cand.evidence if e not in source.evidence)]
             cand.generic = False
@@ -521,9 +525,10 @@ def resolve_references(
         ref = lead_in if cand.generic else lead_in or raised or next(iter(usable), None)
         if ref is not None:
             cand.topic = _topic_phrase(ref)
+            cand.topic_evidence = Evidence(segment_id=ref.segment_id, quote=ref.text)
             cand.generic = False  # "The terraform module. I'll have that done": it has a task now
-            if Evidence(segment_id=ref.segment_id, quote=ref.text) not in cand.evidence:
-                cand.evidence.append(Evidence(segment_id=ref.segment_id, quote=ref.text))
+            if cand.topic_evidence not in cand.evidence:
+                cand.evidence.append(cand.topic_evidence)
     return [c for c in cands if id(c) not in taken_up]
 
 

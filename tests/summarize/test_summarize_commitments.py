@@ -298,3 +298,15 @@ def test_lets_drop_it_withdraws_the_proposal() -> None:
 def test_lets_go_for_your_goals_is_the_agenda_not_a_task() -> None:
     """Whisper hears "let's go through your goals" as "let's go for your goals" in the demo recording."""
     assert items([("manager", "Let's go for your goals for this quarter.")]) == []
+
+
+def test_an_acceptance_merged_into_its_request_does_not_bring_its_topic_along() -> None:
+    [item] = items(
+        [
+            ("employee", "I think the caching layer is the main problem."),
+            ("manager", "Can you write a plan to get latency under 2 seconds by next Friday?"),
+            ("employee", "Yes, I will send you the plan by next Friday."),
+        ]
+    )
+    assert item.task == "Write a plan to get latency under 2 seconds"
+    assert {e.segment_id for e in item.evidence} == {1, 2}
