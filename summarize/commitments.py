@@ -174,14 +174,19 @@ class Candidate:
         return f"{self.task} ({self.topic})" if self.topic else self.task
 
     @property
+    def short(self) -> bool:
+        """Two words or fewer that say what the task is about."""
+        return len(content_words(self.task) - EMPTY_WORDS) <= 2
+
+    @property
     def bare(self) -> bool:
         """'Send the manager a draft': the task says what to do, not what it is about (a draft of what?)."""
-        return self.anaphoric or len(content_words(self.task) - EMPTY_WORDS) <= 2
+        return self.generic or self.short
 
     @property
     def anaphoric(self) -> bool:
         """The task names its object only by a pronoun ("Get it rescheduled"), or has no object at all."""
-        return self.generic or (bool(ANAPHOR.search(self.task)) and len(content_words(self.task) - EMPTY_WORDS) <= 2)
+        return self.generic or (self.short and bool(ANAPHOR.search(self.task)))
 
 
 @dataclass(frozen=True)
@@ -479,19 +484,21 @@ def resolve_references(
     A request is only given a topic: when its reply names the work, merging takes the reply's task.
     """
     taken_up: set[int] = set()
+    latest_first = sorted((*cands, *latent), key=lambda c: -c.sentence.index)
+    latent_ids = {id(c) for c in latent}
+    tasks_said = {c.sentence.index for c in latest_first}  # a sentence with its own task is no topic
     for cand in cands:
         if not cand.bare:
             continue
         lo = cand.sentence.index - REFERENCE_WINDOW
-        before = sents[max(0, lo) : cand.sentence.index][::-1]
         proposals = [
             p
-            for p in sorted((*cands, *latent), key=lambda c: -c.sentence.index)
+            for p in latest_first
             if lo <= p.sentence.index < cand.sentence.index
             and not p.anaphoric
             # a proposal to the group, or advice to this person; one's own earlier promise only for "do that"
             # ("I'll ring them. I'll take it back": "it" is a thing, not the ringing); never another's promise
-            and (p.kind == "we" or (p.owner == cand.owner and (any(p is q for q in latent) or cand.generic)))
+            and (p.kind == "we" or (p.owner == cand.owner and (id(p) in latent_ids or cand.generic)))
         ]
         if (
             cand.kind != "other"
@@ -507,19 +514,15 @@ def resolve_references(
             if source.kind == "we" and source.owner != cand.owner:
                 taken_up.add(id(source))
             continue
-        tasks_said = {c.sentence.index for c in (*cands, *latent)}  # a sentence with its own task is no topic
         usable = [
             s
-            for s in before
+            for s in sents[max(0, lo) : cand.sentence.index][::-1]  # nearest first
             if s.index not in tasks_said
             and s.index not in excluded  # an injection attempt or a private remark is never a topic
             and (not ANAPHOR.search(s.text) or len(content_words(s.text)) > 4)
         ]
         usable = [s for s in usable if len(content_words(_topic_phrase(s))) >= 3]  # "Still can't." names nothing
-        raised = next(
-            (s for s in usable if s.text.rstrip().endswith("?")),
-            None,
-        )
+        raised = next((s for s in usable if s.text.rstrip().endswith("?")), None)
         # "The terraform module for the new clusters. I'll have that done": the speaker's own lead-in comes first
         lead_in = next((s for s in usable[:1] if s.segment_id == cand.sentence.segment_id), None)
         ref = lead_in if cand.generic else lead_in or raised or next(iter(usable), None)

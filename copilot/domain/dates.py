@@ -212,17 +212,14 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
     def day_first(g: re.Match[str]) -> dt.date | None:
         return _month_day(m, MONTHS_EN[g[2].lower()], _day(g[1]), int(g[3]) if g[3] else None)
 
-    def day_of_month(g: re.Match[str]) -> dt.date | None:
-        """ "by the 15th": the next such day on or after the meeting (this month, else next month)."""
-        day = _day(g[1])
-        candidate = _safe_date(m.year, m.month, day)
-        if candidate is None or candidate < m:
-            candidate = _safe_date(*add_months(m, 1), day)
-        return candidate
-
-    def day_of_month_number(day: int) -> dt.date | None:
+    def next_day_of_month(day: int) -> dt.date | None:
+        """The next such day on or after the meeting (this month, else next month)."""
         candidate = _safe_date(m.year, m.month, day)
         return candidate if candidate is not None and candidate >= m else _safe_date(*add_months(m, 1), day)
+
+    def day_of_month(g: re.Match[str]) -> dt.date | None:
+        """ "by the 15th", "on the third"."""
+        return next_day_of_month(_day(g[1]))
 
     def quarter_end(quarter: int) -> dt.date:
         end = end_of_month(m.year, quarter * 3)
@@ -280,7 +277,7 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             day_of_month,
         ),
         # "by mid-month": the next 15th
-        (re.compile(r"\bmid[- ]month\b", re.I), lambda _: day_of_month_number(15)),
+        (re.compile(r"\bmid[- ]month\b", re.I), lambda _: next_day_of_month(15)),
         (re.compile(r"\bearly\s+next\s+week\b", re.I), lambda _: weekday_of_next_week(m, 0)),
         (
             re.compile(rf"\bnext\s+week'?s?\s+({_WD})\b", re.I),
