@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,7 @@ def measure_one(
     model: str, audio: str, reference: str, threads: int, batch_size: int, chunk_s: float = 0.0
 ) -> dict[str, object]:
     """Runs inside the subprocess: load, transcribe once, report time, WER and peak RSS."""
+    from copilot.procstats import peak_rss_mb
     from transcription.metrics import wer
     from transcription.whisper import TranscribeOptions, WhisperTranscriber
 
@@ -62,7 +62,7 @@ def measure_one(
         "audio_s": transcript.duration_s,
         "rtf": transcript.duration_s / elapsed,
         "wer": wer(reference, text),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
         "text_head": text[:120],
         "segments": len(transcript.segments),
         "batch_size": t.batch_size,

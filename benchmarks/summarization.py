@@ -17,11 +17,11 @@ import argparse
 import datetime as dt
 import json
 import math
-import resource
 import time
 from pathlib import Path
 from typing import Any
 
+from copilot.procstats import peak_rss_mb
 from copilot.schema import ActionItem, Segment, Transcript
 from copilot.settings import Settings
 from summarize.commitments import Participants, detect
@@ -212,7 +212,7 @@ def main() -> None:
         if QMSUM.exists():
             report["meeting_30min"] = timed_draft(qmsum_transcript(), "qmsum val[0], first ~4500 words")
             print(json.dumps(report["meeting_30min"], indent=2))
-        report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        report["peak_rss_mb"] = round(peak_rss_mb(), 1)
         print(f"peak RSS: {report['peak_rss_mb']} MB")
     out = ROOT / "benchmarks" / "results" / args.out
     out.parent.mkdir(parents=True, exist_ok=True)

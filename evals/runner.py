@@ -20,7 +20,6 @@ import datetime as dt
 import importlib
 import json
 import multiprocessing as mp
-import resource
 import secrets
 import subprocess
 import time
@@ -35,6 +34,7 @@ from pydantic import ValidationError
 from copilot.domain.canonical import content_hash
 from copilot.errors import CopilotError, InputError, ModelUnavailable, SummaryError
 from copilot.ports import Drafter, ProgressCallback
+from copilot.procstats import peak_rss_mb
 from copilot.schema import ActionItem, ReviewDraft
 from copilot.settings import Settings
 from evals.cases import REVIEW_DATASETS, EvalCase, LoadedCases, ReviewCase, load_review_dataset
@@ -157,10 +157,6 @@ def _code_version() -> dict[str, Any]:
     return {"git_commit": _git("rev-parse", "--short", "HEAD"), "git_dirty": None if dirty is None else bool(dirty)}
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
-
-
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -220,7 +216,7 @@ def draft_case(drafter: Drafter, case: EvalCase) -> dict[str, Any]:
     except Exception as exc:  # a bug in the drafter must not end the run; it is reported per case
         out |= {"status": "error", "error": _one_line(exc)}
     out["latency_s"] = round(time.perf_counter() - started, 3)
-    out["peak_rss_mb"] = round(_peak_rss_mb(), 1)
+    out["peak_rss_mb"] = round(peak_rss_mb(), 1)
     return out
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import resource
 import time
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +12,7 @@ from rich.markdown import Markdown
 
 from copilot.cli._common import console, err_console, progress_bars
 from copilot.errors import ConfigError
+from copilot.procstats import peak_rss_mb
 from copilot.render import draft_to_markdown
 from copilot.schema import Role
 from copilot.services import Services, build_services
@@ -69,7 +69,7 @@ def demo(
     else:
         console.print(Markdown(markdown))
     elapsed = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     err_console.print(
         f"stored review {review.id} (version {review.version}, state {review.state.value}) "
         f"in {services.db.safe_url}\njob {job_id} done in {elapsed:.1f} s, peak memory {peak_mb:.0f} MB"
