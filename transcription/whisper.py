@@ -60,6 +60,29 @@ def default_chunk_s(model: str) -> float:
     return CHUNK_S.get(model, DEFAULT_CHUNK_S)
 
 
+def encode_window_by_window(model: Any) -> None:
+    """Make the batched pipeline run the encoder one 30 s window at a time; decoding stays batched.
+
+    Encoder self-attention holds a 1500x1500 score matrix per head and window (about 54 MB for tiny.en, 72 MB for
+    base), so encoding a batch of 8 at once peaks hundreds of MB higher than encoding its windows in turn, at the
+    same speed: the encoder's matrix products are already large for one window. Batching pays off in the decoder,
+    which generates one token at a time. Measured on 10 minutes of stereo dialogue, tiny.en batch 8, 4-minute
+    chunks: 1046 MB -> 868 MB peak (benchmarks/results/asr-memory.md). The outputs are concatenated on the CPU
+    (1500 x width floats per window, a few MB).
+    """
+    import ctranslate2
+
+    encode_batch = model.encode
+
+    def encode(features: np.ndarray) -> Any:
+        if features.ndim != 3 or features.shape[0] <= 1:
+            return encode_batch(features)
+        outputs = [np.asarray(encode_batch(features[i : i + 1])) for i in range(features.shape[0])]
+        return ctranslate2.StorageView.from_array(np.ascontiguousarray(np.concatenate(outputs)))
+
+    model.encode = encode
+
+
 @dataclass(frozen=True)
 class TranscribeOptions:
     """What a caller may ask for beyond the file itself."""
@@ -169,6 +192,7 @@ class WhisperTranscriber:
                 )
             except (RuntimeError, ValueError, OSError) as exc:
                 raise ModelUnavailable(f"cannot load speech model {self._resolved.path}: {exc}") from exc
+            encode_window_by_window(self._model)
         return self._model
 
     def decode_language(self, requested: str) -> tuple[str | None, str | None]:

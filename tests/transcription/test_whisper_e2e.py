@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from opencc import OpenCC
 
@@ -37,6 +38,23 @@ def test_batched_and_sequential_decoding_agree_on_jfk(model_home: Path) -> None:
             shared_data("audio", "jfk.flac"), language="en"
         )
         assert wer(JFK_TEXT, text_of(t)) == 0.0, batch_size
+
+
+def test_window_by_window_encoding_equals_the_batched_encoder(tiny: WhisperTranscriber) -> None:
+    """The memory-saving encoder (transcription.whisper.encode_window_by_window) must not change what is encoded."""
+    import ctranslate2
+    from faster_whisper.audio import decode_audio
+
+    model = tiny.load()
+    audio = decode_audio(str(shared_data("audio", "jfk.flac")))
+    window = model.feature_extractor(np.pad(audio, (0, 30 * 16000 - len(audio))))[:, :3000]  # one 30 s window
+    noisy = window + np.random.default_rng(7).normal(0, 0.05, window.shape).astype(np.float32)
+    batch = np.ascontiguousarray(np.stack([window, noisy, window[:, ::-1]]))
+    one_by_one = np.asarray(model.encode(batch))
+    at_once = np.asarray(model.model.encode(ctranslate2.StorageView.from_array(batch)))
+    assert one_by_one.shape == at_once.shape == (3, 1500, 384)
+    assert np.allclose(one_by_one, at_once, atol=1e-3)
+    assert not np.allclose(one_by_one[0], one_by_one[1], atol=1e-3)  # the windows really differ
 
 
 def test_tiny_en_has_no_word_errors_on_jfk(tiny: WhisperTranscriber) -> None:
