@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from copilot.domain.dates import find_dates
+from copilot.domain.dates import ResolvedDate, find_dates
 from copilot.schema import Evidence
 from summarize.text import Sentence, content_words, is_cjk
 
@@ -28,7 +28,7 @@ SELF_STRONG = re.compile(
 SELF_WEAK = re.compile(r"\bI\s+(?:need|have|ought)\s+to\b|\bI\s+should\b|\bI(?:'d|\s+would)\s+better\b", re.I)
 OTHER_STRONG = re.compile(
     r"\b(?:can|could|would|will)\s+you(?:\s+please)?|\byou(?:'ll|\s+will)|\byou(?:'re|\s+are)\s+going\s+to|"
-    r"\bI\s+need\s+you\s+to|\bI(?:'d|\s+would)\s+like\s+you\s+to|\bI\s+want\s+you\s+to|\bplease|"
+    r"\b(?:I|we)\s+need\s+you\s+to|\b(?:I|we)(?:'d|\s+would)\s+like\s+you\s+to|\b(?:I|we)\s+want\s+you\s+to|\bplease|"
     r"\bmake\s+sure\s+(?:that\s+)?you|\bdon't\s+forget\s+to|\bremember\s+to\b",
     re.I,
 )
@@ -66,23 +66,26 @@ ZH_SELF_WEAK = re.compile(r"我(?:要|需要|得|应该|應該)")
 
 # asking for talk now, not for work later ("can you walk me through ...")
 CONVERSATIONAL = re.compile(
-    r"^\s*(?:tell|walk|explain|describe|elaborate|say|repeat|clarify|remind|hear|see|hold|wait|imagine|"
+    r"^\s*(?:(?:only|really|just|actually|still|also|then)\s+)*(?:tell|walk|explain|describe|elaborate|say|repeat|clarify|remind|hear|see|hold|wait|imagine|"
     r"think|talk\s+(?!to\b|with\b)|give\s+me\s+(?:an?\s+)?example|go\s+on|continue|share\s+(?:more|your\s+thoughts)|be\s+honest|admit|"
-    r"start\s+with|keep\s+(?:it|this)\s+short|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
+    r"start\s+with|keep\s+(?:it|this)\s+(?:short|brief|quick|to\b)|let\s+you\s+(?:go|get\s+(?:back|on))|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
     r"be\s+brief|let\s+you\s+know|note\s+that|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|start|begin|"
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
     re.I,
 )
 # "let's check the forecast" / "let's make that concrete": doing it now, in the meeting (undated "we" only)
 WE_NOW = re.compile(
-    r"^\s*(?:check|look|see|review|discuss|think|focus|keep|take\s+a\s+look|do|hear|spend|dig|continue|"
+    r"^\s*(?:check|look|see|review|discuss|think|focus|keep|take\s+a\s+look|do|hear|spend|dig|continue|say|"
+    r"get\s+through|come\s+back\s+to|have\s+to\s+(?:think|see|wait)|"
     r"go\s+(?:for|to|with|on)\b|make\s+(?:that|this|it)\b)",  # "let's go for your goals" (ASR for "go through")
     re.I,
 )
 # status and forecasts ("we're going to be at 80% by the end of the quarter")
 STATUS = re.compile(
     r"^\s*(?:be|hit|reach|land|end\s+up|finish\s+(?:at|around)|get\s+to\s+\d|probably\s+be|likely\s+be)\b"
-    r"|\b(?:key\s+result|okr|kr)\s+is\b|\b\d+\s*(?:%|percent)\s+(?:by|at)\b",
+    r"|\b(?:key\s+result|okr|kr)\s+is\b|\b\d+\s*(?:%|percent)\s+(?:by|at)\b"
+    # "we will have more guests waiting": a forecast ("I'll have it ready" is not: it names the work)
+    r"|^\s*have\s+(?:more|less|fewer|a\s+lot|lots|plenty|no|some|many|much|enough)\b",
     re.I,
 )
 WISH = re.compile(
@@ -92,13 +95,14 @@ WISH = re.compile(
 )
 REFUSAL = re.compile(
     r"^\s*(?:no\b|nope\b|I\s+can't|I\s+cannot|I\s+won't|I\s+don't\s+think\s+(?:so|I\s+can)|not\s+(?:really|by)|"
-    r"that\s+won't\s+work|不行|不能|没办法|沒辦法|做不到)",
+    r"not\s+this\s+(?:week|month|time|quarter|year|cycle|round)\b|that\s+won't\s+work|不行|不能|没办法|沒辦法|做不到)",
     re.I,
 )
 WITHDRAWAL = re.compile(
     r"\blet's\s+not\b|\blet\s+us\s+not\b|\bscratch\s+that\b|\bnever\s*mind\b|\bforget\s+(?:about\s+)?(?:it|that)\b|"
     r"\bon\s+second\s+thought\b|\bno\s+need\b|\bdon't\s+worry\s+about\s+(?:it|that)\b|\bcancel\s+that\b|"
-    r"\bactually,?\s+(?:we|I|you)\s+(?:don't|won't|shouldn't)\b|\bdon't\s+do\s+that\b|\b(?:drop|park)\s+(?:that|it)\b|"
+    r"\bactually,?\s+(?:we|I|you)\s+(?:don't|won't|shouldn't)\b|\bdon't\s+do\s+that\b|\bdon't\s+bother\b|"
+    r"\bforget\s+I\s+(?:asked|said)\b|\bignore\s+that\b|\bskip\s+(?:it|that)\b|\b(?:drop|park)\s+(?:that|it)\b|"
     r"算了|还是不要|還是不要|不用了|取消(?:吧|了)|别做了|別做了",
     re.I,
 )
@@ -122,7 +126,8 @@ ZH_TAG_QUESTION = re.compile(
 # ", because it's been a pain" / ", otherwise they'll use last-click" / " so people stop asking": why, not what
 TRAILING_CLAUSE = re.compile(
     r"\s*,\s*(?:because|since|as|so|otherwise|which|though|but|anyway|hopefully|by\s+the\s+way|if\s+that|"
-    r"that's|that\s+is|it's|it\s+is|I|I'm|I'll|I've|we|we're|we'll|they|they're|they'll|he|she)\b.*$"
+    r"that's|that\s+is|it's|it\s+is|I|I'm|I'll|I've|we|we're|we'll|they|they're|they'll|he|she|"
+    r"before|after|when|once|while|until|probably|maybe|perhaps)\b.*$"
     r"|\s+(?:because|so\s+that|so\s+(?:people|we|they|nobody|everyone|the\s+team))\b.*$",
     re.I,
 )
@@ -134,6 +139,21 @@ HEDGE = re.compile(
     re.I,
 )
 
+
+# "the guests say, no, I'll just book it online": someone else's words, quoted
+REPORTED = re.compile(r"\b(?:say|says|said|saying|ask|asks|asked|goes|went)\s*[,:]", re.I)
+# "If finance gives me the number by Wednesday, I'll approve ...": that date is the condition's, not the task's
+CONDITION = re.compile(r"\b(?:if|once|when|whenever|unless|as\s+soon\s+as|after|provided)\b", re.I)
+# "Yeah, sure. End of next week?" / "Next Friday, then": a reply that is a date sets the date of what it answers
+DATE_REPLY_LEAD = re.compile(
+    r"^\s*(?:(?:yes|yeah|yep|sure|okay|ok|right|fine|um|uh|so|then|and|great|perfect)[,.!\s]+)*$", re.I
+)
+DATE_REPLY_WINDOW = 3
+"""Sentences after a commitment in which a bare date answers "when?"."""
+# "put your name forward for it": the task ends on a pronoun that stands for what it is about
+PRONOUN_END = re.compile(r"\b(?:for|to|on|about|with|into|of|in)\s+(?:it|that|this|them)\s*$", re.I)
+# "So our next catch-up, I'll move it": the speaker names the thing first, in the same sentence
+LEAD_CLAUSE = re.compile(r"^(?P<lead>[^,]{3,}?),\s*$")
 
 # "get it rescheduled", "pull those together": the task names its object only by a pronoun
 ANAPHOR = re.compile(r"\b(?:that|it|this|those|these|them)\b", re.I)
@@ -168,6 +188,7 @@ class Candidate:
     generic: bool = False  # no task of its own: only an acceptance of a request ("Yes, I can do that this week")
     topic: str = ""  # what a pronoun task refers to, from an earlier sentence; shown with the task, never merged on
     topic_evidence: Evidence | None = None  # the sentence the topic comes from, cited while the topic is shown
+    lead: str = ""  # the words before the cue in its own sentence ("So our next catch-up, I'll move it")
 
     @property
     def full_task(self) -> str:
@@ -268,7 +289,7 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     text = HEDGE.sub("", _strip_dates(rest, meeting_date))
     text = re.split(r"[?!。！？]|\.(?:\s|$)", text, maxsplit=1)[0]
     text = TRAILING_CLAUSE.sub("", text)
-    text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please)\s*$", "", text, flags=re.I)
+    text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please|then)\s*$", "", text, flags=re.I)
     text = ZH_TAG_QUESTION.sub("", text)
     for _ in range(3):
         text = LEAD_IN.sub("", text)
@@ -326,9 +347,14 @@ def detect(
             assert cue is not None
             match, kind, strength = cue
         rest = text[match.end() :]
-        if NEGATED.search(rest):
+        stutter = re.match(r"\s*,?\s*" + re.escape(match.group(0).strip()) + r"\b", rest, re.I)
+        rest = rest[stutter.end() :] if stutter else rest  # "Let's, let's come back to that"
+        if NEGATED.search(rest) or REPORTED.search(text[: match.start()]):
             continue
-        if CONVERSATIONAL.search(rest) or STATUS.search(rest) or STATUS.search(text[: match.start()]):
+        later = [d for d in dates if d.date > meeting_date]
+        # "I'll go through the SOP binder this week": talk now, unless the speaker dates it for later
+        talk_now = CONVERSATIONAL.search(rest) and not (kind == "self" and later)
+        if talk_now or STATUS.search(rest) or STATUS.search(text[: match.start()]):
             continue
         if kind == "self" and WISH.search(text[: match.start()] + text[match.start() : match.end()]):
             continue
@@ -358,7 +384,7 @@ def detect(
             meeting_date=meeting_date,
         )
         generic = len(content_words(task)) < (1 if is_cjk(task) else 2)  # "I can do that", "I will."
-        due = dates[-1].date if dates else None
+        due = _due(dates, match, text)
         (latent if deadline_filtered and latent is not None else out).append(
             Candidate(
                 generic=generic,
@@ -370,9 +396,36 @@ def detect(
                 strength=strength,
                 evidence=[Evidence(segment_id=sent.segment_id, quote=sent.text)],
                 merged_sentences=[sent.index],
+                lead=text[: match.start()],
             )
         )
     return out
+
+
+def _due(dates: list[ResolvedDate], match: re.Match[str], text: str) -> dt.date | None:
+    """The task's date: one after the cue, else one before it unless it belongs to a condition."""
+    after = [d for d in dates if d.start >= match.start()]
+    if after:
+        return after[-1].date
+    if dates and not CONDITION.search(text[: match.start()]):
+        return dates[-1].date
+    return None
+
+
+def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt.date) -> None:
+    """Give an undated item the date of a reply that is only a date ("End of next week?", "First thing Monday")."""
+    said = {c.sentence.index for c in cands}
+    for cand in cands:
+        if cand.due is not None:
+            continue
+        for sent in sents[cand.sentence.index + 1 : cand.sentence.index + 1 + DATE_REPLY_WINDOW]:
+            if sent.index in said:
+                break  # the talk has moved on to another task
+            found = sorted(find_dates(sent.text, meeting_date), key=lambda r: r.start)
+            if found and found[0].date >= meeting_date and DATE_REPLY_LEAD.match(sent.text[: found[0].start]):
+                cand.due = found[0].date
+                cand.evidence.append(Evidence(segment_id=sent.segment_id, quote=sent.text))
+                break
 
 
 def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
@@ -440,7 +493,9 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
             merged.append(cand)
             continue
         carried = [e for e in cand.evidence if e != cand.topic_evidence]  # the topic goes only with its own task
-        if target.anaphoric and not cand.anaphoric:  # the reply names what the request only pointed at
+        if (target.anaphoric and not cand.anaphoric) or (target.bare and not cand.bare and cand.kind == "self"):
+            # the reply names what the request only pointed at ("Can you share the link?" - "I'll drop the
+            # triage dashboard link in the producers' channel")
             target.evidence = [e for e in target.evidence if e != target.topic_evidence]
             target.task, target.topic, target.topic_evidence = cand.task, cand.topic, cand.topic_evidence
             carried = list(cand.evidence)
@@ -462,6 +517,20 @@ def _topic_phrase(sent: Sentence) -> str:
     if words and words[0] in ("The", "A", "An", "Our", "My", "Your", "This", "That", "These", "Those"):
         words[0] = words[0].lower()  # it continues a task: "Get it rescheduled (the capacity review ...)"
     return " ".join(words[:REFERENCE_WORDS]) + (" ..." if len(words) > REFERENCE_WORDS else "")
+
+
+def _lead_topic(cand: Candidate) -> str:
+    """'Leave the sponsor form with me, I'll sign it' -> 'leave the sponsor form with me' (not an 'if ...' clause)."""
+    match = LEAD_CLAUSE.match(cand.lead)
+    if match is None or CONDITION.search(match["lead"]) or REPORTED.search(match["lead"]):
+        return ""
+    phrase = TOPIC_LEAD.sub("", match["lead"]).strip()
+    if len(content_words(phrase)) < 2 or ANAPHOR.fullmatch(phrase):
+        return ""
+    words = phrase.split()
+    if words[0] in ("The", "A", "An", "Our", "My", "Your", "This", "That", "These", "Those"):
+        words[0] = words[0].lower()
+    return " ".join(words[:REFERENCE_WORDS])
 
 
 def resolve_references(
@@ -488,7 +557,7 @@ def resolve_references(
     latent_ids = {id(c) for c in latent}
     tasks_said = {c.sentence.index for c in latest_first}  # a sentence with its own task is no topic
     for cand in cands:
-        if not cand.bare:
+        if not cand.bare and not PRONOUN_END.search(cand.task):
             continue
         lo = cand.sentence.index - REFERENCE_WINDOW
         proposals = [
@@ -513,6 +582,10 @@ def resolve_references(
             cand.generic = False
             if source.kind == "we" and source.owner != cand.owner:
                 taken_up.add(id(source))
+            continue
+        own = _lead_topic(cand)
+        if own and cand.kind != "other":
+            cand.topic, cand.generic = own, False
             continue
         usable = [
             s
@@ -553,4 +626,5 @@ def extract(
     cands = drop_refused(cands, sents)
     cands = drop_withdrawn(cands, sents)
     cands = resolve_references(cands, drop_withdrawn(latent, sents), sents, excluded=excluded | private)
+    date_replies(cands, sents, meeting_date)
     return merge(cands)

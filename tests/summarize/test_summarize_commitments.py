@@ -310,3 +310,74 @@ def test_an_acceptance_merged_into_its_request_does_not_bring_its_topic_along() 
     )
     assert item.task == "Write a plan to get latency under 2 seconds"
     assert {e.segment_id for e in item.evidence} == {1, 2}
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [("employee", "The guests say, no, I'll just book it online next time.")],  # someone else's words
+        [("employee", "So we will have more guests waiting in the lobby.")],  # a forecast
+        [("manager", "We'll have to think about the lobby.")],
+        [("manager", "Let's, let's come back to that.")],
+        [("manager", "Let's get through June first.")],
+        [("manager", "Okay, I'll try to keep this to twenty minutes.")],
+        [("manager", "Fingers crossed. Okay, well, I'll let you go early then.")],
+        [("employee", "So we'll only really know how Year 11 did then.")],
+        [("employee", "Do you want me to put the new signs up?"), ("manager", "Actually, no. Don't bother.")],
+        [("manager", "Can you do the Sunday cover again this month?"), ("employee", "Not this month, no.")],
+        [("manager", "Could you chair the staff meeting?"), ("employee", "Hmm."), ("manager", "Forget I asked.")],
+    ],
+)
+def test_reported_speech_forecasts_meeting_talk_and_turned_down_asks_are_not_items(
+    turns: list[tuple[str, str]],
+) -> None:
+    assert items(turns) == []
+
+
+def test_dated_talk_verbs_are_commitments_when_the_speaker_dates_them_for_later() -> None:
+    found = items(
+        [
+            ("manager", "I'm going to sit down with Claire from revenue about the upgrade prices this week."),
+            ("manager", "I'll go through the SOP binder by Friday."),
+        ]
+    )
+    assert [(i.owner, i.due) for i in found] == [("manager", dt.date(2026, 12, 4))] * 2
+    assert "Claire" in found[0].task and "SOP binder" in found[1].task
+
+
+def test_we_need_you_to_is_a_request_and_a_date_only_reply_sets_its_due_date() -> None:
+    [item] = items(
+        [
+            ("manager", "We need you to do a toolbox talk on working near water."),
+            ("employee", "Okay, yeah. Next Friday, then, so it's fresh."),
+        ]
+    )
+    assert (item.owner, item.due) == ("employee", dt.date(2026, 12, 11))
+    assert item.task.startswith("Do a toolbox talk on working near water")
+
+
+def test_a_date_in_the_condition_is_not_the_due_date() -> None:
+    said = "If finance gives me the number by Wednesday, I'll approve the vendor for loc testing."
+    [item] = items([("manager", said)])
+    assert (item.owner, item.due) == ("manager", None)
+
+
+def test_do_that_after_ones_own_promise_merges_into_it_with_its_date() -> None:
+    [item] = items([("manager", "Let me talk to HR about the agency temps. I'll do that today, before I go home.")])
+    assert (item.task, item.due) == ("Talk to HR about the agency temps", MEETING)
+
+
+def test_a_clause_naming_the_thing_first_is_the_topic_of_its_pronoun_task() -> None:
+    [item] = items([("manager", "Of course. Leave the sponsor form with me, I'll sign it.")])
+    assert item.owner == "manager" and "sponsor form" in item.task
+
+
+def test_a_short_request_takes_the_fuller_task_of_its_reply() -> None:
+    [item] = items(
+        [
+            ("manager", "Can you share the link?"),
+            ("employee", "I'll drop the dashboard link in the channel after this call."),
+        ]
+    )
+    assert (item.owner, item.due) == ("employee", MEETING)
+    assert "channel" in item.task
