@@ -20,7 +20,7 @@ from summarize.text import Sentence, content_words, is_cjk
 
 SELF_STRONG = re.compile(
     r"\b(?:I(?:'ll|\s+will|\s+shall)|I(?:'m|\s+am)\s+(?:going\s+to|gonna)|let\s+me|I\s+promise\s+to|"
-    r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|put\s+me\s+down\s+(?:for|to)|I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
+    r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|put\s+me\s+down\s+(?:for|to)|consider\s+it\s+done|I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
     r"schedule|follow|look|check|get|put|run|pair|update|review|ask|find|organi[sz]e|handle|own|cover))\b"
     r"(?:\s+(?:also|just|then|definitely|certainly|absolutely|happily|gladly|make\s+sure\s+to|try\s+to|try\s+and))*",
     re.I,
@@ -29,12 +29,18 @@ SELF_WEAK = re.compile(r"\bI\s+(?:need|have|ought)\s+to\b|\bI\s+should\b|\bI(?:'
 OTHER_STRONG = re.compile(
     r"\b(?:can|could|would|will)\s+you(?:\s+please)?|\byou(?:'ll|\s+will)|\byou(?:'re|\s+are)\s+going\s+to|"
     r"\b(?:I|we)\s+need\s+you\s+to|\b(?:I|we)(?:'d|\s+would)\s+like\s+you\s+to|\b(?:I|we)\s+want\s+you\s+to|\bplease|"
-    r"\bmake\s+sure\s+(?:that\s+)?you|\bdon't\s+forget\s+to|\bremember\s+to\b",
+    r"\bmake\s+sure\s+(?:that\s+)?you|\bdon't\s+forget\s+to|\bremember\s+to\b|"
+    r"\bwhat\s+I(?:'d|\s+would)\s+like\s+(?:from\s+you\s+)?is\b",
     re.I,
 )
 OTHER_WEAK = re.compile(r"\byou\s+(?:should|need\s+to|have\s+to|must|ought\s+to)\b", re.I)
 WE_STRONG = re.compile(r"\blet's|\blet\s+us\b|\bwe(?:'ll|\s+will)|\bwe(?:'re|\s+are)\s+going\s+to\b", re.I)
-WE_WEAK = re.compile(r"\bwe\s+(?:should|need\s+to|have\s+to|must)\b", re.I)
+WE_WEAK = re.compile(
+    r"\bwe\s+(?:should|need\s+to|have\s+to|must)\b"
+    # "could we get an extra guard on Saturdays?": a need put to the group, taken up by "consider it done"
+    r"|\b(?:could|can)\s+we\s+(?=get|have|add|hire|buy|order|book|bring|arrange)",
+    re.I,
+)
 # a bare imperative at the start of a sentence ("Run five user interviews by October first"): weak, needs a date
 IMPERATIVE = re.compile(
     r"^(?:(?:so|then|and|okay|ok|alright|also|first|next|right)[,\s]+)*(?:please\s+)?(?=(?:send|write|run|draft|"
@@ -76,7 +82,7 @@ CONVERSATIONAL = re.compile(
 # "let's check the forecast" / "let's make that concrete": doing it now, in the meeting (undated "we" only)
 WE_NOW = re.compile(
     r"^\s*(?:check|look|see|review|discuss|think|focus|keep|take\s+a\s+look|do|hear|spend|dig|continue|say|"
-    r"get\s+through|come\s+back\s+to|have\s+to\s+(?:think|see|wait)|"
+    r"get\s+through|come\s+back\s+to|have\s+to\s+(?:think|see|wait)|revisit|leave\b|"
     r"go\s+(?:for|to|with|on)\b|make\s+(?:that|this|it)\b)",  # "let's go for your goals" (ASR for "go through")
     re.I,
 )
@@ -140,16 +146,22 @@ HEDGE = re.compile(
 )
 
 
+# "Shall I ...?", "Do you want me to ...?", "What if we ...?": the words before a cue that make it a question
+QUESTION_FORM = re.compile(
+    r"\b(?:shall|should|can|could|may|might|do|does|would|will|must|what\s+if|how\s+about|why\s+don't)\s*"
+    r"(?:you\s+want\s+(?:me|us)\s+to\s*)?$",
+    re.I,
+)
 # "the guests say, no, I'll just book it online": someone else's words, quoted
-REPORTED = re.compile(r"\b(?:say|says|said|saying|ask|asks|asked|goes|went)\s*[,:]", re.I)
+REPORTED = re.compile(r"\b(?:say|says|said|saying|asks|asked|goes|went)\s*[,:]", re.I)
 # "If finance gives me the number by Wednesday, I'll approve ...": that date is the condition's, not the task's
 CONDITION = re.compile(r"\b(?:if|once|when|whenever|unless|as\s+soon\s+as|after|provided)\b", re.I)
 # "Yeah, sure. End of next week?" / "Next Friday, then": a reply that is a date sets the date of what it answers
 DATE_REPLY_LEAD = re.compile(
-    r"^\s*(?:(?:yes|yeah|yep|sure|okay|ok|right|fine|um|uh|so|then|and|great|perfect)[,.!\s]+)*$", re.I
+    r"^\s*(?:(?:yes|yeah|yep|sure|okay|ok|right|fine|um|uh|so|then|and|great|perfect|by|what)[,.!\s]+)*$", re.I
 )
-DATE_REPLY_WINDOW = 3
-"""Sentences after a commitment in which a bare date answers "when?"."""
+DATE_REPLY_TURNS = 2
+"""Turns after a commitment in which a bare date answers "when?"."""
 # "put your name forward for it": the task ends on a pronoun that stands for what it is about
 PRONOUN_END = re.compile(r"\b(?:for|to|on|about|with|into|of|in)\s+(?:it|that|this|them)\s*$", re.I)
 # "So our next catch-up, I'll move it": the speaker names the thing first, in the same sentence
@@ -167,6 +179,8 @@ ROLE_WORDS = frozenset({"manager", "employee", "manager's", "employee's"})
 """Put into tasks for "you"/"me"; they say to whom, not what, so they do not make two tasks the same."""
 EMPTY_WORDS = ROLE_WORDS | {"done", "sorted", "handled", "ready", "finished"}
 """Words that do not say what a task is about ("have that done", "get it sorted for the manager")."""
+WITHDRAWAL_LEAD_WORDS = 5
+"""More content words than this before "forget that" in one sentence: it withdraws what that sentence said."""
 REFERENCE_WINDOW = 6
 """Sentences to look back for what "it"/"that" stands for; a review topic rarely runs longer between mentions."""
 REFERENCE_WORDS = 12
@@ -289,7 +303,8 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     text = HEDGE.sub("", _strip_dates(rest, meeting_date))
     text = re.split(r"[?!。！？]|\.(?:\s|$)", text, maxsplit=1)[0]
     text = TRAILING_CLAUSE.sub("", text)
-    text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please|then)\s*$", "", text, flags=re.I)
+    text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please|then|this\s+time)\s*$", "", text, flags=re.I)
+    text = re.sub(r"\s+(?:myself|yourself|ourselves|themselves)\b", "", text, flags=re.I)  # "ring Hansen's myself"
     text = ZH_TAG_QUESTION.sub("", text)
     for _ in range(3):
         text = LEAD_IN.sub("", text)
@@ -362,8 +377,8 @@ def detect(
             continue
         if kind == "we" and not dates and WE_NOW.search(rest):
             continue
-        if text.rstrip().endswith("?") and kind in ("self", "we"):
-            continue  # "shall I ...?" / "should we ...?" asks, it does not commit
+        if text.rstrip().endswith("?") and kind in ("self", "we") and QUESTION_FORM.search(text[: match.start()]):
+            continue  # "shall I ...?" / "should we ...?" asks; "I'll send them by early January?" still commits
         # advice without a date is not a commitment, nor is a need nobody has taken up yet
         deadline_filtered = (strength == "weak" and not dates) or strength == "need"
         if deadline_filtered and latent is None:
@@ -396,7 +411,7 @@ def detect(
                 strength=strength,
                 evidence=[Evidence(segment_id=sent.segment_id, quote=sent.text)],
                 merged_sentences=[sent.index],
-                lead=text[: match.start()],
+                lead=_strip_dates(text[: match.start()], meeting_date),  # "First thing Monday, I'll ..." names no topic
             )
         )
     return out
@@ -414,12 +429,12 @@ def _due(dates: list[ResolvedDate], match: re.Match[str], text: str) -> dt.date 
 
 def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt.date) -> None:
     """Give an undated item the date of a reply that is only a date ("End of next week?", "First thing Monday")."""
-    said = {c.sentence.index for c in cands}
+    said = {c.sentence.index for c in cands if not c.generic}  # "I'll do it." still answers the same ask
     for cand in cands:
         if cand.due is not None:
             continue
-        for sent in sents[cand.sentence.index + 1 : cand.sentence.index + 1 + DATE_REPLY_WINDOW]:
-            if sent.index in said:
+        for sent in sents[cand.sentence.index + 1 :]:
+            if sent.index in said or sent.segment_id > cand.sentence.segment_id + DATE_REPLY_TURNS:
                 break  # the talk has moved on to another task
             found = sorted(find_dates(sent.text, meeting_date), key=lambda r: r.start)
             if found and found[0].date >= meeting_date and DATE_REPLY_LEAD.match(sent.text[: found[0].start]):
@@ -432,7 +447,10 @@ def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candid
     """Drop a proposal that is explicitly withdrawn within the next three sentences or two turns."""
     withdrawn: set[int] = set()
     for sent in sents:
-        if not WITHDRAWAL.search(sent.text):
+        found = WITHDRAWAL.search(sent.text)
+        if not found or len(content_words(sent.text[: found.start()])) > WITHDRAWAL_LEAD_WORDS:
+            # "I was going to suggest the instructor course, but places are frozen, so forget that": the sentence
+            # takes back its own suggestion, not an earlier commitment
             continue
         earlier = [
             c

@@ -14,7 +14,7 @@ is something a person signs. Conventions (documented so evals agree):
   closes" too); "early next week" is next Monday, "mid-December" the 15th;
 - "by the 15th" (a day without a month) is the next such day on or after the
   meeting;
-- "in N days/weeks" adds N days or weeks; an explicit date without a year is
+- "in N days/weeks" (or "give me N weeks") adds N days or weeks; an explicit date without a year is
   the next such date on or after the meeting.
 Phrases that are not a due date ("every Monday", "this half") resolve to None.
 """
@@ -286,10 +286,10 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         (re.compile(rf"\b({_WD})\s+next\s+week\b", re.I), lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()])),
         (re.compile(rf"\bnext\s+({_WD})\b", re.I), lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()])),
         (
-            re.compile(rf"\b(?:this\s+(?:coming\s+)?|coming\s+)?({_WD})\b", re.I),
+            re.compile(rf"\b(?:first\s+thing\s+(?:on\s+)?)?(?:this\s+(?:coming\s+)?|coming\s+)?({_WD})\b", re.I),
             lambda g: nxt(m, WEEKDAYS_EN[g[1].lower()]),
         ),
-        (re.compile(r"\btomorrow\b", re.I), lambda _: m + dt.timedelta(days=1)),
+        (re.compile(r"\b(?:first\s+thing\s+)?tomorrow\b", re.I), lambda _: m + dt.timedelta(days=1)),
         (
             re.compile(
                 r"\b(?:today|tonight|end of (?:the )?day|eod|this\s+(?:afternoon|morning|evening)|later\s+today|"
@@ -341,7 +341,10 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             re.compile(r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?year\b|\byear[- ]end\b", re.I),
             lambda _: dt.date(m.year, 12, 31),
         ),
-        (re.compile(rf"\b(?:in|within)\s+(?:the\s+next\s+)?{_NUM}\s+(days?|weeks?|months?)\b", re.I), in_units),
+        (
+            re.compile(rf"\b(?:in|within|give\s+me)\s+(?:the\s+next\s+)?{_NUM}\s+(days?|weeks?|months?)\b", re.I),
+            in_units,
+        ),
         # Chinese (simplified and traditional)
         (re.compile(rf"(?:(\d{{4}})年)?{_ZH_NUM}月{_ZH_NUM}[日号號]"), zh_month_day),
         (re.compile(rf"{_ZH_NEXT_WEEK}{_ZH_DAY}"), lambda g: weekday_of_next_week(m, ZH_WEEKDAY[g[1]])),

@@ -381,3 +381,60 @@ def test_a_short_request_takes_the_fuller_task_of_its_reply() -> None:
     )
     assert (item.owner, item.due) == ("employee", MEETING)
     assert "channel" in item.task
+
+
+def test_a_sentence_that_takes_back_its_own_suggestion_does_not_withdraw_an_earlier_item() -> None:
+    [item] = items(
+        [
+            ("employee", "I'll have a feedback summary to you next Friday."),
+            (
+                "manager",
+                "I was going to suggest you do the instructor course this autumn, but places are frozen, so, "
+                "forget that for now.",
+            ),
+        ]
+    )
+    assert item.task.startswith("Have a feedback summary") and item.due == dt.date(2026, 12, 11)
+
+
+def test_a_commitment_said_with_a_rising_tone_still_commits_and_names_the_request() -> None:
+    [item] = items(
+        [
+            ("manager", "And for your development goals, I'd like you to write them yourself this time."),
+            ("employee", "Okay. I'll send you my development goals for next year, by, um, early January?"),
+        ]
+    )
+    assert item.owner == "employee" and "development goals" in item.task and "yourself" not in item.task
+    assert items([("employee", "Shall I send you the goals by Friday?")]) == []  # a question form still asks
+
+
+def test_consider_it_done_takes_up_a_could_we_request() -> None:
+    [item] = items(
+        [
+            ("employee", "Can I ask, for security, could we get an extra guard on Saturdays?"),
+            ("manager", "Consider it done."),
+        ]
+    )
+    assert item.owner == "manager" and "extra guard on Saturdays" in item.task
+
+
+def test_what_id_like_is_a_request_and_its_acceptance_dates_it() -> None:
+    [item] = items(
+        [
+            ("manager", "What I'd like is a write-up of why we lost Brightwell, so we learn from it."),
+            ("employee", "Fine. I mean, yes. I'll do it. By, what, Monday?"),
+        ]
+    )
+    assert (item.owner, item.due) == ("employee", dt.date(2026, 12, 7)) and "Brightwell" in item.task
+
+
+def test_give_me_two_weeks_and_first_thing_monday_are_dates() -> None:
+    found = items(
+        [
+            ("manager", "Could you look into why the Tenerife rotations are so low on sales?"),
+            ("employee", "Yeah, I'll dig into it. Give me two weeks, I want a few more flights of data."),
+            ("employee", "First thing Monday, I'll take the hired tester back."),
+        ]
+    )
+    assert [(i.owner, i.due) for i in found] == [("employee", dt.date(2026, 12, d)) for d in (14, 7)]
+    assert found[1].task == "Take the hired tester back"
