@@ -264,9 +264,21 @@ def main() -> None:
     print(_markdown(_write(args, rows)))
 
 
+def cpu_model() -> str:
+    """The CPU's name: RTF differs about 2x between the machines this was measured on (AVX-512 Xeon vs AVX2 EPYC)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
 def _write(args: argparse.Namespace, rows: list[dict[str, object]]) -> dict[str, object]:
-    report = {
+    report: dict[str, object] = {
         "machine": {
+            "cpu": cpu_model(),
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
             "threads": args.threads,
@@ -306,7 +318,8 @@ def _markdown(report: dict[str, object]) -> str:
     rows = report["rows"]
     assert isinstance(rows, list)
     lines = [
-        f"# ASR benchmark ({report['when']}, {report['machine']['cpus']} CPUs, "  # type: ignore[index]
+        f"# ASR benchmark ({report['when']}, {report['machine'].get('cpu', '?')}, "  # type: ignore[index,attr-defined]
+        f"{report['machine']['cpus']} CPUs, "  # type: ignore[index]
         f"{report['machine']['threads']} threads)",  # type: ignore[index]
         "",
         "| model | batch | chunk s | input | audio s | RTF (× real time, median) | target | WER | peak RSS MB | runs |",
