@@ -25,15 +25,26 @@ SELF_STRONG = re.compile(
     r"(?:\s+(?:also|just|then|definitely|certainly|absolutely|happily|gladly|make\s+sure\s+to|try\s+to|try\s+and))*",
     re.I,
 )
-SELF_WEAK = re.compile(r"\bI\s+(?:need|have|ought)\s+to\b|\bI\s+should\b|\bI(?:'d|\s+would)\s+better\b", re.I)
+SELF_WEAK = re.compile(
+    r"\bI\s+(?:need|have|ought)\s+to\b|\bI\s+should\b|\bI(?:'d|\s+would)\s+better\b"
+    # "I was going to go through the DNA list": a plan, an item once the other person endorses it ("Yeah, do that")
+    r"|\bI\s+was\s+(?:going|planning)\s+to\b(?!\s+(?:suggest|ask|say|mention|float|propose|raise)\b)",
+    re.I,
+)
 OTHER_STRONG = re.compile(
     r"\b(?:can|could|would|will)\s+you(?:\s+please)?|\byou(?:'ll|\s+will)|\byou(?:'re|\s+are)\s+going\s+to|"
     r"\b(?:I|we)\s+need\s+you\s+to|\b(?:I|we)(?:'d|\s+would)\s+like\s+you\s+to|\b(?:I|we)\s+want\s+you\s+to|\bplease|"
     r"\bmake\s+sure\s+(?:that\s+)?you|\bdon't\s+forget\s+to|\bremember\s+to\b|"
-    r"\bwhat\s+I(?:'d|\s+would)\s+like\s+(?:from\s+you\s+)?is\b",
+    r"\bwhat\s+I(?:'d|\s+would)\s+like\s+(?:from\s+you\s+)?is\b|"
+    # "it'd be really helpful if you could ...", "any chance you could ...", "would you mind ..."
+    r"\b(?:if|chance)\s+you\s+could\b|\bwould\s+you\s+mind\b",
     re.I,
 )
-OTHER_WEAK = re.compile(r"\byou\s+(?:should|need\s+to|have\s+to|must|ought\s+to)\b", re.I)
+OTHER_WEAK = re.compile(
+    r"\byou\s+(?:should|need\s+to|have\s+to|must|ought\s+to)\b|\byou\s+(?:might|may|could)\s+want\s+to\b"
+    r"|\bit(?:'d|\s+might|\s+may|\s+would|\s+could)\s+be\s+worth\b",  # "it might be worth writing a checklist"
+    re.I,
+)
 WE_STRONG = re.compile(r"\blet's|\blet\s+us\b|\bwe(?:'ll|\s+will)|\bwe(?:'re|\s+are)\s+going\s+to\b", re.I)
 WE_WEAK = re.compile(
     r"\bwe\s+(?:should|need\s+to|have\s+to|must)\b"
@@ -74,7 +85,7 @@ ZH_SELF_WEAK = re.compile(r"我(?:要|需要|得|应该|應該)")
 CONVERSATIONAL = re.compile(
     r"^\s*(?:(?:only|really|just|actually|still|also|then)\s+)*(?:tell|walk|explain|describe|elaborate|say|repeat|clarify|remind|hear|see|hold|wait|imagine|"
     r"think|talk\s+(?!to\b|with\b)|give\s+me\s+(?:an?\s+)?example|go\s+on|continue|share\s+(?:more|your\s+thoughts)|be\s+honest|admit|"
-    r"start\s+with|keep\s+(?:it|this)\s+(?:short|brief|quick|to\b)|let\s+you\s+(?:go|get\s+(?:back|on))|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
+    r"start\s+with|keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight|to\b)|ask\s+me\s+again|let\s+you\s+(?:go|get\s+(?:back|on))|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
     r"be\s+brief|let\s+you\s+know|note\s+that|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|start|begin|"
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
     re.I,
@@ -82,7 +93,7 @@ CONVERSATIONAL = re.compile(
 # "let's check the forecast" / "let's make that concrete": doing it now, in the meeting (undated "we" only)
 WE_NOW = re.compile(
     r"^\s*(?:check|look|see|review|discuss|think|focus|keep|take\s+a\s+look|do|hear|spend|dig|continue|say|"
-    r"get\s+through|come\s+back\s+to|have\s+to\s+(?:think|see|wait)|revisit|leave\b|"
+    r"get\s+through|come\s+back\s+to|have\s+to\s+(?:think|see|wait)|revisit|leave\b|pick\s+(?:that|this|it)\s+up|"
     r"go\s+(?:for|to|with|on)\b|make\s+(?:that|this|it)\b)",  # "let's go for your goals" (ASR for "go through")
     re.I,
 )
@@ -91,7 +102,9 @@ STATUS = re.compile(
     r"^\s*(?:be|hit|reach|land|end\s+up|finish\s+(?:at|around)|get\s+to\s+\d|probably\s+be|likely\s+be)\b"
     r"|\b(?:key\s+result|okr|kr)\s+is\b|\b\d+\s*(?:%|percent)\s+(?:by|at)\b"
     # "we will have more guests waiting": a forecast ("I'll have it ready" is not: it names the work)
-    r"|^\s*have\s+(?:more|less|fewer|a\s+lot|lots|plenty|no|some|many|much|enough)\b",
+    r"|^\s*have\s+(?:more|less|fewer|a\s+lot|lots|plenty|no|some|many|much|enough)\b"
+    # "we'll need another four hundred stems" (a requirement), "we'll get there", "you'll have heard"
+    r"|^\s*need\b|^\s*get\s+there\b|^\s*have\s+(?:heard|seen|noticed|had|been)\b",
     re.I,
 )
 WISH = re.compile(
@@ -122,7 +135,9 @@ DATE_PREPOSITION = re.compile(
     r"(?:the\s+)?$",
     re.I,
 )
-LEAD_IN = re.compile(r"^\s*(?:,|also|just|then|definitely|certainly|probably|please|go\s+ahead\s+and|and)\s+", re.I)
+LEAD_IN = re.compile(
+    r"^\s*(?:,|also|just|then|definitely|certainly|probably|please|go\s+ahead\s+and|and|do\s+is)\s+", re.I
+)  # "what I'll do is look at overtime cover": "do is" leads in
 ZH_DATE_SUFFIX = re.compile(r"^(?:之前|以前|前|内|內|之内|之內)")
 # "…，好嗎" / "…吗": the question tag of a request is not part of the task
 ZH_TAG_QUESTION = re.compile(
@@ -132,9 +147,12 @@ ZH_TAG_QUESTION = re.compile(
 # ", because it's been a pain" / ", otherwise they'll use last-click" / " so people stop asking": why, not what
 TRAILING_CLAUSE = re.compile(
     r"\s*,\s*(?:because|since|as|so|otherwise|which|though|but|anyway|hopefully|by\s+the\s+way|if\s+that|"
-    r"that's|that\s+is|it's|it\s+is|I|I'm|I'll|I've|we|we're|we'll|they|they're|they'll|he|she|"
+    r"that's|that\s+is|it's|it\s+is|I|I'm|I'll|I've|we|we're|we'll|they|they're|they'll|he|she|you|you're|you'll|"
     r"before|after|when|once|while|until|probably|maybe|perhaps)\b.*$"
-    r"|\s+(?:because|so\s+that|so\s+(?:people|we|they|nobody|everyone|the\s+team))\b.*$",
+    r"|\s+(?:because|so\s+that|so\s+(?:people|we|they|nobody|everyone|the\s+team|you|I|he|she|it))\b.*$"
+    # "ring Pieter, if I can get hold of him" (a hedge, not the condition), "get it done before I go"
+    r"|\s*,\s*if\s+I\s+can\b.*$"
+    r"|\s+before\s+(?:I|you|we|he|she|they)\s+(?:go|leave|head\s+off)\b.*$",
     re.I,
 )
 NEGATED = re.compile(r"^\s*(?:,\s*)?(?:don't|do\s+not|dont|never|not)\b", re.I)
@@ -152,18 +170,38 @@ QUESTION_FORM = re.compile(
     r"(?:you\s+want\s+(?:me|us)\s+to\s*)?$",
     re.I,
 )
+# "Yeah, do that." / "Please do.": the other person endorses a plan
+ENDORSE = re.compile(
+    r"^\W*(?:(?:yes|yeah|yep|ok(?:ay)?|great|good|sure|right)[,.!\s]+)*(?:do\s+(?:that|it)|please\s+do|go\s+for\s+it|"
+    r"good\s+idea|great\s+idea|sounds\s+(?:good|great|like\s+a\s+plan))\b",
+    re.I,
+)
 # "the guests say, no, I'll just book it online": someone else's words, quoted
 REPORTED = re.compile(r"\b(?:say|says|said|saying|asks|asked|goes|went)\s*[,:]", re.I)
 # "If finance gives me the number by Wednesday, I'll approve ...": that date is the condition's, not the task's
 CONDITION = re.compile(r"\b(?:if|once|when|whenever|unless|as\s+soon\s+as|after|provided)\b", re.I)
 # "Yeah, sure. End of next week?" / "Next Friday, then": a reply that is a date sets the date of what it answers
 DATE_REPLY_LEAD = re.compile(
-    r"^\s*(?:(?:yes|yeah|yep|sure|okay|ok|right|fine|um|uh|so|then|and|great|perfect|by|what)[,.!\s]+)*$", re.I
+    r"^\s*(?:(?:yes|yeah|yep|sure|okay|ok|right|fine|um|uh|so|then|and|great|perfect|by|what|probably|maybe|say)"
+    r"[,.!\s]+)*$",
+    re.I,
 )
 DATE_REPLY_TURNS = 2
 """Turns after a commitment in which a bare date answers "when?"."""
 # "put your name forward for it": the task ends on a pronoun that stands for what it is about
-PRONOUN_END = re.compile(r"\b(?:for|to|on|about|with|into|of|in)\s+(?:it|that|this|them)\s*$", re.I)
+PRONOUN_END = re.compile(
+    r"\b(?:for|to|on|about|with|into|of|in)\s+(?:it|that|this|them)\s*$"
+    r"|^\w+\s+(?:it|that|this|them|those)\b(?!\s+(?:is|was|are|were)\b)",  # "book it in with the fleet people"
+    re.I,
+)
+CONTACT = re.compile(
+    r"^(?:contact|call|ring|phone|e-?mail|text|message|ping|chase|remind|invite|brief)\s+(?:them|him|her)\b", re.I
+)
+PRONOUN_START = re.compile(r"^\W*(?:it|that|this|they|those|these)\b", re.I)
+# "Let the employee know", "flag it to the manager": what to tell is the condition ("if the grower can't ...")
+TELL = re.compile(
+    r"^(?:let\s+(?:the\s+)?\w+\s+know|tell|flag|warn|ping|shout|give\s+(?:the\s+)?\w+\s+a\s+heads?[- ]?up)\b", re.I
+)
 # "So our next catch-up, I'll move it": the speaker names the thing first, in the same sentence
 LEAD_CLAUSE = re.compile(r"^(?P<lead>[^,]{3,}?),\s*$")
 
@@ -178,7 +216,11 @@ TOPIC_LEAD = re.compile(
 ROLE_WORDS = frozenset({"manager", "employee", "manager's", "employee's"})
 """Put into tasks for "you"/"me"; they say to whom, not what, so they do not make two tasks the same."""
 EMPTY_WORDS = ROLE_WORDS | {"done", "sorted", "handled", "ready", "finished"}
+LIGHT_VERBS = frozenset({"get", "do", "have", "sort", "make", "take", "handle", "deal"})
+"""Verbs that say nothing of the work when their object is a pronoun: "get it done", "sort that"."""
 """Words that do not say what a task is about ("have that done", "get it sorted for the manager")."""
+ACCEPT_TURNS = 3
+"""Turns within which "I'll do that" accepts a request ("any chance you could ...?" - "When's the slot?" - ...)."""
 WITHDRAWAL_LEAD_WORDS = 5
 """More content words than this before "forget that" in one sentence: it withdraws what that sentence said."""
 REFERENCE_WINDOW = 6
@@ -304,10 +346,11 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     text = re.split(r"[?!。！？]|\.(?:\s|$)", text, maxsplit=1)[0]
     text = TRAILING_CLAUSE.sub("", text)
     text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please|then|this\s+time)\s*$", "", text, flags=re.I)
-    text = re.sub(r"\s+(?:myself|yourself|ourselves|themselves)\b", "", text, flags=re.I)  # "ring Hansen's myself"
+    text = re.sub(r"\s+(?:yourself|yourselves)\b", "", text, flags=re.I)  # "write them yourself"
     text = ZH_TAG_QUESTION.sub("", text)
     for _ in range(3):
         text = LEAD_IN.sub("", text)
+    text = re.sub(r"^\s*get\s+(?:on\s*to|hold\s+of|in\s+touch\s+with)\b", "contact", text, flags=re.I)  # phrasal verbs
     if owner_is_speaker:
         text = re.sub(r"\byou\b", f"the {addressee}" if addressee in ("manager", "employee") else addressee, text)
         text = re.sub(
@@ -398,7 +441,11 @@ def detect(
             addressee=addressee,
             meeting_date=meeting_date,
         )
-        generic = len(content_words(task)) < (1 if is_cjk(task) else 2)  # "I can do that", "I will."
+        # "I can do that", "I will.", "I'll get it done": no task of its own; "call them" has one (the topic says who)
+        words = content_words(task)
+        generic = (len(words) < (1 if is_cjk(task) else 2) and not CONTACT.match(task)) or (
+            not is_cjk(task) and not words - EMPTY_WORDS - LIGHT_VERBS
+        )
         due = _due(dates, match, text)
         (latent if deadline_filtered and latent is not None else out).append(
             Candidate(
@@ -425,6 +472,26 @@ def _due(dates: list[ResolvedDate], match: re.Match[str], text: str) -> dt.date 
     if dates and not CONDITION.search(text[: match.start()]):
         return dates[-1].date
     return None
+
+
+def endorsed(latent: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
+    """Undated plans of one's own ("I was going to ring them") that the other person endorses in the next turn."""
+    out: list[Candidate] = []
+    for cand in latent:
+        if cand.kind != "self" or cand.generic:
+            continue
+        reply = next(
+            (
+                s
+                for s in sents[cand.sentence.index + 1 : cand.sentence.index + 4]
+                if s.speaker != cand.sentence.speaker and s.segment_id == cand.sentence.segment_id + 1
+            ),
+            None,
+        )
+        if reply is not None and ENDORSE.match(reply.text):
+            cand.evidence.append(Evidence(segment_id=reply.segment_id, quote=reply.text))
+            out.append(cand)
+    return out
 
 
 def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt.date) -> None:
@@ -484,7 +551,11 @@ def _similar(a: Candidate, b: Candidate) -> bool:
         return False
     shared = len(wa & wb) / min(len(wa), len(wb))
     adjacent = 0 < b.sentence.index - a.sentence.index <= 3
-    accepts = adjacent and a.kind == "other" and b.sentence.speaker == a.owner
+    accepts = adjacent and (
+        (a.kind == "other" and b.sentence.speaker == a.owner)
+        # "I was going to ring the DNA list." - "Yeah, do that. When can you get through it?"
+        or (b.kind == "other" and a.sentence.speaker == b.owner and b.anaphoric)
+    )
     same_due = a.due is not None and a.due == b.due
     # "Can you put that in writing?" - "I'll have the reallocation proposal to you by the 15th": the reply names it
     return shared >= 0.6 or (accepts and (shared >= 0.25 or same_due or a.anaphoric or b.anaphoric))
@@ -496,11 +567,7 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
     for cand in cands:
         if cand.generic:
             target = next(
-                (
-                    m
-                    for m in reversed(merged)
-                    if m.kind == "other" and m.owner == cand.owner and 0 < cand.sentence.index - m.sentence.index <= 3
-                ),
+                (m for m in reversed(merged) if _accepts(cand, m)),
                 None,
             )
             if target is None:
@@ -537,10 +604,23 @@ def _topic_phrase(sent: Sentence) -> str:
     return " ".join(words[:REFERENCE_WORDS]) + (" ..." if len(words) > REFERENCE_WORDS else "")
 
 
+def _accepts(cand: Candidate, request: Candidate) -> bool:
+    """'Okay, next Thursday's fine, I'll do that' accepts a request made to its speaker a few turns earlier."""
+    turns = cand.sentence.segment_id - request.sentence.segment_id
+    return request.kind == "other" and request.owner == cand.owner and 0 < turns <= ACCEPT_TURNS
+
+
 def _lead_topic(cand: Candidate) -> str:
-    """'Leave the sponsor form with me, I'll sign it' -> 'leave the sponsor form with me' (not an 'if ...' clause)."""
+    """'Leave the sponsor form with me, I'll sign it' -> 'leave the sponsor form with me'.
+
+    An 'if ...' clause is the topic only of a promise to tell: 'If the grower can't guarantee it, I'll let you
+    know' is about the grower; 'If the budget is approved, I'll put you forward for it' is not about the budget.
+    """
     match = LEAD_CLAUSE.match(cand.lead)
-    if match is None or CONDITION.search(match["lead"]) or REPORTED.search(match["lead"]):
+    condition = CONDITION.search(match["lead"]) if match else None
+    if match is not None and condition is not None and TELL.search(cand.task):
+        return " ".join(match["lead"][condition.start() :].split()[:REFERENCE_WORDS])
+    if match is None or condition is not None or REPORTED.search(match["lead"]):
         return ""
     phrase = TOPIC_LEAD.sub("", match["lead"]).strip()
     if len(content_words(phrase)) < 2 or ANAPHOR.fullmatch(phrase):
@@ -575,7 +655,7 @@ def resolve_references(
     latent_ids = {id(c) for c in latent}
     tasks_said = {c.sentence.index for c in latest_first}  # a sentence with its own task is no topic
     for cand in cands:
-        if not cand.bare and not PRONOUN_END.search(cand.task):
+        if not cand.bare and not PRONOUN_END.search(cand.task) and not TELL.search(cand.task):
             continue
         lo = cand.sentence.index - REFERENCE_WINDOW
         proposals = [
@@ -601,7 +681,9 @@ def resolve_references(
             if source.kind == "we" and source.owner != cand.owner:
                 taken_up.add(id(source))
             continue
-        own = _lead_topic(cand)
+        if cand.generic and any(_accepts(cand, m) for m in cands):
+            continue  # "Okay, next Thursday's fine, I'll do that": it accepts the request, merging takes care of it
+        own = _lead_topic(cand) if cand.task else ""
         if own and cand.kind != "other":
             cand.topic, cand.generic = own, False
             continue
@@ -615,7 +697,14 @@ def resolve_references(
         usable = [s for s in usable if len(content_words(_topic_phrase(s))) >= 3]  # "Still can't." names nothing
         raised = next((s for s in usable if s.text.rstrip().endswith("?")), None)
         # "The terraform module for the new clusters. I'll have that done": the speaker's own lead-in comes first
-        lead_in = next((s for s in usable[:1] if s.segment_id == cand.sentence.segment_id), None)
+        lead_in = next(
+            (
+                s
+                for s in usable[:1]
+                if s.segment_id == cand.sentence.segment_id and not PRONOUN_START.match(s.text)  # "It's in my head"
+            ),
+            None,
+        )
         ref = lead_in if cand.generic else lead_in or raised or next(iter(usable), None)
         if ref is not None:
             cand.topic = _topic_phrase(ref)
@@ -643,6 +732,9 @@ def extract(
     cands = detect(sents, participants, meeting_date, excluded=excluded, latent=latent)
     cands = drop_refused(cands, sents)
     cands = drop_withdrawn(cands, sents)
-    cands = resolve_references(cands, drop_withdrawn(latent, sents), sents, excluded=excluded | private)
+    latent = drop_withdrawn(latent, sents)
+    cands = resolve_references(cands, latent, sents, excluded=excluded | private)
+    plans = endorsed([c for c in latent if c.due is None], sents)
+    cands = sorted([*cands, *plans], key=lambda c: c.sentence.index)
     date_replies(cands, sents, meeting_date)
     return merge(cands)

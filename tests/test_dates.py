@@ -104,3 +104,12 @@ def test_found_phrases_are_exact_slices() -> None:
 def test_quarter_ends() -> None:
     assert end_of_quarter(dt.date(2026, 2, 1)) == dt.date(2026, 3, 31)
     assert end_of_quarter(dt.date(2026, 11, 30)) == dt.date(2026, 12, 31)
+
+
+def test_a_weekday_naming_a_recurring_thing_is_no_date_and_weekday_the_nth_is_that_day() -> None:
+    monday = dt.date(2027, 5, 10)
+    assert find_dates("let me take the Friday drop-in sessions off you", monday) == []
+    [found] = find_dates("by Friday the 28th", monday)
+    assert found.date == dt.date(2027, 5, 28)
+    [found] = find_dates("I'll do it on the Friday.", monday)
+    assert found.date == dt.date(2027, 5, 14)

@@ -269,7 +269,8 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         (re.compile(rf"\bmid[- ]?({_MON})\b", re.I), lambda g: _month_day(m, MONTHS_EN[g[1].lower()], 15, None)),
         (
             re.compile(
-                r"\b(?:by|on|before|until|for)\s+the\s+(\d{1,2}(?:st|nd|rd|th)\b(?!\s+of\b)|(?:"
+                # "by the 28th", "Friday the 28th"
+                rf"\b(?:by|on|before|until|for|{_WD})\s+the\s+(\d{{1,2}}(?:st|nd|rd|th)\b(?!\s+of\b)|(?:"
                 + _ORD_WORDS
                 + r")\b(?=\s*(?:[,.;:!?]|$|(?:and|or|so|then|at|latest|please|if|but|okay|ok|when|which)\b)))",
                 re.I,
@@ -379,6 +380,8 @@ NOT_A_DEADLINE = re.compile(
     r"\b(?:every|each)\s+(?:\w+\s+)?(?:" + _WD + r"|day|week|month|morning)s?\b|每(?:周|週|个|個|天|日|月)"
     r"|\b(?:starting|beginning|from|since)\s+(?:on\s+|in\s+)?(?:next|this|the)?\s*\w+(?:\s+\w+)?"
     r"|\b(?:tax|fiscal|financial)\s+year[- ]end\b"  # its date depends on the country and the company
+    # "the Friday drop-in sessions", "the Thursday one": a weekday naming a recurring thing, not a day
+    r"|\bthe\s+(?:" + _WD + r")\s+(?!(?:after|before|of|at|in|morning|afternoon|evening|night|then|and|or)\b)[a-z]"
     r"|从(?:下|这|這|本)?(?:个|個)?(?:周|週|月)\S?开始|從(?:下|这|這|本)?(?:个|個)?(?:周|週|月)\S?開始",
     re.I,
 )

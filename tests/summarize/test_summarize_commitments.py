@@ -438,3 +438,67 @@ def test_give_me_two_weeks_and_first_thing_monday_are_dates() -> None:
     )
     assert [(i.owner, i.due) for i in found] == [("employee", dt.date(2026, 12, d)) for d in (14, 7)]
     assert found[1].task == "Take the hired tester back"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "It'd be really helpful if you could look over his last three files by Friday.",
+        "Any chance you could run the next session for the warehouse supervisors by Friday?",
+        "Would you mind updating the style guide by Friday?",
+    ],
+)
+def test_indirect_requests_are_requests(said: str) -> None:
+    [item] = items([("manager", said)])
+    assert (item.owner, item.due) == ("employee", dt.date(2026, 12, 4))
+
+
+def test_a_suggestion_taken_up_with_its_date_is_one_item() -> None:
+    [item] = items(
+        [
+            ("manager", "It might be worth writing a short checklist for the accruals so Jess can do them."),
+            ("employee", "Yes, I'll do that. I'll get it done before I go, so by the eleventh."),
+        ]
+    )
+    assert (item.owner, item.due) == ("employee", dt.date(2026, 12, 11)) and "checklist" in item.task
+
+
+def test_an_endorsed_plan_is_an_item_dated_by_the_reply() -> None:
+    [item] = items(
+        [
+            ("employee", "I was going to, um, go through the DNA list and ring the people who missed two."),
+            ("manager", "Yeah, do that. When can you get through it?"),
+            ("employee", "By Friday, I should think."),
+        ]
+    )
+    assert (item.owner, item.due) == ("employee", dt.date(2026, 12, 4)) and "DNA list" in item.task
+    assert items([("employee", "I was going to go through the DNA list.")]) == []  # a plan nobody endorsed
+
+
+def test_a_promise_to_tell_names_its_condition() -> None:
+    [item] = items([("manager", "If the grower can't guarantee Dutch stock, I'll let you know by tomorrow.")])
+    assert item.owner == "manager" and "grower" in item.task and item.due == dt.date(2026, 12, 1)
+
+
+def test_get_on_to_them_is_contacting_whoever_was_named() -> None:
+    [item] = items(
+        [
+            ("manager", "And the scaffold firm keeps turning up late to the site."),
+            ("manager", "Right, I'll get on to them this afternoon."),
+        ]
+    )
+    assert item.task.startswith("Contact them") and "scaffold firm" in item.task and item.due == MEETING
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [("employee", "We'll need at least another four hundred stems on top of the standing order.")],
+        [("employee", "I think we'll get there, the tablets have made a big difference.")],
+        [("manager", "Oh, you'll have heard the rumours about the new analysers.")],
+        [("manager", "Let's pick that up properly at your review in October.")],
+        [("manager", "I'm sorry, not this year. Ask me again next spring.")],
+    ],
+)
+def test_requirements_forecasts_and_deferrals_are_not_items(turns: list[tuple[str, str]]) -> None:
+    assert items(turns) == []
