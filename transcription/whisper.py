@@ -42,9 +42,10 @@ SILENCE_WARNING = "no speech detected (silence?): the transcript is empty"
 BATCHED_BEAM = 2
 """Batched multilingual decoding: beam 2 cut base's dialogue WER from 7.4% (beam 1) to 6.7% at the same speed."""
 DEFAULT_BATCH_SIZE = 4
-"""30 s windows decoded together. CTranslate2's peak memory grows with the batch (every window holds its own
-encoder attention), so the default is the largest batch that kept a 60-minute meeting under 1 GB: at 8, tiny.en
-ran 40.7x but peaked at 1086 MB; at 4 it runs 34.8x in 867 MB (benchmarks/results/asr-memory.md)."""
+"""30 s windows decoded together. Peak memory grows with the batch. On the AVX-512 Xeon (before the encoder ran
+window by window) tiny.en ran 40.7x at batch 8 but peaked at 1086 MB over 60 minutes, 34.8x in 867 MB at batch 4.
+On the AVX2 EPYC batch 8 is only 4% faster than 4 (23.3x vs 22.4x on 10 minutes) for 902 vs 658 MB, so 4 stays
+(benchmarks/results/asr-memory.md)."""
 CHUNK_S = {"tiny.en": 240.0}
 """Audio decoded, voice-detected and checkpointed at a time. Longer chunks fill batches better but hold more
 audio: base peaked at 950-1061 MB with 4-minute chunks over 60 minutes, 881 MB with 2-minute ones (18.2x
