@@ -141,6 +141,10 @@ SENSITIVE = re.compile(
     r"\b(?:sick(?:ness)?|ill(?:ness)?|diagnos\w*|surgery|therapy|therapist|medical|medication|hospital\w*|doctor|"
     r"cancer|pregnan\w*|maternity|paternity|mental\s+health|depress\w*|anxiety|panic\s+attacks?|disabilit\w*|"
     r"chronic|divorc\w*|my\s+(?:wife|husband|partner|kids?|children|son|daughter|mother|father|mum|mom|dad|parents?)"
+    # the body, said of oneself ("the physio says it's a slipped disc"; "the physio team" is work, not health)
+    r"|slipped\s+disc|(?:bad|my)\s+back|back\s+(?:pain|injury|problems?)|migraines?|burn(?:ed|t)?[\s-]*out|ivf|"
+    r"miscarriage|rehab|counsell?ing|(?:I|I've|I'm|my)\s+(?:\w+\s+){0,2}injur\w*|"
+    r"(?:I've\s+got|I\s+have|I'm\s+(?:having|in|at|doing)|my)\s+(?:\w+\s+){0,2}(?:physio\w*|operation|treatment)"
     r"|caring\s+for|bereave\w*|funeral|passed\s+away|family\s+(?:issues?|reasons|emergency|situation)|"
     r"church|mosque|temple|synagogue|prayers?|ramadan|religio\w*|faith|"
     r"unions?|unioni[sz]\w*|collective\s+bargaining|works\s+council|strike)\b|"

@@ -21,7 +21,7 @@ from summarize.kpi import deviation_pct, load_kpis, prefill
 from summarize.llm import ModelHandle
 from summarize.pipeline import ReviewDrafter, build_drafter
 from summarize.previous import load_previous
-from summarize.safety import Redactor
+from summarize.safety import SENSITIVE, Redactor
 from summarize.template import load_template
 from summarize.text import sentences
 from summarize.topics import segment_topics
@@ -355,3 +355,20 @@ def test_a_generated_statement_that_changes_a_number_date_or_negation_is_unsuppo
     assert unsupported_anchors("He didn't finish it.", "He did not finish it.") == set()
     assert unsupported_anchors("All 12 jobs run on the new platform.", "all 12 jobs now run there") == set()
     assert unsupported_anchors("All 15 jobs run.", "all 12 jobs now run") == {"15"}
+
+
+@pytest.mark.parametrize(
+    ("said", "private"),
+    [
+        ("The physio says it's a slipped disc, I've got physio every Thursday morning now.", True),
+        ("I hurt my back lifting crates, so I've been swapping shifts.", True),
+        ("Our outpatient physio waiting list is down to three weeks.", False),  # the work, not the body
+        ("Zero lost-time injuries this year across the crew.", False),
+    ],
+)
+def test_health_said_of_oneself_is_private_and_work_talk_is_not(said: str, private: bool) -> None:
+    t = transcript_from_turns([("employee", said), ("manager", "Okay. I will send you the rota by Friday.")])
+    draft = drafter().draft(t, meeting_date=MEETING)
+    flagged = [i for i in draft.cited_items() if any(e.segment_id == 0 for e in i.evidence)]
+    assert all((Flag.sensitive in i.flags) == private for i in flagged)
+    assert bool(SENSITIVE.search(said)) == private
