@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import resource
+import sys
 from pathlib import Path
 
 _STATUS = Path("/proc/self/status")
@@ -22,4 +23,4 @@ def peak_rss_mb() -> float:
     except OSError:
         pass
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return maxrss / (1024.0 * 1024.0) if maxrss > 1 << 30 else maxrss / 1024.0
+    return maxrss / (1024.0 * 1024.0) if sys.platform == "darwin" else maxrss / 1024.0
