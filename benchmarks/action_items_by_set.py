@@ -18,10 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from copilot.schema import ReviewDraft  # noqa: E402
 from copilot.settings import Settings  # noqa: E402
 from evals.cases import ReviewCase  # noqa: E402
 from evals.metrics import score_action_items  # noqa: E402
-from evals.runner import earlier_open_items, load_cases  # noqa: E402
+from evals.runner import draft_case, load_cases  # noqa: E402
 from summarize.pipeline import build_drafter  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -44,13 +45,10 @@ def main() -> None:
     counts: dict[str, int] = defaultdict(int)
     for case in load_cases(["reviews"]).cases:
         assert isinstance(case, ReviewCase)
-        draft = drafter.draft(
-            case.transcript,
-            meeting_date=case.meeting_date,
-            employee=case.employee,
-            manager=case.manager,
-            previous=earlier_open_items(case),
-        )
+        drafted = draft_case(drafter, case)  # the harness's own drafting step, so both score the same drafts
+        if drafted["status"] != "ok":
+            raise SystemExit(f"{case.id}: {drafted['error']}")
+        draft = ReviewDraft.model_validate(drafted["draft"])
         scores, _ = score_action_items(case, draft)  # totals only: test cases are never shown item by item
         name = set_of(case)
         counts[name] += 1
