@@ -346,7 +346,7 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     text = re.split(r"[?!。！？]|\.(?:\s|$)", text, maxsplit=1)[0]
     text = TRAILING_CLAUSE.sub("", text)
     text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please|then|this\s+time)\s*$", "", text, flags=re.I)
-    text = re.sub(r"\s+(?:yourself|yourselves)\b", "", text, flags=re.I)  # "write them yourself"
+    text = re.sub(r"\s+(?:yourself|yourselves|myself|ourselves)\b", "", text, flags=re.I)  # "write them yourself"
     text = ZH_TAG_QUESTION.sub("", text)
     for _ in range(3):
         text = LEAD_IN.sub("", text)

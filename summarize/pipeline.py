@@ -127,7 +127,9 @@ class ReviewDrafter:
             ),
             **filled,
         )
-        strengthen(ctx, draft, transcript, participants)  # strong tier only: model checks, recovered items, levels
+        strengthen(
+            ctx, draft, transcript, participants, private_segments=screening.sensitive_segments
+        )  # strong tier only: model checks, recovered items, levels
         verify_draft(draft, transcript)
         enforce(draft, screening, held)  # nothing may cite an injection attempt; flags go to a human
         mark_sensitive(draft, screening.sensitive_segments)

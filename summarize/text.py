@@ -59,8 +59,13 @@ def sentences(transcript: Transcript) -> list[Sentence]:
 
 
 def content_words(text: str) -> set[str]:
-    """Lower-cased content words (and single CJK characters) used for overlap measures."""
-    return {w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in STOPWORDS}
+    """Lower-cased content words (and single CJK characters) used for overlap measures.
+
+    A lone Latin letter is no word: it is the tail of "Hansen's" or "don't", and would make "Ring Hansen's"
+    look like a three-word task.
+    """
+    words = (m.group(0).lower() for m in _WORD.finditer(text))
+    return {w for w in words if w not in STOPWORDS and not (len(w) == 1 and w.isascii() and w.isalpha())}
 
 
 def overlap(a: str, b: str) -> float:

@@ -502,3 +502,17 @@ def test_get_on_to_them_is_contacting_whoever_was_named() -> None:
 )
 def test_requirements_forecasts_and_deferrals_are_not_items(turns: list[tuple[str, str]]) -> None:
     assert items(turns) == []
+
+
+def test_a_name_and_myself_make_no_task_of_their_own_so_the_topic_raised_is_added() -> None:
+    """'Ring Hansen's myself' is two words (no 's', no 'myself'): too thin, so it names what was asked about."""
+    [item] = items(
+        [
+            ("manager", "And the concrete supplier for the east block, are they still late with deliveries?"),
+            ("employee", "They are, every week."),
+            ("manager", "I'll ring Hansen's myself tomorrow."),
+        ]
+    )
+    assert item.owner == "manager" and item.due == dt.date(2026, 12, 1)
+    assert item.task.startswith("Ring Hansen's (") and "concrete supplier" in item.task and "myself" not in item.task
+    assert {e.segment_id for e in item.evidence} == {0, 2}

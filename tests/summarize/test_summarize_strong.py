@@ -197,6 +197,11 @@ def test_verify_rejects_outsider_owners_invented_tasks_and_invented_dates() -> N
     assert not any(a.flags for a in draft.action_items)
 
 
+def test_the_model_never_changes_who_said_i_will_it_only_counts_the_disagreement() -> None:
+    draft, _ = run({"VerifyOut": keep(owner="manager")})  # every rule item: "the manager does it"
+    assert [a.owner for a in draft.action_items] == [a.owner for a in rules_only().action_items]
+    assert "employee" in {a.owner for a in draft.action_items}
+
 def test_verify_never_replaces_a_date_the_rules_resolved() -> None:
     draft, _ = run({"VerifyOut": keep(owner="employee", due_phrase="December 10")})
     assert item(draft, "Send the manager the latency plan").due == dt.date(2026, 12, 4)
@@ -420,6 +425,64 @@ def test_a_repeat_merged_from_far_away_does_not_widen_the_excerpt() -> None:
     ReviewDrafter(handle=handle, template=load_template()).draft(transcript_from_turns(turns), meeting_date=MEETING)
     (prompt,) = [p for t, p in chat.prompts if t == "VerifyOut"]
     assert "[0] employee" in prompt and "[13] employee" not in prompt and "Topic number 5" not in prompt
+
+
+REFERENCE_TURNS = [
+    ("manager", "I still want your August leave dates for the rota."),
+    ("manager", "My knee surgery is booked for the same fortnight, so I'll be off too."),  # private: health
+    ("manager", "The summer schedule goes to the area office next week."),  # the rules' nearest topic
+    ("employee", "Sorry, I'll send them over by Friday."),  # "them": the leave dates, two lines up
+]
+
+
+def draft_references(task: str) -> ReviewDraft:
+    chat = ScriptedChat(script={**NOTHING, "VerifyOut": keep(task=task)})
+    handle = ModelHandle(chat=chat, backend="fake", name="fake", local=True, small=True, strong=True)
+    said = transcript_from_turns(REFERENCE_TURNS)
+    draft = ReviewDrafter(handle=handle, template=load_template()).draft(said, meeting_date=MEETING)
+    assert all_quotes_verbatim(draft, said)
+    return draft
+
+
+def test_a_task_may_name_what_its_pronoun_refers_to_from_a_shown_line_which_it_then_cites() -> None:
+    (rules,) = ReviewDrafter(handle=None, template=load_template()).draft(
+        transcript_from_turns(REFERENCE_TURNS), meeting_date=MEETING
+    ).action_items
+    assert rules.task.startswith("Send them over (the summer schedule")  # the rules guess the wrong line
+    (item,) = draft_references("Send the August leave dates").action_items
+    assert (item.task, item.owner, item.due) == ("Send the August leave dates", "employee", dt.date(2026, 12, 4))
+    assert 0 in {e.segment_id for e in item.evidence}  # the line that names the dates is cited
+    assert Flag.sensitive not in item.flags
+
+
+def test_a_task_taking_its_words_from_a_private_remark_or_from_nowhere_is_refused() -> None:
+    for invented in ("Send the knee surgery dates", "Send the Q3 budget figures"):
+        (item,) = draft_references(invented).action_items
+        assert item.task.startswith("Send them over (the summer schedule")
+        assert 1 not in {e.segment_id for e in item.evidence}
+
+
+
+def test_a_recovered_pronoun_commitment_may_name_its_object_from_a_shown_line_and_cites_it() -> None:
+    turns = [
+        ("employee", "The freelancer invoices from the spring shows are still waiting for approval."),
+        ("manager", "Oh god, yeah. They're on my pile now."),
+    ]
+    said = transcript_from_turns(turns)
+    assert not ReviewDrafter(handle=None, template=load_template()).draft(said, meeting_date=MEETING).action_items
+
+    def recovered(task: str) -> list[ActionItem]:
+        proposal = {"segment_id": 1, "quote": "They're on my pile now.", "owner": "manager", "task": task}
+        chat = ScriptedChat(script={**NOTHING, "RecoverOut": json.dumps({"items": [proposal]})})
+        handle = ModelHandle(chat=chat, backend="fake", name="fake", local=True, small=True, strong=True)
+        draft = ReviewDrafter(handle=handle, template=load_template()).draft(said, meeting_date=MEETING)
+        assert all_quotes_verbatim(draft, said)
+        return draft.action_items
+
+    (item,) = recovered("Approve the freelancer invoices")
+    assert item.owner == "manager" and Flag.model_proposed in item.flags
+    assert [e.segment_id for e in item.evidence] == [1, 0]  # the commitment, then the line naming the invoices
+    assert recovered("Approve the catering budget") == []  # words nobody said nearby
 
 
 # --------------------------------------------------------------------------- reply length over HTTP
