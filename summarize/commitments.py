@@ -705,7 +705,15 @@ def resolve_references(
             ),
             None,
         )
-        ref = lead_in if cand.generic else lead_in or raised or next(iter(usable), None)
+        # a bare "I'll get them done" answers the question just asked ("And the return-to-work interviews?")
+        asked_just_now = (
+            raised
+            if raised is not None
+            and raised.segment_id == cand.sentence.segment_id - 1
+            and raised.speaker != cand.sentence.speaker
+            else None
+        )
+        ref = (lead_in or asked_just_now) if cand.generic else lead_in or raised or next(iter(usable), None)
         if ref is not None:
             cand.topic = _topic_phrase(ref)
             cand.topic_evidence = Evidence(segment_id=ref.segment_id, quote=ref.text)

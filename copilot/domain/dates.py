@@ -272,7 +272,8 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
                 # "by the 28th", "Friday the 28th"
                 rf"\b(?:by|on|before|until|for|{_WD})\s+the\s+(\d{{1,2}}(?:st|nd|rd|th)\b(?!\s+of\b)|(?:"
                 + _ORD_WORDS
-                + r")\b(?=\s*(?:[,.;:!?]|$|(?:and|or|so|then|at|latest|please|if|but|okay|ok|when|which)\b)))",
+                + r")\b(?=\s*(?:[,.;:!?]|$|(?:and|or|so|then|at|latest|please|if|but|okay|ok|when|which"
+                r"|i|i'll|we|we'll)\b)))",
                 re.I,
             ),
             day_of_month,
@@ -345,6 +346,11 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         (
             re.compile(rf"\b(?:in|within|give\s+me)\s+(?:the\s+next\s+)?{_NUM}\s+(days?|weeks?|months?)\b", re.I),
             in_units,
+        ),
+        # "in the next fortnight", "within a fortnight": two weeks (British speakers say it often)
+        (
+            re.compile(r"\b(?:in|within|over|give\s+me)\s+(?:the\s+next\s+|a\s+)?fortnight\b", re.I),
+            lambda _: m + dt.timedelta(weeks=2),
         ),
         # Chinese (simplified and traditional)
         (re.compile(rf"(?:(\d{{4}})年)?{_ZH_NUM}月{_ZH_NUM}[日号號]"), zh_month_day),

@@ -516,3 +516,26 @@ def test_a_name_and_myself_make_no_task_of_their_own_so_the_topic_raised_is_adde
     assert item.owner == "manager" and item.due == dt.date(2026, 12, 1)
     assert item.task.startswith("Ring Hansen's (") and "concrete supplier" in item.task and "myself" not in item.task
     assert {e.segment_id for e in item.evidence} == {0, 2}
+
+
+def test_a_bare_promise_answering_the_question_just_asked_takes_that_question_as_its_topic() -> None:
+    [item] = items(
+        [
+            ("manager", "And the return-to-work interviews for the drivers?"),
+            ("employee", "Six outstanding. I'll get them done in the next fortnight."),
+        ]
+    )
+    assert item.owner == "employee" and item.due == dt.date(2026, 12, 14)
+    assert "return-to-work interviews" in item.task and {e.segment_id for e in item.evidence} == {0, 1}
+
+
+def test_a_bare_promise_takes_no_topic_from_a_question_asked_turns_ago() -> None:
+    found = items(
+        [
+            ("manager", "And the return-to-work interviews for the drivers?"),
+            ("employee", "Six outstanding, and the forms are still on paper."),
+            ("manager", "The canteen refit starts next week as well."),
+            ("employee", "I'll get them done."),
+        ]
+    )
+    assert not any("return-to-work" in a.task for a in found)

@@ -202,6 +202,7 @@ def test_the_model_never_changes_who_said_i_will_it_only_counts_the_disagreement
     assert [a.owner for a in draft.action_items] == [a.owner for a in rules_only().action_items]
     assert "employee" in {a.owner for a in draft.action_items}
 
+
 def test_verify_never_replaces_a_date_the_rules_resolved() -> None:
     draft, _ = run({"VerifyOut": keep(owner="employee", due_phrase="December 10")})
     assert item(draft, "Send the manager the latency plan").due == dt.date(2026, 12, 4)
@@ -445,9 +446,11 @@ def draft_references(task: str) -> ReviewDraft:
 
 
 def test_a_task_may_name_what_its_pronoun_refers_to_from_a_shown_line_which_it_then_cites() -> None:
-    (rules,) = ReviewDrafter(handle=None, template=load_template()).draft(
-        transcript_from_turns(REFERENCE_TURNS), meeting_date=MEETING
-    ).action_items
+    (rules,) = (
+        ReviewDrafter(handle=None, template=load_template())
+        .draft(transcript_from_turns(REFERENCE_TURNS), meeting_date=MEETING)
+        .action_items
+    )
     assert rules.task.startswith("Send them over (the summer schedule")  # the rules guess the wrong line
     (item,) = draft_references("Send the August leave dates").action_items
     assert (item.task, item.owner, item.due) == ("Send the August leave dates", "employee", dt.date(2026, 12, 4))
@@ -460,7 +463,6 @@ def test_a_task_taking_its_words_from_a_private_remark_or_from_nowhere_is_refuse
         (item,) = draft_references(invented).action_items
         assert item.task.startswith("Send them over (the summer schedule")
         assert 1 not in {e.segment_id for e in item.evidence}
-
 
 
 def test_a_recovered_pronoun_commitment_may_name_its_object_from_a_shown_line_and_cites_it() -> None:
