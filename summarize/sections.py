@@ -226,9 +226,112 @@ GROWTH = re.compile(
 )
 
 
-def _objective(text: str) -> str:
+# "the thirty-five target", "our 95% goal": a number names no objective
+_NUMBERISH = re.compile(
+    r"^(?:[\d.,%]+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|percent|per|cent"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen)(?:-\w+)?)$",
+    re.I,
+)
+# "And time-to-fill, I looked at the dashboard": the metric is named first, before the comma
+_NAMED_FIRST = re.compile(r"^\s*(?:(?:and|so|now|then|okay|right)[,\s]+)*(?P<name>[\w-]+(?:\s+[\w-]+){0,3}?)\s*,", re.I)
+
+
+def _objective(text: str, lead: str = "") -> str:
+    """The objective's name: 'the onboarding revamp project'; for 'the thirty-five target', the metric named first.
+
+    `lead` is the sentence before, when it is the same speaker's turn ("And time-to-fill, I looked at ...").
+    """
     match = OBJECTIVE.search(text)
-    return match.group(1).strip() if match else _shorten(text)
+    if match is None:
+        return _shorten(text)
+    words = match.group(1).split()
+    if all(_NUMBERISH.match(w) for w in words[:-1]):  # only a number before "target": name the metric instead
+        named = _NAMED_FIRST.match(text) or _NAMED_FIRST.match(lead)
+        if named is not None and not _NUMBERISH.match(named["name"]):
+            return named["name"]
+        if len(words) > 1:
+            return _shorten(text)
+    return match.group(1).strip()
+
+
+# "the objective for pipeline reliability" -> "pipeline reliability"
+_OBJECTIVE_FOR = re.compile(
+    r"\b(?:objective|goal|target|okr|kpi|key\s+result)\s+(?:for|on|of|around)\s+(?:the\s+|our\s+|your\s+)?"
+    r"(?P<name>[\w-]+(?:\s+[\w-]+){0,4}?)\s*(?:[,.;:!?]|$|\s+(?:is|are|was|we|we're|that|it)\b)",
+    re.I,
+)
+_GENERIC_OBJECTIVES = frozenset({"target", "goal", "objective", "okr", "kpi", "key result", "metric", "milestone"})
+# how a topic is brought up: "And the Kubernetes migration?", "Let's look at the OKRs. Availability."
+_TOPIC_LEAD = re.compile(
+    r"^\s*(?:(?:and|so|okay|ok|right|um|uh|now|then|also|next|what\s+about|how\s+about|how's|how\s+is"
+    r"|where\s+are\s+(?:we|you)\s+(?:on|with))[,.\s]+)*(?:the\s+|our\s+|your\s+)?",
+    re.I,
+)
+_NOT_A_TOPIC = re.compile(
+    r"\b(?:i|i'm|i've|i'd|you|you're|we|we're|it|it's|that|that's|this|they|he|she|there|what|why|who)\b"
+    r"|\b(?:behind|on\s+track|at\s+risk|done|ahead)\b",
+    re.I,
+)
+_ACKNOWLEDGEMENTS = frozenset(
+    "great good nice right okay ok mm mhm hmm oh ah um uh yeah yes thanks brilliant lovely cool sure fine perfect "
+    "fair roughly exactly absolutely quarter year month half week point numbers morning christ hm less".split()
+)
+_TOPIC_TAIL = re.compile(r"[,\s]+(?:yeah|though|first|then|please|now)$", re.I)  # "OTIF first", "Callbacks, though"
+
+
+def _names_something(phrase: str) -> bool:
+    """'Toil reduction', 'NVQ units' name a topic; 'Oh', 'Six, yeah', 'Less great' do not."""
+    words = phrase.split()
+    if not words or all(_NUMBERISH.match(w.strip(",")) for w in words):
+        return False
+    return bool(content_words(phrase) - _ACKNOWLEDGEMENTS - _GENERIC_OBJECTIVES)
+
+
+OKR_TOPIC_SENTENCE_WORDS = 8  # "Onboard sales is the bad one." names a topic; a long statement does not
+OKR_TOPIC_LOOKBACK = 4  # sentences before a status ("Behind.") searched for the objective it is about
+OKR_TOPIC_WORDS = 5  # a topic is a short phrase ("Toil reduction?"); longer sentences are statements
+
+
+def _okr_topic(ctx: Context, status: Sentence) -> tuple[str, Sentence] | None:
+    """'Toil reduction?' - 'Behind.': the short phrase that named the objective just before its status."""
+    for back in ctx.sentences[max(0, status.index - OKR_TOPIC_LOOKBACK) : status.index][::-1]:
+        if back.index in ctx.skip:
+            continue
+        sentence = _TOPIC_LEAD.sub("", back.text).strip().rstrip("?.!…").strip()
+        phrase = re.split(r"\s+(?:is|are|was|were)\s+", sentence, maxsplit=1)[0]  # "Onboard sales is the bad one"
+        phrase = _TOPIC_TAIL.sub("", phrase)
+        if not 1 <= len(phrase.split()) <= OKR_TOPIC_WORDS or len(sentence.split()) > OKR_TOPIC_SENTENCE_WORDS:
+            continue
+        if _NOT_A_TOPIC.search(phrase) or not back.text.isascii() or not _names_something(phrase):
+            continue
+        return phrase[0].lower() + phrase[1:] if phrase[:2].istitle() else phrase, back
+    return None
+
+
+def _okr_name(ctx: Context, group: list[Sentence]) -> tuple[str, Sentence | None]:
+    """The objective a status talks about, and the sentence that named it when that is not the status itself.
+
+    In order: "the objective for X" -> X; "the onboarding revamp project"; a metric named first in the same
+    turn ("And time-to-fill, ... the thirty-five target"); the topic raised just before ("Toil reduction?" -
+    "Behind."); else the status's first clause.
+    """
+    joined = " ".join(s.text for s in group)
+    named_for = _OBJECTIVE_FOR.search(joined)
+    if named_for is not None:
+        return named_for["name"], None
+    match = OBJECTIVE.search(joined)
+    if match is not None and match.group(1).strip().lower() not in _GENERIC_OBJECTIVES:
+        words = match.group(1).split()
+        if not all(_NUMBERISH.match(w) for w in words[:-1]):
+            return match.group(1).strip(), None
+    first = group[0]
+    named_first = _NAMED_FIRST.match(joined) or _NAMED_FIRST.match(_lead(ctx, first))
+    if match is not None and named_first is not None and _names_something(named_first["name"]):
+        return named_first["name"], None
+    topic = _okr_topic(ctx, first)
+    if topic is not None:
+        return topic
+    return _objective(joined, _lead(ctx, first)), None
 
 
 def _evidence(sents: list[Sentence]) -> list[Evidence]:
@@ -240,6 +343,12 @@ def _status_from_text(text: str) -> OkrStatus:
         if pattern.search(text):
             return status
     return "on_track"
+
+
+def _lead(ctx: Context, first: Sentence) -> str:
+    """The sentence before `first` in the same segment (same speaker, same turn), else ''."""
+    before = ctx.sentences[first.index - 1] if first.index > 0 else None
+    return before.text if before is not None and before.segment_id == first.segment_id else ""
 
 
 def build_item(spec: SectionSpec, group: list[Sentence], ctx: Context) -> Cited:
@@ -256,9 +365,13 @@ def build_item(spec: SectionSpec, group: list[Sentence], ctx: Context) -> Cited:
     ev = _evidence(group)
     support = supported_by(ctx, group)  # what the model writes is checked against what the item cites, not the window
     if spec.field == "okr_progress":
+        name, named_in = _okr_name(ctx, group)
+        if named_in is not None:  # the objective's name is cited where it was said ("Toil reduction?")
+            ev = _evidence([named_in, *group])
+            support = supported_by(ctx, [named_in, *group])
         okr = ask_model(ctx, "section_item", OkrOut, values) if ctx.write_sections else None
         return OkrProgress(
-            objective=_checked(ctx, okr.objective if okr else None, support, _objective(joined)),
+            objective=_checked(ctx, okr.objective if okr else None, support, name),
             status=_status_from_text(joined),  # rules: status words are explicit, a small model guesses
             note=_checked(ctx, okr.note if okr else None, support, joined),
             evidence=ev,
@@ -327,7 +440,8 @@ def route(template: ReviewTemplate, sents: list[Sentence], *, skip: frozenset[in
                 nxt = group[-1].index + 1
                 if len(group) == 1 and nxt < len(sents) and nxt not in skip and sents[nxt].speaker == group[0].speaker:
                     group.append(sents[nxt])
-        routed[spec.field] = groups[: spec.max_items]
+        # OKR statuses are capped after same-objective statuses merge ("On track, yeah. I'd say on track.")
+        routed[spec.field] = groups if spec.field == "okr_progress" else groups[: spec.max_items]
     return routed
 
 
@@ -346,8 +460,23 @@ def fill_sections(
             items.append(build_item(spec, group, ctx))
             if progress:
                 progress()
-        filled[spec.field] = items
+        if spec.field == "okr_progress":
+            items = _merge_okrs([i for i in items if isinstance(i, OkrProgress)])
+        filled[spec.field] = items[: spec.max_items]
     return filled
+
+
+def _merge_okrs(items: list[OkrProgress]) -> list[Cited]:
+    """One item per objective: later statuses of the same objective add their evidence to the first."""
+    merged: dict[str, OkrProgress] = {}
+    for item in items:
+        key = " ".join(sorted(content_words(item.objective))) or item.objective.lower()
+        first = merged.get(key)
+        if first is None:
+            merged[key] = item
+            continue
+        first.evidence.extend(e for e in item.evidence if e not in first.evidence)
+    return list(merged.values())
 
 
 def _central(topic: list[Sentence]) -> Sentence:

@@ -372,3 +372,43 @@ def test_health_said_of_oneself_is_private_and_work_talk_is_not(said: str, priva
     flagged = [i for i in draft.cited_items() if any(e.segment_id == 0 for e in i.evidence)]
     assert all((Flag.sensitive in i.flags) == private for i in flagged)
     assert bool(SENSITIVE.search(said)) == private
+
+
+def okrs_of(turns: list[tuple[str, str]]) -> list[Any]:
+    from .conftest import MEETING, transcript_from_turns
+
+    drafter = ReviewDrafter(handle=None, template=load_template())
+    return drafter.draft(transcript_from_turns(turns), meeting_date=MEETING).okr_progress
+
+
+def test_a_bare_status_is_named_by_the_objective_raised_just_before_which_it_cites() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "Let's look at the OKRs. Availability."),
+            ("employee", "Ninety-nine point nine five for the quarter. So that's on track."),
+            ("manager", "Right. Toil reduction?"),
+            ("employee", "Behind. We wanted to cut manual deploy steps by half and we're at twenty percent."),
+            ("manager", "Hmm."),
+            ("employee", "The Kubernetes migration is done, the last three services moved over."),
+        ]
+    )
+    named = {o.objective: (o.status, {e.segment_id for e in o.evidence}) for o in okrs}
+    assert named["availability"] == ("on_track", {0, 1})
+    assert named["toil reduction"] == ("behind", {2, 3})
+    assert "Hmm" not in " ".join(named) and "hmm" not in " ".join(named)
+
+
+def test_statuses_of_one_objective_merge_and_a_number_target_takes_the_metric_named_first() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "Dispensing errors."),
+            ("employee", "On track, yeah. I'd say on track, as long as February holds."),
+            (
+                "manager",
+                "And time-to-fill, I looked at the dashboard, we're fine. "
+                "Thirty-one days against the thirty-five target.",
+            ),
+        ]
+    )
+    assert [o.objective for o in okrs] == ["dispensing errors", "time-to-fill"]
+    assert len(okrs[0].evidence) == 3  # the topic and both statuses, one item
