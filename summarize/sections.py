@@ -236,24 +236,6 @@ _NUMBERISH = re.compile(
 _NAMED_FIRST = re.compile(r"^\s*(?:(?:and|so|now|then|okay|right)[,\s]+)*(?P<name>[\w-]+(?:\s+[\w-]+){0,3}?)\s*,", re.I)
 
 
-def _objective(text: str, lead: str = "") -> str:
-    """The objective's name: 'the onboarding revamp project'; for 'the thirty-five target', the metric named first.
-
-    `lead` is the sentence before, when it is the same speaker's turn ("And time-to-fill, I looked at ...").
-    """
-    match = OBJECTIVE.search(text)
-    if match is None:
-        return _shorten(text)
-    words = match.group(1).split()
-    if all(_NUMBERISH.match(w) for w in words[:-1]):  # only a number before "target": name the metric instead
-        named = _NAMED_FIRST.match(text) or _NAMED_FIRST.match(lead)
-        if named is not None and not _NUMBERISH.match(named["name"]):
-            return named["name"]
-        if len(words) > 1:
-            return _shorten(text)
-    return match.group(1).strip()
-
-
 # "the objective for pipeline reliability" -> "pipeline reliability"
 _OBJECTIVE_FOR = re.compile(
     r"\b(?:objective|goal|target|okr|kpi|key\s+result)\s+(?:for|on|of|around)\s+(?:the\s+|our\s+|your\s+)?"
@@ -325,13 +307,16 @@ def _okr_name(ctx: Context, group: list[Sentence]) -> tuple[str, Sentence | None
         if not all(_NUMBERISH.match(w) for w in words[:-1]):
             return match.group(1).strip(), None
     first = group[0]
-    named_first = _NAMED_FIRST.match(joined) or _NAMED_FIRST.match(_lead(ctx, first))
-    if match is not None and named_first is not None and _names_something(named_first["name"]):
-        return named_first["name"], None
+    if match is not None:  # "the thirty-five target": the metric named first, here or just before in the turn
+        lead = ctx.sentences[first.index - 1] if _lead(ctx, first) else None
+        for text, source in ((joined, None), (lead.text if lead else "", lead)):
+            named_first = _NAMED_FIRST.match(text)
+            if named_first is not None and _names_something(named_first["name"]):
+                return named_first["name"], source
     topic = _okr_topic(ctx, first)
     if topic is not None:
         return topic
-    return _objective(joined, _lead(ctx, first)), None
+    return _shorten(joined), None
 
 
 def _evidence(sents: list[Sentence]) -> list[Evidence]:

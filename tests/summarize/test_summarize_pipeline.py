@@ -412,3 +412,4 @@ def test_statuses_of_one_objective_merge_and_a_number_target_takes_the_metric_na
     )
     assert [o.objective for o in okrs] == ["dispensing errors", "time-to-fill"]
     assert len(okrs[0].evidence) == 3  # the topic and both statuses, one item
+    assert okrs[1].evidence[0].quote.startswith("And time-to-fill")  # where the metric was named is cited
