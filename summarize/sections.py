@@ -242,6 +242,13 @@ _OBJECTIVE_FOR = re.compile(
     r"(?P<name>[\w-]+(?:\s+[\w-]+){0,4}?)\s*(?:[,.;:!?]|$|\s+(?:is|are|was|we|we're|that|it)\b)",
     re.I,
 )
+# "The churn model is done", "First response time is at risk": the subject of the status names the objective
+_SUBJECT_STATUS = re.compile(
+    r"^\s*(?:(?:so|and|but|well|okay|right|yeah)[,\s]+)*(?:the\s+|our\s+|your\s+|my\s+)?"
+    r"(?P<name>[\w-]+(?:\s+[\w-]+){0,4}?)\s+(?:is|are|was|were)\s+(?:\w+\s+){0,2}?"
+    r"(?:on\s+track|behind|at\s+risk|done|finished|complete|ahead|at\s+(?:\d|\w+ty|\w+\s+percent))",
+    re.I,
+)
 _GENERIC_OBJECTIVES = frozenset({"target", "goal", "objective", "okr", "kpi", "key result", "metric", "milestone"})
 # how a topic is brought up: "And the Kubernetes migration?", "Let's look at the OKRs. Availability."
 _TOPIC_LEAD = re.compile(
@@ -250,13 +257,15 @@ _TOPIC_LEAD = re.compile(
     re.I,
 )
 _NOT_A_TOPIC = re.compile(
-    r"\b(?:i|i'm|i've|i'd|you|you're|we|we're|it|it's|that|that's|this|they|he|she|there|what|why|who)\b"
+    r"\b(?:i|i'm|i've|i'd|me|you|you're|we|we're|it|it's|that|that's|this|they|he|she|there|what|why|who|where"
+    r"|which|how|when)\b"
     r"|\b(?:behind|on\s+track|at\s+risk|done|ahead)\b",
     re.I,
 )
 _ACKNOWLEDGEMENTS = frozenset(
     "great good nice right okay ok mm mhm hmm oh ah um uh yeah yes thanks brilliant lovely cool sure fine perfect "
-    "fair roughly exactly absolutely quarter year month half week point numbers morning christ hm less".split()
+    "fair roughly exactly absolutely quarter year month half week point numbers morning christ hm less ha ehh ehm "
+    "erm honestly better worse".split()
 )
 _TOPIC_TAIL = re.compile(r"[,\s]+(?:yeah|though|first|then|please|now)$", re.I)  # "OTIF first", "Callbacks, though"
 
@@ -306,6 +315,9 @@ def _okr_name(ctx: Context, group: list[Sentence]) -> tuple[str, Sentence | None
         words = match.group(1).split()
         if not all(_NUMBERISH.match(w) for w in words[:-1]):
             return match.group(1).strip(), None
+    subject = _SUBJECT_STATUS.match(joined)
+    if subject is not None and _names_something(subject["name"]) and not _NOT_A_TOPIC.search(subject["name"]):
+        return subject["name"], None
     first = group[0]
     if match is not None:  # "the thirty-five target": the metric named first, here or just before in the turn
         lead = ctx.sentences[first.index - 1] if _lead(ctx, first) else None

@@ -413,3 +413,17 @@ def test_statuses_of_one_objective_merge_and_a_number_target_takes_the_metric_na
     assert [o.objective for o in okrs] == ["dispensing errors", "time-to-fill"]
     assert len(okrs[0].evidence) == 3  # the topic and both statuses, one item
     assert okrs[1].evidence[0].quote.startswith("And time-to-fill")  # where the metric was named is cited
+
+
+def test_the_subject_of_a_status_names_the_objective_and_interjections_name_nothing() -> None:
+    subjects = okrs_of(
+        [
+            ("employee", "The churn model is done, that objective is closed."),
+            ("employee", "First response time is at risk."),
+        ]
+    )
+    assert [o.objective for o in subjects] == ["churn model", "First response time"]
+    (toil,) = okrs_of(
+        [("manager", "Toil reduction?"), ("manager", "Ehh."), ("employee", "Behind, we are at 30 percent.")]
+    )
+    assert toil.objective == "toil reduction"  # "Ehh." in between names nothing
