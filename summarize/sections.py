@@ -283,10 +283,10 @@ OKR_TOPIC_LOOKBACK = 4  # sentences before a status ("Behind.") searched for the
 OKR_TOPIC_WORDS = 5  # a topic is a short phrase ("Toil reduction?"); longer sentences are statements
 
 
-def _okr_topic(ctx: Context, status: Sentence) -> tuple[str, Sentence] | None:
+def _okr_topic(sents: list[Sentence], skip: frozenset[int], status: Sentence) -> tuple[str, Sentence] | None:
     """'Toil reduction?' - 'Behind.': the short phrase that named the objective just before its status."""
-    for back in ctx.sentences[max(0, status.index - OKR_TOPIC_LOOKBACK) : status.index][::-1]:
-        if back.index in ctx.skip:
+    for back in sents[max(0, status.index - OKR_TOPIC_LOOKBACK) : status.index][::-1]:
+        if back.index in skip:
             continue
         sentence = _TOPIC_LEAD.sub("", back.text).strip().rstrip("?.!…").strip()
         phrase = re.split(r"\s+(?:is|are|was|were)\s+", sentence, maxsplit=1)[0]  # "Onboard sales is the bad one"
@@ -299,12 +299,12 @@ def _okr_topic(ctx: Context, status: Sentence) -> tuple[str, Sentence] | None:
     return None
 
 
-def _okr_name(ctx: Context, group: list[Sentence]) -> tuple[str, Sentence | None]:
+def _okr_name(sents: list[Sentence], skip: frozenset[int], group: list[Sentence]) -> tuple[str, Sentence | None]:
     """The objective a status talks about, and the sentence that named it when that is not the status itself.
 
-    In order: "the objective for X" -> X; "the onboarding revamp project"; a metric named first in the same
-    turn ("And time-to-fill, ... the thirty-five target"); the topic raised just before ("Toil reduction?" -
-    "Behind."); else the status's first clause.
+    In order: "the objective for X" -> X; "the onboarding revamp project"; the status's subject ("The churn
+    model is done"); a metric named first in the same turn ("And time-to-fill, ... the thirty-five target");
+    the topic raised just before ("Toil reduction?" - "Behind."); else the status's first clause.
     """
     joined = " ".join(s.text for s in group)
     named_for = _OBJECTIVE_FOR.search(joined)
@@ -320,12 +320,12 @@ def _okr_name(ctx: Context, group: list[Sentence]) -> tuple[str, Sentence | None
         return subject["name"], None
     first = group[0]
     if match is not None:  # "the thirty-five target": the metric named first, here or just before in the turn
-        lead = ctx.sentences[first.index - 1] if _lead(ctx, first) else None
+        lead = sents[first.index - 1] if _lead(sents, first) else None
         for text, source in ((joined, None), (lead.text if lead else "", lead)):
             named_first = _NAMED_FIRST.match(text)
             if named_first is not None and _names_something(named_first["name"]):
                 return named_first["name"], source
-    topic = _okr_topic(ctx, first)
+    topic = _okr_topic(sents, skip, first)
     if topic is not None:
         return topic
     return _shorten(joined), None
@@ -342,9 +342,9 @@ def _status_from_text(text: str) -> OkrStatus:
     return "on_track"
 
 
-def _lead(ctx: Context, first: Sentence) -> str:
+def _lead(sents: list[Sentence], first: Sentence) -> str:
     """The sentence before `first` in the same segment (same speaker, same turn), else ''."""
-    before = ctx.sentences[first.index - 1] if first.index > 0 else None
+    before = sents[first.index - 1] if first.index > 0 else None
     return before.text if before is not None and before.segment_id == first.segment_id else ""
 
 
@@ -362,7 +362,7 @@ def build_item(spec: SectionSpec, group: list[Sentence], ctx: Context) -> Cited:
     ev = _evidence(group)
     support = supported_by(ctx, group)  # what the model writes is checked against what the item cites, not the window
     if spec.field == "okr_progress":
-        name, named_in = _okr_name(ctx, group)
+        name, named_in = _okr_name(ctx.sentences, ctx.skip, group)
         if named_in is not None:  # the objective's name is cited where it was said ("Toil reduction?")
             ev = _evidence([named_in, *group])
             support = supported_by(ctx, [named_in, *group])
@@ -437,9 +437,22 @@ def route(template: ReviewTemplate, sents: list[Sentence], *, skip: frozenset[in
                 nxt = group[-1].index + 1
                 if len(group) == 1 and nxt < len(sents) and nxt not in skip and sents[nxt].speaker == group[0].speaker:
                     group.append(sents[nxt])
-        # OKR statuses are capped after same-objective statuses merge ("On track, yeah. I'd say on track.")
-        routed[spec.field] = groups if spec.field == "okr_progress" else groups[: spec.max_items]
+        if spec.field == "okr_progress":  # "On track, yeah. I'd say on track.": one item per objective
+            groups = _merge_by_objective(sents, skip, groups)
+        routed[spec.field] = groups[: spec.max_items]
     return routed
+
+
+def _merge_by_objective(
+    sents: list[Sentence], skip: frozenset[int], groups: list[list[Sentence]]
+) -> list[list[Sentence]]:
+    """Status groups of the same objective become one group (before the cap, so each objective counts once)."""
+    merged: dict[str, list[Sentence]] = {}
+    for group in groups:
+        name = _okr_name(sents, skip, group)[0]
+        key = " ".join(sorted(content_words(name))) or name.lower()
+        merged.setdefault(key, []).extend(s for s in group if s not in merged.get(key, []))
+    return list(merged.values())
 
 
 def fill_sections(
@@ -457,23 +470,8 @@ def fill_sections(
             items.append(build_item(spec, group, ctx))
             if progress:
                 progress()
-        if spec.field == "okr_progress":
-            items = _merge_okrs([i for i in items if isinstance(i, OkrProgress)])
-        filled[spec.field] = items[: spec.max_items]
+        filled[spec.field] = items
     return filled
-
-
-def _merge_okrs(items: list[OkrProgress]) -> list[Cited]:
-    """One item per objective: later statuses of the same objective add their evidence to the first."""
-    merged: dict[str, OkrProgress] = {}
-    for item in items:
-        key = " ".join(sorted(content_words(item.objective))) or item.objective.lower()
-        first = merged.get(key)
-        if first is None:
-            merged[key] = item
-            continue
-        first.evidence.extend(e for e in item.evidence if e not in first.evidence)
-    return list(merged.values())
 
 
 def _central(topic: list[Sentence]) -> Sentence:

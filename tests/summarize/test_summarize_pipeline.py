@@ -427,3 +427,17 @@ def test_the_subject_of_a_status_names_the_objective_and_interjections_name_noth
         [("manager", "Toil reduction?"), ("manager", "Ehh."), ("employee", "Behind, we are at 30 percent.")]
     )
     assert toil.objective == "toil reduction"  # "Ehh." in between names nothing
+
+
+def test_many_statuses_of_few_objectives_route_one_group_per_objective_within_the_cap() -> None:
+    from summarize.sections import route
+    from summarize.text import sentences
+
+    from .conftest import transcript_from_turns
+
+    turns = [("manager", "Toil reduction?")] + [("employee", f"Behind, at {n} percent.") for n in range(10, 20)]
+    turns += [("manager", "Availability?")] + [("employee", f"On track, {n} percent.") for n in range(90, 99)]
+    routed = route(load_template(), sentences(transcript_from_turns(turns)), skip=frozenset())["okr_progress"]
+    # nineteen statuses: merged by objective, then capped, so a capable endpoint gets at most max_items calls
+    assert len(routed) <= 6 and sum(len(g) for g in routed) > len(routed)
+    assert len(routed[0]) >= 4  # "Toil reduction?" names the statuses that follow it
