@@ -426,6 +426,8 @@ def route(template: ReviewTemplate, sents: list[Sentence], *, skip: frozenset[in
     routed: dict[str, list[list[Sentence]]] = {}
     for spec in template.sections:
         picked = [s for s in sents if s.index not in skip and spec.accepts(s.text)]
+        if spec.field == "okr_progress":  # "Can you write a plan to get latency under 2 seconds?" is no status
+            picked = [s for s in picked if not _question_without_status(s.text)]
         groups: list[list[Sentence]] = []
         for sent in picked:
             if spec.field in GROUPED_SECTIONS and groups and sent.index - groups[-1][-1].index <= 2:
@@ -441,6 +443,10 @@ def route(template: ReviewTemplate, sents: list[Sentence], *, skip: frozenset[in
             groups = _merge_by_objective(sents, skip, groups)
         routed[spec.field] = groups[: spec.max_items]
     return routed
+
+
+def _question_without_status(text: str) -> bool:
+    return text.rstrip().endswith(("?", "？")) and not any(p.search(text) for p, _ in STATUS_CUES)
 
 
 def _merge_by_objective(

@@ -441,3 +441,13 @@ def test_many_statuses_of_few_objectives_route_one_group_per_objective_within_th
     # nineteen statuses: merged by objective, then capped, so a capable endpoint gets at most max_items calls
     assert len(routed) <= 6 and sum(len(g) for g in routed) > len(routed)
     assert len(routed[0]) >= 4  # "Toil reduction?" names the statuses that follow it
+
+
+def test_a_request_with_a_number_is_no_okr_status() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "The dashboard latency goal is still behind, we are at 4 seconds instead of 2."),
+            ("manager", "Can you write a plan to get latency under 2 seconds by next Friday?"),
+        ]
+    )
+    assert [o.objective for o in okrs] == ["dashboard latency goal"]
