@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from copilot.domain.dates import ResolvedDate, find_dates
 from copilot.schema import Evidence
-from summarize.text import Sentence, content_words, is_cjk
+from summarize.text import TOPIC_LEAD, Sentence, content_words, is_cjk
 
 # --------------------------------------------------------------------------- cue patterns
 
@@ -207,12 +207,6 @@ LEAD_CLAUSE = re.compile(r"^(?P<lead>[^,]{3,}?),\s*$")
 
 # "get it rescheduled", "pull those together": the task names its object only by a pronoun
 ANAPHOR = re.compile(r"\b(?:that|it|this|those|these|them)\b", re.I)
-# "And the capacity review with the storage team?" / "What about the postmortem?": how a topic is brought up
-TOPIC_LEAD = re.compile(
-    r"^\s*(?:(?:and|so|okay|ok|right|um|uh|oh|yeah|yes|well|alright|then|also|now|great|good)[,.\s]+)*"
-    r"(?:what\s+about|how\s+about|how's|how\s+is|where\s+are\s+we\s+(?:on|with)|the\s+other\s+thing,?)?\s*",
-    re.I,
-)
 ROLE_WORDS = frozenset({"manager", "employee", "manager's", "employee's"})
 """Put into tasks for "you"/"me"; they say to whom, not what, so they do not make two tasks the same."""
 EMPTY_WORDS = ROLE_WORDS | {"done", "sorted", "handled", "ready", "finished"}

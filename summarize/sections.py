@@ -34,7 +34,7 @@ from summarize.llm import ModelHandle
 from summarize.safety import no_redaction
 from summarize.structured import M, Usage, generate
 from summarize.template import ReviewTemplate, SectionSpec
-from summarize.text import Sentence, content_words, overlap, unsupported_anchors
+from summarize.text import TOPIC_LEAD, Sentence, content_words, overlap, unsupported_anchors
 
 FAITHFUL_OVERLAP = 0.5  # share of a generated field's content words that must occur in the excerpt
 SUMMARY_OVERLAP = 0.7  # stricter for free-form summary sentences
@@ -250,12 +250,7 @@ _SUBJECT_STATUS = re.compile(
     re.I,
 )
 _GENERIC_OBJECTIVES = frozenset({"target", "goal", "objective", "okr", "kpi", "key result", "metric", "milestone"})
-# how a topic is brought up: "And the Kubernetes migration?", "Let's look at the OKRs. Availability."
-_TOPIC_LEAD = re.compile(
-    r"^\s*(?:(?:and|so|okay|ok|right|um|uh|now|then|also|next|what\s+about|how\s+about|how's|how\s+is"
-    r"|where\s+are\s+(?:we|you)\s+(?:on|with))[,.\s]+)*(?:the\s+|our\s+|your\s+)?",
-    re.I,
-)
+_ARTICLE = re.compile(r"^(?:the|our|your)\s+", re.I)
 _NOT_A_TOPIC = re.compile(
     r"\b(?:i|i'm|i've|i'd|me|you|you're|we|we're|it|it's|that|that's|this|they|he|she|there|what|why|who|where"
     r"|which|how|when)\b"
@@ -288,7 +283,7 @@ def _okr_topic(sents: list[Sentence], skip: frozenset[int], status: Sentence) ->
     for back in sents[max(0, status.index - OKR_TOPIC_LOOKBACK) : status.index][::-1]:
         if back.index in skip:
             continue
-        sentence = _TOPIC_LEAD.sub("", back.text).strip().rstrip("?.!…").strip()
+        sentence = _ARTICLE.sub("", TOPIC_LEAD.sub("", back.text)).strip().rstrip("?.!…").strip()
         phrase = re.split(r"\s+(?:is|are|was|were)\s+", sentence, maxsplit=1)[0]  # "Onboard sales is the bad one"
         phrase = _TOPIC_TAIL.sub("", phrase)
         if not 1 <= len(phrase.split()) <= OKR_TOPIC_WORDS or len(sentence.split()) > OKR_TOPIC_SENTENCE_WORDS:

@@ -58,6 +58,16 @@ def sentences(transcript: Transcript) -> list[Sentence]:
     return out
 
 
+# "And the capacity review with the storage team?", "What about the postmortem?", "Where are you with the NVQ
+# units?": the words that bring a topic up, before the words that name it
+TOPIC_LEAD = re.compile(
+    r"^\s*(?:(?:and|so|okay|ok|right|um|uh|oh|yeah|yes|well|alright|then|also|now|next|great|good)[,.\s]+)*"
+    r"(?:(?:what\s+about|how\s+about|how's|how\s+is|where\s+are\s+(?:we|you)\s+(?:on|with)|the\s+other\s+thing,?)"
+    r"[,.\s]*)?\s*",
+    re.I,
+)
+
+
 def content_words(text: str) -> set[str]:
     """Lower-cased content words (and single CJK characters) used for overlap measures.
 
