@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from copilot.domain.dates import ResolvedDate, find_dates
 from copilot.schema import Evidence
-from summarize.text import TOPIC_LEAD, Sentence, content_words, is_cjk
+from summarize.text import ACKNOWLEDGEMENTS, TOPIC_LEAD, Sentence, content_words, is_cjk, topic_fragment
 
 # --------------------------------------------------------------------------- cue patterns
 
@@ -205,14 +205,20 @@ TELL = re.compile(
 # "So our next catch-up, I'll move it": the speaker names the thing first, in the same sentence
 LEAD_CLAUSE = re.compile(r"^(?P<lead>[^,]{3,}?),\s*$")
 
+# "those nine", "the other two", "all three", "the last four": a count that points back at what was counted
+COUNTED_REFERENCE = re.compile(
+    r"\b(?:those|these|the\s+other|the\s+last|the\s+remaining|all|both\s+of)\s+"
+    r"(?P<count>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)\b(?!\s+(?:days?|weeks?|months?))",
+    re.I,
+)
 # "get it rescheduled", "pull those together": the task names its object only by a pronoun
 ANAPHOR = re.compile(r"\b(?:that|it|this|those|these|them)\b", re.I)
 ROLE_WORDS = frozenset({"manager", "employee", "manager's", "employee's"})
 """Put into tasks for "you"/"me"; they say to whom, not what, so they do not make two tasks the same."""
 EMPTY_WORDS = ROLE_WORDS | {"done", "sorted", "handled", "ready", "finished"}
+"""Words that do not say what a task is about ("have that done", "get it sorted for the manager")."""
 LIGHT_VERBS = frozenset({"get", "do", "have", "sort", "make", "take", "handle", "deal"})
 """Verbs that say nothing of the work when their object is a pronoun: "get it done", "sort that"."""
-"""Words that do not say what a task is about ("have that done", "get it sorted for the manager")."""
 ACCEPT_TURNS = 3
 """Turns within which "I'll do that" accepts a request ("any chance you could ...?" - "When's the slot?" - ...)."""
 WITHDRAWAL_LEAD_WORDS = 5
@@ -221,6 +227,8 @@ REFERENCE_WINDOW = 6
 """Sentences to look back for what "it"/"that" stands for; a review topic rarely runs longer between mentions."""
 REFERENCE_WORDS = 12
 """Longest context phrase added to a task: enough to name the thing, short enough to stay a task."""
+FRAGMENT_TURNS = 2
+"""A bare "I'll sort it" takes a topic phrase named at most this many segments earlier."""
 
 
 @dataclass
@@ -539,8 +547,13 @@ def drop_refused(cands: list[Candidate], sents: list[Sentence]) -> list[Candidat
     return kept
 
 
+def _stems(task: str) -> set[str]:
+    """Content words without their commonest endings, so 'brief' and 'briefing' count as one word."""
+    return {re.sub(r"(?:ing|ed|es|s)$", "", w) if len(w) > 4 else w for w in content_words(task) - ROLE_WORDS}
+
+
 def _similar(a: Candidate, b: Candidate) -> bool:
-    wa, wb = content_words(a.task) - ROLE_WORDS, content_words(b.task) - ROLE_WORDS
+    wa, wb = _stems(a.task), _stems(b.task)
     if not wa or not wb:
         return False
     shared = len(wa & wb) / min(len(wa), len(wb))
@@ -552,7 +565,9 @@ def _similar(a: Candidate, b: Candidate) -> bool:
     )
     same_due = a.due is not None and a.due == b.due
     # "Can you put that in writing?" - "I'll have the reallocation proposal to you by the 15th": the reply names it
-    return shared >= 0.6 or (accepts and (shared >= 0.25 or same_due or a.anaphoric or b.anaphoric))
+    # "Can you sit with Dmitri on it?" - "Yeah, I'll ping him Monday": contacting them is the first step of it
+    first_step = bool(CONTACT.match(b.task)) and b.short
+    return shared >= 0.6 or (accepts and (shared >= 0.25 or same_due or a.anaphoric or b.anaphoric or first_step))
 
 
 def merge(cands: list[Candidate]) -> list[Candidate]:
@@ -572,7 +587,9 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
             merged.append(cand)
             continue
         carried = [e for e in cand.evidence if e != cand.topic_evidence]  # the topic goes only with its own task
-        if (target.anaphoric and not cand.anaphoric) or (target.bare and not cand.bare and cand.kind == "self"):
+        if (target.anaphoric and not cand.anaphoric) or (
+            target.bare and not cand.bare and cand.kind == "self" and not ANAPHOR.search(cand.task)
+        ):
             # the reply names what the request only pointed at ("Can you share the link?" - "I'll drop the
             # triage dashboard link in the producers' channel")
             target.evidence = [e for e in target.evidence if e != target.topic_evidence]
@@ -598,10 +615,46 @@ def _topic_phrase(sent: Sentence) -> str:
     return " ".join(words[:REFERENCE_WORDS]) + (" ..." if len(words) > REFERENCE_WORDS else "")
 
 
+def _named_topic(
+    sents: list[Sentence], cand: Candidate, lo: int, skip: frozenset[int] | set[int]
+) -> tuple[str, Sentence] | None:
+    """The nearest bare topic phrase before `cand` ('The lift refurbishment.'), with what was asked right after it.
+
+    'The lift refurbishment. Where are we with quotes?' names 'the lift refurbishment, quotes'.
+    """
+    for sent in sents[max(0, lo) : cand.sentence.index][::-1]:
+        if sent.index in skip:
+            continue
+        phrase = topic_fragment(sent.text)
+        opens = all(  # it opens its turn ("Fair enough. Oh, the February rota."), not a list ("The July cohort.")
+            s.segment_id != sent.segment_id or not content_words(s.text) - ACKNOWLEDGEMENTS
+            for s in sents[max(0, sent.index - 3) : sent.index]
+        )
+        if not phrase or not opens:
+            continue
+        after = sents[sent.index + 1] if sent.index + 1 < len(sents) else None
+        if after is not None and after.segment_id == sent.segment_id and after.text.rstrip().endswith("?"):
+            asked = _topic_phrase(after)
+            if asked != after.text.rstrip("?").strip() and 0 < len(content_words(asked)) <= 3:
+                phrase = f"{phrase}, {asked}"  # "Where are we with quotes?" asks about "quotes"
+        return phrase, sent
+    return None
+
+
 def _accepts(cand: Candidate, request: Candidate) -> bool:
     """'Okay, next Thursday's fine, I'll do that' accepts a request made to its speaker a few turns earlier."""
     turns = cand.sentence.segment_id - request.sentence.segment_id
     return request.kind == "other" and request.owner == cand.owner and 0 < turns <= ACCEPT_TURNS
+
+
+def _condition(cand: Candidate) -> str:
+    """'If it packs up over the weekend, I'll call the contractor out': a conditional promise keeps its condition."""
+    match = LEAD_CLAUSE.match(cand.lead)
+    condition = CONDITION.search(match["lead"]) if match else None
+    if match is None or condition is None or REPORTED.search(match["lead"]):
+        return ""
+    words = match["lead"][condition.start() :].split()[:REFERENCE_WORDS]
+    return " ".join([words[0].lower(), *words[1:]])
 
 
 def _lead_topic(cand: Candidate) -> str:
@@ -649,7 +702,9 @@ def resolve_references(
     latent_ids = {id(c) for c in latent}
     tasks_said = {c.sentence.index for c in latest_first}  # a sentence with its own task is no topic
     for cand in cands:
-        if not cand.bare and not PRONOUN_END.search(cand.task) and not TELL.search(cand.task):
+        counted = COUNTED_REFERENCE.search(cand.task)
+        if not cand.bare and not PRONOUN_END.search(cand.task) and not TELL.search(cand.task) and not counted:
+            cand.topic = cand.topic or _condition(cand)
             continue
         lo = cand.sentence.index - REFERENCE_WINDOW
         proposals = [
@@ -707,13 +762,48 @@ def resolve_references(
             and raised.speaker != cand.sentence.speaker
             else None
         )
+        # "Nine of them are older than five days." - "Can you get those nine cleared?"
+        counted_in = next(
+            (
+                s
+                for s in sents[max(0, lo) : cand.sentence.index][::-1]
+                if counted
+                and s.index not in tasks_said
+                and s.index not in excluded
+                and re.search(rf"\b{counted['count']}\b", s.text, re.I)
+            ),
+            None,
+        )
+        if counted_in is not None and cand.kind != "we":
+            cand.topic = _topic_phrase(counted_in)
+            cand.topic_evidence = Evidence(segment_id=counted_in.segment_id, quote=counted_in.text)
+            if cand.topic_evidence not in cand.evidence:
+                cand.evidence.append(cand.topic_evidence)
+            continue
+        if counted:
+            lead_in = None  # "I've got one. I'll get the other two in": the count is of the topic, not the lead-in
+        # "The fire warden list. It's well out of date." - "I'll sort it": the topic named as a bare phrase
+        named = _named_topic(sents, cand, lo, excluded | tasks_said) if content_words(cand.task) else None
+        if named is not None and cand.generic and named[1].segment_id < cand.sentence.segment_id - FRAGMENT_TURNS:
+            named = None
         ref = (lead_in or asked_just_now) if cand.generic else lead_in or raised or next(iter(usable), None)
+        # it beats a nearer plain statement, not the speaker's own lead-in nor a question asked after it
+        if named is not None and (ref is None or named[1].index > ref.index or ref not in (lead_in, raised)):
+            phrase, fragment = named
+            cand.topic = phrase
+            cand.topic_evidence = Evidence(segment_id=fragment.segment_id, quote=fragment.text)
+            cand.generic = False
+            if cand.topic_evidence not in cand.evidence:
+                cand.evidence.append(cand.topic_evidence)
+            continue
         if ref is not None:
             cand.topic = _topic_phrase(ref)
             cand.topic_evidence = Evidence(segment_id=ref.segment_id, quote=ref.text)
             cand.generic = False  # "The terraform module. I'll have that done": it has a task now
             if cand.topic_evidence not in cand.evidence:
                 cand.evidence.append(cand.topic_evidence)
+        elif not cand.generic:
+            cand.topic = _condition(cand)
     return [c for c in cands if id(c) not in taken_up]
 
 

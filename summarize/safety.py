@@ -162,7 +162,7 @@ ID_NUMBER = re.compile(r"\b\d{3}-\d{2}-\d{4}\b|\b[A-Z]{1,2}\d{6,}\b")
 COMPENSATION = re.compile(
     r"\b(?:bonus(?:es)?|(?:pay|salary)\s+(?:rise|raise|increase|bump|band)|salar(?:y|ies)|"
     r"(?:a|the|your|my|his|her|their)\s+raise|compensation|stock\s+options?|pay\s+grade|promotion|"
-    r"promot(?:e|ed)\s+(?:you|him|her|them|me)|(?:performance\s+)?ratings?|rated|exceeds\s+expectations|"
+    r"promot(?:e|ed)\s+(?:you|him|her|them|me)|(?:performance\s+)?ratings?(?!\s+(?:engines?|tools?|systems?|models?|services?|api|tables?|factors?|agency|data|calculator)\b)|rated|exceeds\s+expectations|"
     r"(?:\d+|one|two|three|four|five)\s+out\s+of\s+(?:\d+|five|ten))\b|"
     r"加薪|升职|升職|晋升|晉升|奖金|獎金|花紅|人工|工资|工資|薪水|薪酬|薪资|薪資|评级|評級|绩效等级|績效等級",
     re.I,

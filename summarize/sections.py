@@ -34,7 +34,7 @@ from summarize.llm import ModelHandle
 from summarize.safety import no_redaction
 from summarize.structured import M, Usage, generate
 from summarize.template import ReviewTemplate, SectionSpec
-from summarize.text import TOPIC_LEAD, Sentence, content_words, overlap, unsupported_anchors
+from summarize.text import ACKNOWLEDGEMENTS, TOPIC_LEAD, Sentence, content_words, overlap, unsupported_anchors
 
 FAITHFUL_OVERLAP = 0.5  # share of a generated field's content words that must occur in the excerpt
 SUMMARY_OVERLAP = 0.7  # stricter for free-form summary sentences
@@ -257,11 +257,6 @@ _NOT_A_TOPIC = re.compile(
     r"|\b(?:behind|on\s+track|at\s+risk|done|ahead)\b",
     re.I,
 )
-_ACKNOWLEDGEMENTS = frozenset(
-    "great good nice right okay ok mm mhm hmm oh ah um uh yeah yes thanks brilliant lovely cool sure fine perfect "
-    "fair roughly exactly absolutely quarter year month half week point numbers morning christ hm less ha ehh ehm "
-    "erm honestly better worse".split()
-)
 _TOPIC_TAIL = re.compile(r"[,\s]+(?:yeah|though|first|then|please|now)$", re.I)  # "OTIF first", "Callbacks, though"
 
 
@@ -270,7 +265,7 @@ def _names_something(phrase: str) -> bool:
     words = phrase.split()
     if not words or all(_NUMBERISH.match(w.strip(",")) for w in words):
         return False
-    return bool(content_words(phrase) - _ACKNOWLEDGEMENTS - _GENERIC_OBJECTIVES)
+    return bool(content_words(phrase) - ACKNOWLEDGEMENTS - _GENERIC_OBJECTIVES)
 
 
 OKR_TOPIC_SENTENCE_WORDS = 8  # "Onboard sales is the bad one." names a topic; a long statement does not

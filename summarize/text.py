@@ -68,6 +68,46 @@ TOPIC_LEAD = re.compile(
 )
 
 
+# "Great.", "Fair enough.", "Behind, yeah.": short sentences that answer, not name a topic
+ACKNOWLEDGEMENTS = frozenset(
+    "great good nice right okay ok mm mhm hmm oh ah um uh yeah yes thanks brilliant lovely cool sure fine perfect "
+    "fair roughly exactly absolutely quarter year month half week point numbers morning christ hm less ha ehh ehm "
+    "erm honestly better worse enough".split()
+)
+_NOT_A_NOUN_PHRASE = re.compile(
+    r"\b(?:is|are|was|were|be|been|am|has|have|had|do|does|did|will|would|can|could|should|shall|may|might|must|"
+    r"i|you|we|he|she|they|it|there|let's|thanks|thank|sorry|please|enough|behind|ahead|done|agreed|man|mate|"
+    r"to|not|no|yet|then|now|though|yep|yup|nope|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred)\b"
+    r"|n't\b|['\u2019](?:s|re|ll|ve|m|d)\b|\d",
+    re.I,
+)
+TOPIC_FRAGMENT_WORDS = 5
+
+
+def topic_fragment(text: str) -> str:
+    """'The fire warden list.', 'Oh, the February rota.', 'Headcount.': a bare noun phrase that opens a topic.
+
+    Reviewers move on by naming the next thing and only then talking about it ("The chiller. What's the plan?"),
+    so a later "I'll sort it" refers to that phrase. Returns the phrase (leading article lower-cased), else "".
+    """
+    phrase = TOPIC_LEAD.sub("", text).strip()
+    if (
+        not phrase.endswith(".")
+        or not phrase.isascii()
+        or (phrase != text.strip() and phrase[:1].islower() and not phrase.startswith(("the ", "our ", "your ")))
+    ):
+        return ""  # "Good luck." is no topic "luck"; "Oh, the February rota." is
+    phrase = phrase.rstrip(".").strip()
+    words = phrase.split()
+    if not 1 <= len(words) <= TOPIC_FRAGMENT_WORDS or _NOT_A_NOUN_PHRASE.search(phrase) or "," in phrase:
+        return ""
+    if words[0].lower() not in ("the", "our", "your") or not content_words(phrase) - ACKNOWLEDGEMENTS:
+        return ""  # "Phew.", "Sort of.", "Mostly fair." answer; "The chiller." names
+    words[0] = words[0].lower()
+    return " ".join(words)
+
+
 def content_words(text: str) -> set[str]:
     """Lower-cased content words (and single CJK characters) used for overlap measures.
 

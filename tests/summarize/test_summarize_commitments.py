@@ -539,3 +539,79 @@ def test_a_bare_promise_takes_no_topic_from_a_question_asked_turns_ago() -> None
         ]
     )
     assert not any("return-to-work" in a.task for a in found)
+
+
+def test_a_pronoun_promise_refers_to_the_topic_named_as_a_bare_phrase() -> None:
+    """'The boiler service. It's overdue.' - 'I'll get it onto the estates agenda': 'it' is the boiler service."""
+    [item] = items(
+        [
+            ("manager", "The boiler service. It's overdue by a month now."),
+            ("employee", "Every single winter, the same story with the contractor."),
+            ("manager", "I'll get it onto the estates agenda for Thursday."),
+        ]
+    )
+    assert item.task == "Get it onto the estates agenda (the boiler service)"
+    assert item.owner == "manager"
+    assert [e.segment_id for e in item.evidence] == [2, 0]  # the promise, then where its topic was named
+
+
+def test_a_topic_phrase_in_the_same_turn_beats_the_other_speakers_last_remark() -> None:
+    [item] = items(
+        [
+            ("employee", "Maybe. I'm not sure the night shift is for me, honestly."),
+            ("manager", "Fair enough. Oh, the March rota. I'll forward it to you when Karen's finished it."),
+        ]
+    )
+    assert item.task.endswith("(the March rota)")
+
+
+def test_a_question_asked_right_after_the_topic_phrase_adds_what_was_asked() -> None:
+    [item] = items(
+        [
+            ("manager", "The roof repair. Where are we with quotes?"),
+            ("employee", "I've got one. I'll get the other two in by Friday."),
+        ]
+    )
+    assert item.task == "Get the other two in (the roof repair, quotes)"
+
+
+def test_a_counted_reference_points_at_the_sentence_that_counted() -> None:
+    """'those seven' are the seven claims counted a turn earlier, not the question asked before that."""
+    [item] = items(
+        [
+            ("manager", "What's sitting in your queue right now?"),
+            ("employee", "Thirty, I think. Seven of them are older than a week."),
+            ("manager", "Can you get those seven closed?"),
+            ("employee", "Yes, by Friday."),
+        ]
+    )
+    assert item.owner == "employee"
+    assert "seven of them are older than a week" in item.task.lower()
+
+
+def test_a_conditional_promise_keeps_its_condition() -> None:
+    [item] = items([("employee", "If the pump fails over the weekend, I'll call the contractor out.")])
+    assert item.task == "Call the contractor out (if the pump fails over the weekend)"
+
+
+def test_a_reply_that_refers_back_keeps_the_request_and_gives_it_a_date() -> None:
+    """'Can you brief reception?' - 'I'll do a short briefing with them on Monday': one item, the request's words."""
+    [item] = items(
+        [
+            ("manager", "Can you brief reception?"),
+            ("employee", "I'll do a short briefing with them on Monday."),
+        ]
+    )
+    assert item.task.startswith("Brief reception")
+    assert item.due == dt.date(2026, 12, 7)  # the meeting is on a Monday: the next one
+
+
+def test_contacting_the_person_named_in_a_request_is_its_first_step_not_a_second_item() -> None:
+    [item] = items(
+        [
+            ("manager", "Can you sit with Dmitri on the deployment scripts?"),
+            ("employee", "Yeah, I'll ping him Monday."),
+        ]
+    )
+    assert item.task == "Sit with Dmitri on the deployment scripts"
+    assert item.due == dt.date(2026, 12, 7)  # the meeting is on a Monday: the next one

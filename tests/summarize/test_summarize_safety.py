@@ -123,6 +123,8 @@ def test_a_real_managers_bonus_promise_is_a_flag_not_an_action_item() -> None:
         ("I'll raise the issue with legal.", False),
         ("Please promote the new feature on the blog.", False),
         ("I'll book the offsite by Friday.", False),
+        ("I'll get the rating engine timeouts onto Sanjay's agenda.", False),  # a pricing system, not a rating
+        ("Your performance rating is due in March.", True),
     ],
 )
 def test_compensation_terms(text: str, expected: bool) -> None:
