@@ -107,6 +107,10 @@ STATUS = re.compile(
     r"|^\s*need\b|^\s*get\s+there\b|^\s*have\s+(?:heard|seen|noticed|had|been)\b",
     re.I,
 )
+# "Let's grab a coffee sometime": a "we" with no time but a vague one is a pleasantry, not a plan
+VAGUE_TIME = re.compile(
+    r"\b(?:sometime|some\s+time|at\s+some\s+point|one\s+of\s+these\s+days|some\s+day|one\s+day)\b", re.I
+)
 WISH = re.compile(
     r"\bI(?:'d|\s+would)\s+(?:like|love)\s+to\b|\bI\s+(?:want|hope|wish)\s+to\b|\bmy\s+goal\b|\bI'm\s+hoping\b|"
     r"我(?:想|希望|想要)",
@@ -420,7 +424,7 @@ def detect(
             continue
         if WISH.search(text) and not dates and strength == "weak":
             continue
-        if kind == "we" and not dates and WE_NOW.search(rest):
+        if kind == "we" and not dates and (WE_NOW.search(rest) or VAGUE_TIME.search(rest)):
             continue
         if text.rstrip().endswith("?") and kind in ("self", "we") and QUESTION_FORM.search(text[: match.start()]):
             continue  # "shall I ...?" / "should we ...?" asks; "I'll send them by early January?" still commits

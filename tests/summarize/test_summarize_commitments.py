@@ -615,3 +615,9 @@ def test_contacting_the_person_named_in_a_request_is_its_first_step_not_a_second
     )
     assert item.task == "Sit with Dmitri on the deployment scripts"
     assert item.due == dt.date(2026, 12, 7)  # the meeting is on a Monday: the next one
+
+
+def test_a_we_with_only_a_vague_time_is_a_pleasantry_not_an_item() -> None:
+    assert items([("manager", "That's all from me. Let's grab a coffee sometime, properly.")]) == []
+    [item] = items([("manager", "Let's grab a coffee on Friday and go through the rota.")])
+    assert item.due == dt.date(2026, 12, 4)
