@@ -180,6 +180,12 @@ ENDORSE = re.compile(
     r"good\s+idea|great\s+idea|sounds\s+(?:good|great|like\s+a\s+plan))\b",
     re.I,
 )
+# "Will do.", "Yep, on it.": the whole reply accepts a request
+ACCEPTANCE = re.compile(
+    r"^\W*(?:(?:yes|yeah|yep|ok(?:ay)?|sure|right|of\s+course)[,.!\s]+)*(?:will\s+do|on\s+it|no\s+problem|"
+    r"sure(?:\s+thing)?|of\s+course|can\s+do|I\s+will|I'll\s+do\s+(?:that|it))\W*$",
+    re.I,
+)
 # "the guests say, no, I'll just book it online": someone else's words, quoted
 REPORTED = re.compile(r"\b(?:say|says|said|saying|asks|asked|goes|went)\s*[,:]", re.I)
 # "If finance gives me the number by Wednesday, I'll approve ...": that date is the condition's, not the task's
@@ -353,6 +359,12 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     text = TRAILING_CLAUSE.sub("", text)
     text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please|then|this\s+time)\s*$", "", text, flags=re.I)
     text = re.sub(r"\s+(?:yourself|yourselves|myself|ourselves)\b", "", text, flags=re.I)  # "write them yourself"
+    text = re.sub(
+        r"\s+when\s+(?:you|you've|you're|you\s+have)\s+(?:can|got|get|a\s+(?:minute|sec|chance))\b.*$",
+        "",
+        text,
+        flags=re.I,
+    )
     text = ZH_TAG_QUESTION.sub("", text)
     for _ in range(3):
         text = LEAD_IN.sub("", text)
@@ -481,11 +493,16 @@ def _due(dates: list[ResolvedDate], match: re.Match[str], text: str) -> dt.date 
 
 
 def endorsed(latent: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
-    """Undated plans of one's own ("I was going to ring them") that the other person endorses in the next turn."""
+    """Undated plans that the other person takes up in the next turn.
+
+    One's own plan ("I was going to ring them") endorsed ("Yeah, do that"), or an undated request ("Send me the
+    form when you've got it") accepted in so many words ("Will do.").
+    """
     out: list[Candidate] = []
     for cand in latent:
-        if cand.kind != "self" or cand.generic:
+        if cand.generic or cand.kind not in ("self", "other") or cand.strength == "need":
             continue
+        answer = ENDORSE if cand.kind == "self" else ACCEPTANCE
         reply = next(
             (
                 s
@@ -494,7 +511,7 @@ def endorsed(latent: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
             ),
             None,
         )
-        if reply is not None and ENDORSE.match(reply.text):
+        if reply is not None and answer.match(reply.text):
             cand.evidence.append(Evidence(segment_id=reply.segment_id, quote=reply.text))
             out.append(cand)
     return out
@@ -557,7 +574,9 @@ def _stems(task: str) -> set[str]:
 
 
 def _similar(a: Candidate, b: Candidate) -> bool:
-    wa, wb = _stems(a.task), _stems(b.task)
+    # "Sort it (the fire warden list)" is not "sort the PO": a pronoun task is compared with what it refers to
+    wa = _stems(a.full_task if a.anaphoric else a.task)
+    wb = _stems(b.full_task if b.anaphoric else b.task)
     if not wa or not wb:
         return False
     shared = len(wa & wb) / min(len(wa), len(wb))
@@ -829,8 +848,10 @@ def extract(
     cands = drop_refused(cands, sents)
     cands = drop_withdrawn(cands, sents)
     latent = drop_withdrawn(latent, sents)
-    cands = resolve_references(cands, latent, sents, excluded=excluded | private)
     plans = endorsed([c for c in latent if c.due is None], sents)
+    taken = {id(p) for p in plans}
+    latent = [c for c in latent if id(c) not in taken]
     cands = sorted([*cands, *plans], key=lambda c: c.sentence.index)
+    cands = resolve_references(cands, latent, sents, excluded=excluded | private)
     date_replies(cands, sents, meeting_date)
     return merge(cands)

@@ -147,7 +147,8 @@ SENSITIVE = re.compile(
     r"(?:I've\s+got|I\s+have|I'm\s+(?:having|in|at|doing)|my)\s+(?:\w+\s+){0,2}(?:physio\w*|operation|treatment)"
     r"|caring\s+for|bereave\w*|funeral|passed\s+away|family\s+(?:issues?|reasons|emergency|situation)|"
     r"church|mosque|temple|synagogue|prayers?|ramadan|religio\w*|faith|"
-    r"unions?|unioni[sz]\w*|collective\s+bargaining|works\s+council|strike)\b|"
+    r"unions?|unioni[sz]\w*|collective\s+bargaining|works\s+council|strike|shop\s+steward|facility\s+time|"
+    r"elected\s+(?:as\s+)?(?:\w+\s+){0,2}(?:rep|representative|steward)|(?-i:GMB|Unite|Unison|RMT|Usdaw|Teamsters|UAW))\b|"
     r"生病|住院|医院|醫院|手术|手術|怀孕|懷孕|抑郁|抑鬱|焦虑|焦慮|离婚|離婚|家人|家里|家裡|葬礼|葬禮|"
     r"宗教|教会|教會|祷告|禱告|工会|工會|罢工|罷工",
     re.I,

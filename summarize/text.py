@@ -72,7 +72,7 @@ TOPIC_LEAD = re.compile(
 ACKNOWLEDGEMENTS = frozenset(
     "great good nice right okay ok mm mhm hmm oh ah um uh yeah yes thanks brilliant lovely cool sure fine perfect "
     "fair roughly exactly absolutely quarter year month half week point numbers morning christ hm less ha ehh ehm "
-    "erm honestly better worse enough".split()
+    "erm honestly better worse enough agreed".split()
 )
 _NOT_A_NOUN_PHRASE = re.compile(
     r"\b(?:is|are|was|were|be|been|am|has|have|had|do|does|did|will|would|can|could|should|shall|may|might|must|"

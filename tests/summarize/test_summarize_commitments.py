@@ -621,3 +621,25 @@ def test_a_we_with_only_a_vague_time_is_a_pleasantry_not_an_item() -> None:
     assert items([("manager", "That's all from me. Let's grab a coffee sometime, properly.")]) == []
     [item] = items([("manager", "Let's grab a coffee on Friday and go through the rota.")])
     assert item.due == dt.date(2026, 12, 4)
+
+
+def test_an_undated_request_accepted_in_so_many_words_is_an_item() -> None:
+    [item] = items([("manager", "Send me the form when you've got it."), ("employee", "Will do.")])
+    assert (item.owner, item.task, item.due) == ("employee", "Send the manager the form", None)
+    assert [e.segment_id for e in item.evidence] == [0, 1]
+    assert items([("manager", "Send me the form when you've got it."), ("employee", "The form for what?")]) == []
+
+
+def test_a_pronoun_task_is_merged_by_what_it_refers_to_not_by_its_verb() -> None:
+    """'I'll sort it' (the fire warden list) is not a repeat of '... and sort the PO afterwards'."""
+    found = items(
+        [
+            ("employee", "If the chiller fails, I'll call the contractor out and sort the PO afterwards."),
+            ("manager", "Agreed. The fire warden list. It's well out of date."),
+            ("employee", "Yeah, I know. I'll sort it."),
+        ]
+    )
+    assert [a.task for a in found] == [
+        "Call the contractor out and sort the PO afterwards (if the chiller fails)",
+        "Sort it (the fire warden list)",
+    ]

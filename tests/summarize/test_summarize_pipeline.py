@@ -155,6 +155,19 @@ def test_sensitive_remarks_mark_items_private() -> None:
     assert "hospital" not in draft.action_items[0].task  # a private remark is never copied into a task
 
 
+@pytest.mark.parametrize(
+    ("remark", "private"),
+    [
+        ("I've been elected GMB rep for the site, so I'll have some facility time.", True),
+        ("I'm the shop steward now, just so you know.", True),
+        ("Can you unite the two rotas into one?", False),  # the verb, not the union
+        ("She was elected team captain for the quiz.", False),
+    ],
+)
+def test_union_roles_are_sensitive(remark: str, private: bool) -> None:
+    assert bool(SENSITIVE.search(remark)) is private
+
+
 def test_low_content_check_in_invents_nothing() -> None:
     t = transcript_from_turns([("manager", "Hi, how are you?"), ("employee", "Fine, thanks."), ("manager", "Okay.")])
     draft = drafter().draft(t, meeting_date=MEETING)
