@@ -664,6 +664,15 @@ def _named_topic(
     return None
 
 
+def _cite_topic(cand: Candidate, phrase: str, source: Sentence) -> None:
+    """Show `phrase` with the task and cite the sentence it comes from."""
+    cand.topic = phrase
+    cand.topic_evidence = Evidence(segment_id=source.segment_id, quote=source.text)
+    cand.generic = False  # "The terraform module. I'll have that done": it has a task now
+    if cand.topic_evidence not in cand.evidence:
+        cand.evidence.append(cand.topic_evidence)
+
+
 def _accepts(cand: Candidate, request: Candidate) -> bool:
     """'Okay, next Thursday's fine, I'll do that' accepts a request made to its speaker a few turns earlier."""
     turns = cand.sentence.segment_id - request.sentence.segment_id
@@ -798,10 +807,7 @@ def resolve_references(
             None,
         )
         if counted_in is not None and cand.kind != "we":
-            cand.topic = _topic_phrase(counted_in)
-            cand.topic_evidence = Evidence(segment_id=counted_in.segment_id, quote=counted_in.text)
-            if cand.topic_evidence not in cand.evidence:
-                cand.evidence.append(cand.topic_evidence)
+            _cite_topic(cand, _topic_phrase(counted_in), counted_in)
             continue
         if counted:
             lead_in = None  # "I've got one. I'll get the other two in": the count is of the topic, not the lead-in
@@ -812,19 +818,9 @@ def resolve_references(
         ref = (lead_in or asked_just_now) if cand.generic else lead_in or raised or next(iter(usable), None)
         # it beats a nearer plain statement, not the speaker's own lead-in nor a question asked after it
         if named is not None and (ref is None or named[1].index > ref.index or ref not in (lead_in, raised)):
-            phrase, fragment = named
-            cand.topic = phrase
-            cand.topic_evidence = Evidence(segment_id=fragment.segment_id, quote=fragment.text)
-            cand.generic = False
-            if cand.topic_evidence not in cand.evidence:
-                cand.evidence.append(cand.topic_evidence)
-            continue
-        if ref is not None:
-            cand.topic = _topic_phrase(ref)
-            cand.topic_evidence = Evidence(segment_id=ref.segment_id, quote=ref.text)
-            cand.generic = False  # "The terraform module. I'll have that done": it has a task now
-            if cand.topic_evidence not in cand.evidence:
-                cand.evidence.append(cand.topic_evidence)
+            _cite_topic(cand, *named)
+        elif ref is not None:
+            _cite_topic(cand, _topic_phrase(ref), ref)
         elif not cand.generic:
             cand.topic = _condition(cand)
     return [c for c in cands if id(c) not in taken_up]
