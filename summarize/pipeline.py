@@ -74,12 +74,14 @@ class ReviewDrafter:
         skip = screening.injected
 
         private = frozenset(s.index for s in sents if s.segment_id in screening.sensitive_segments)
-        found = [to_action_item(c) for c in extract(sents, participants, meeting_date, excluded=skip, private=private)]
+        commitments = extract(sents, participants, meeting_date, excluded=skip, private=private)
+        found = [to_action_item(c) for c in commitments]
         actions, held = hold_compensation(found)  # pay, promotion, rating: a flag for people, never a task
 
         prefills = [k if isinstance(k, KpiPrefill) else prefill(k, self.kpi_threshold_pct) for k in kpis or []]
         topics = segment_topics(sents)
-        routed = route(self.template, sents, skip=skip)
+        promised = frozenset(i for c in commitments for i in c.merged_sentences)
+        routed = route(self.template, sents, skip=skip, promised=promised)
         total_steps = sum(len(v) for v in routed.values()) + min(len(topics), self.template.summary.max_points) + 1
         done = 0
 
@@ -106,7 +108,7 @@ class ReviewDrafter:
             extra_context={"okr_progress": kpi_context(prefills)},
         )
         failures_before = len(self.usage.failures)
-        filled = fill_sections(ctx, skip=skip, progress=step)
+        filled = fill_sections(ctx, routed, progress=step)
         okrs = [i for i in filled.pop("okr_progress", []) if isinstance(i, OkrProgress)]
         summary = summarise_topics(topics, ctx, limit=self.template.summary.max_points, skip=skip)
         draft = ReviewDraft(

@@ -407,15 +407,25 @@ def build_item(spec: SectionSpec, group: list[Sentence], ctx: Context) -> Cited:
 GROUPED_SECTIONS = frozenset({"improvement_areas", "development_plan"})
 
 
-def route(template: ReviewTemplate, sents: list[Sentence], *, skip: frozenset[int]) -> dict[str, list[list[Sentence]]]:
+def route(
+    template: ReviewTemplate,
+    sents: list[Sentence],
+    *,
+    skip: frozenset[int],
+    promised: frozenset[int] = frozenset(),
+) -> dict[str, list[list[Sentence]]]:
     """Sentence groups per section by the template's cues, capped at each section's max_items.
 
     Improvement areas and development goals take the next sentence or two with them (the behavioural
     example, the concrete step), because people name the area first and give the example next.
+    `promised` sentences made action items: work still to do is no contribution ("I'll forward it to you when
+    Karen's finished it" is not something finished).
     """
     routed: dict[str, list[list[Sentence]]] = {}
     for spec in template.sections:
         picked = [s for s in sents if s.index not in skip and spec.accepts(s.text)]
+        if spec.field == "contributions":
+            picked = [s for s in picked if s.index not in promised]
         if spec.field == "okr_progress":  # "Can you write a plan to get latency under 2 seconds?" is no status
             picked = [s for s in picked if not _question_without_status(s.text)]
         groups: list[list[Sentence]] = []
@@ -453,13 +463,12 @@ def _merge_by_objective(
 
 def fill_sections(
     ctx: Context,
+    routed: dict[str, list[list[Sentence]]],
     *,
-    skip: frozenset[int],
     progress: Callable[[], None] | None = None,
 ) -> dict[str, list[Cited]]:
-    """Items for every section of the template."""
+    """Items for every section of the template, from the sentence groups `route` picked for each."""
     filled: dict[str, list[Cited]] = {}
-    routed = route(ctx.template, ctx.sentences, skip=skip)
     for spec in ctx.template.sections:
         items: list[Cited] = []
         for group in routed[spec.field]:

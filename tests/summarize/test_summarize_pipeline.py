@@ -464,3 +464,16 @@ def test_a_request_with_a_number_is_no_okr_status() -> None:
         ]
     )
     assert [o.objective for o in okrs] == ["dashboard latency goal"]
+
+
+def test_a_promise_is_an_action_item_not_a_contribution() -> None:
+    """'I'll forward it when Karen's finished it' matches the contributions cue 'finished' but is work to do."""
+    t = transcript_from_turns(
+        [
+            ("employee", "I finished the audit of the scanner logs last week."),
+            ("manager", "Oh, the March rota. I'll forward it to you when Karen's finished it."),
+        ]
+    )
+    draft = drafter().draft(t, meeting_date=MEETING)
+    assert [a.evidence[0].segment_id for a in draft.action_items] == [1]
+    assert [c.evidence[0].segment_id for c in draft.contributions] == [0]
