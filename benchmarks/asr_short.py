@@ -1,6 +1,6 @@
 """Why a 1-minute clip runs slower per second than a 60-minute meeting: RTF against length for short clips.
 
-Whisper's encoder always takes a 30 s window, however little speech it holds, so a clip costs one encoder pass
+faster-whisper pads every window to 30 s, however little speech it holds, so a clip costs one full encoder pass
 per started window of voiced audio (after VAD, with its padding). RTF on short clips is therefore a sawtooth: it
 drops each time the voiced audio spills into one more window, and climbs back as that window fills. This cuts
 the first N seconds of the benchmark meeting (the two-voice dialogue repeated), times the real pipeline on each
