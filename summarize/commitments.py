@@ -695,11 +695,10 @@ def _lead_topic(cand: Candidate) -> str:
     An 'if ...' clause is the topic only of a promise to tell: 'If the grower can't guarantee it, I'll let you
     know' is about the grower; 'If the budget is approved, I'll put you forward for it' is not about the budget.
     """
+    if TELL.search(cand.task) and (condition := _condition(cand)):
+        return condition
     match = LEAD_CLAUSE.match(cand.lead)
-    condition = CONDITION.search(match["lead"]) if match else None
-    if match is not None and condition is not None and TELL.search(cand.task):
-        return " ".join(match["lead"][condition.start() :].split()[:REFERENCE_WORDS])
-    if match is None or condition is not None or REPORTED.search(match["lead"]):
+    if match is None or CONDITION.search(match["lead"]) or REPORTED.search(match["lead"]):
         return ""
     phrase = TOPIC_LEAD.sub("", match["lead"]).strip()
     if len(content_words(phrase)) < 2 or ANAPHOR.fullmatch(phrase):
