@@ -36,6 +36,8 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install -q --no-index --find-links $(LLAMA_WHEELS) --force-reinstall --no-deps \
 	  "llama-cpp-python==$(LLAMA_VERSION)"
 	$(BIN)/python -m pip install -q -e ".[all]"
+	# the voice encoder for one-microphone speakers: only the weights of this wheel are read (numpy, no torch)
+	$(BIN)/python -m pip install -q --no-deps "resemblyzer==0.1.4"
 	touch $(STAMP)
 
 demo: install

@@ -131,7 +131,9 @@ def quality(threads: int) -> None:
 
 
 SAME_GENDER_PAIRS = {
-    "mono, two male voices (en-us / en-gb)": ("en-us", "en-gb"),
+    "mono, one male voice with two accents (en-us / en-gb)": ("en-us", "en-gb"),
+    "mono, two male voices (en-us+m3 / en-gb+m7)": ("en-us+m3", "en-gb+m7"),
+    "mono, two male voices (en-us+m2 / en-gb+m5)": ("en-us+m2", "en-gb+m5"),
     "mono, two female voices (en-us+f2 / en-gb-x-rp+f3)": ("en-us+f2", "en-gb-x-rp+f3"),
 }
 

@@ -30,6 +30,12 @@ PITCH_WEIGHT = 4.0
 OCTAVE_GUARD = 0.85
 SEPARATION_MIN = 2.0
 """Below this between/within cluster distance ratio, a mono recording is taken as one voice."""
+VOICEPRINT_SEPARATION = 2.5
+"""Below this ratio of cosine distances (between the two centres / of sentences to their centre), d-vectors are
+one voice. Measured on the espeak dialogue with true turns: one voice 1.1-1.6, two voices 3.8-6.1, and 1.7 for
+en-us / en-gb, which is one synthesiser voice with two accents."""
+VOICEPRINT_MAX_WEIGHT_S = 4.0
+"""A sentence counts for its seconds of speech up to this, so a few long ones do not outvote all the others."""
 
 
 @dataclass
@@ -43,6 +49,8 @@ class Piece:
     words: list[Word] = field(default_factory=list)
     evidence: list[list[float]] = field(default_factory=list)
     """One vector per word (or a single one when there are no words)."""
+    voice: list[float] = field(default_factory=list)
+    """The d-vector of the whole piece (mono recordings with the voice encoder installed), else empty."""
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -52,6 +60,7 @@ class Piece:
             "language": self.language,
             "words": [w.model_dump() for w in self.words],
             "evidence": self.evidence,
+            "voice": [round(x, 5) for x in self.voice],
         }
 
     @classmethod
@@ -63,6 +72,7 @@ class Piece:
             language=data.get("language"),
             words=[Word.model_validate(w) for w in data.get("words") or []],
             evidence=[[float(x) for x in v] for v in data.get("evidence") or []],
+            voice=[float(x) for x in data.get("voice") or []],
         )
 
 
@@ -171,6 +181,45 @@ def cluster_voices(vectors: np.ndarray, *, seed: int = 0) -> np.ndarray:
     return labels
 
 
+def cluster_voiceprints(vectors: np.ndarray, weights: np.ndarray, *, seed: int = 0) -> np.ndarray:
+    """Two-way spherical k-means on unit d-vectors; all zeros when the two centres are one voice.
+
+    `weights` (seconds of speech, capped) let long sentences, whose vectors are steadier, place the centres.
+    """
+    if len(vectors) < 4:
+        return np.zeros(len(vectors), dtype=int)
+    x = vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
+    rng = np.random.default_rng(seed)
+    mean = (weights[:, None] * x).sum(axis=0)
+    far = int(np.argmin(x @ mean))
+    starts = [(far, int(np.argmin(x @ x[far])))] + [
+        tuple(int(i) for i in rng.choice(len(x), size=2, replace=False)) for _ in range(8)
+    ]
+    best: tuple[float, np.ndarray, np.ndarray] | None = None
+    for a, b in starts:
+        centres = x[[a, b]]
+        labels = np.full(len(x), -1)
+        for _ in range(50):
+            new = np.argmax(x @ centres.T, axis=1)
+            if np.array_equal(new, labels):
+                break
+            labels = new
+            sums = [(weights[labels == k, None] * x[labels == k]).sum(axis=0) for k in (0, 1)]
+            centres = np.stack([v / n if (n := np.linalg.norm(v)) > 0 else centres[k] for k, v in enumerate(sums)])
+        fit = float((weights * (x * centres[labels]).sum(axis=1)).sum())
+        if best is None or fit > best[0]:
+            best = (fit, labels.copy(), centres)
+    assert best is not None
+    _, labels, centres = best
+    if min(np.sum(labels == 0), np.sum(labels == 1)) < 2:
+        return np.zeros(len(x), dtype=int)
+    within = float(np.average((x * centres[labels]).sum(axis=1), weights=weights))
+    between = float(centres[0] @ centres[1])
+    if (1.0 - between) / max(1.0 - within, 1e-6) < VOICEPRINT_SEPARATION:
+        return np.zeros(len(x), dtype=int)
+    return labels
+
+
 def _smooth(labels: list[int], width: int = 5) -> list[int]:
     """Majority vote over neighbouring words, so one odd word does not flip the speaker."""
     if len(labels) < 3:
@@ -191,17 +240,27 @@ def word_labels_stereo(pieces: Sequence[Piece]) -> list[list[int]]:
 def word_labels_mono(pieces: Sequence[Piece]) -> list[list[int]]:
     """Per word, a voice cluster id (0 for the voice heard first), decided per sentence.
 
-    A sentence's voice print is the mean of its words' prints: single words were too noisy to
-    separate two voices of the same gender (DER 48.6% -> 9.0% on two female espeak voices), and
-    sentences rarely change speaker now that window-long segments are split at sentence ends.
+    Sentences carry a d-vector when the voice encoder is installed (transcription/voiceprint.py); it tells
+    two men apart, which MFCC and pitch could not. Otherwise a sentence's print is the mean of its words'
+    MFCC/pitch prints: single words were too noisy to separate two voices of the same gender (DER 48.6% ->
+    9.0% on two female espeak voices). Sentences rarely change speaker now that window-long segments are
+    split at sentence ends.
     """
     if not any(p.evidence for p in pieces):
         return [[] for _ in pieces]
+    voiced = [p for p in pieces if p.evidence]
+    if all(p.voice for p in voiced):
+        vectors = np.asarray([p.voice for p in voiced], dtype=np.float64)
+        seconds = np.asarray([min(max(p.end - p.start, 0.5), VOICEPRINT_MAX_WEIGHT_S) for p in voiced])
+        return _per_word(pieces, cluster_voiceprints(vectors, seconds))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a sentence with no voiced frame has no pitch: NaN
         prints = [np.nanmean(np.asarray(p.evidence, dtype=np.float64), axis=0) for p in pieces if p.evidence]
-    vectors = np.asarray(prints, dtype=np.float64)
-    clusters = cluster_voices(vectors)
+    return _per_word(pieces, cluster_voices(np.asarray(prints, dtype=np.float64)))
+
+
+def _per_word(pieces: Sequence[Piece], clusters: np.ndarray) -> list[list[int]]:
+    """Spread one cluster id per sentence over its words, numbering the voice heard first 0."""
     if clusters.size and clusters[0] != 0:
         clusters = 1 - clusters
     labels = iter(clusters.tolist())

@@ -19,7 +19,7 @@ import numpy as np
 from copilot.errors import InputError, ModelUnavailable
 from copilot.ports import ProgressCallback
 from copilot.schema import Transcript, Word
-from transcription.audio import AudioChunk, AudioInfo, check_complete, is_dual_mono, iter_chunks, probe
+from transcription.audio import SAMPLE_RATE, AudioChunk, AudioInfo, check_complete, is_dual_mono, iter_chunks, probe
 from transcription.models import ResolvedModel, resolve_model
 from transcription.speakers import (
     Piece,
@@ -29,6 +29,7 @@ from transcription.speakers import (
     word_labels_mono,
     word_labels_stereo,
 )
+from transcription.voiceprint import VoiceEncoder, load_encoder
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("auto", "en", "zh", "yue")
@@ -55,6 +56,12 @@ ENGLISH_ONLY_BEAM = 1
 """tiny.en is the fast option: beam 1 decoded 13% faster than beam 2 (batch 16: 40.6x vs 36.0x), +0.5 points WER."""
 SEQUENTIAL_BEAM = 1
 """Sequential (auto-language) decoding: beam 2 lost a Mandarin sentence between English ones in the code-switch test."""
+GAP_SILENCE_MS = 300
+"""Pauses this long separate the stretches of speech checked for being skipped (sentence pauses, not words)."""
+MIN_GAP_S = 1.0
+"""Shorter stretches are left alone: a breath or a word fragment is not worth a decoder pass."""
+MAX_GAP_COVERAGE = 0.2
+"""A stretch with words over less than this share of it was skipped by the first pass."""
 
 
 def default_chunk_s(model: str) -> float:
@@ -159,6 +166,9 @@ class WhisperTranscriber:
         self._resolved: ResolvedModel | None = None
         self._model: Any = None
         self._batched: Any = None
+        self._voice_encoder: VoiceEncoder | None = None
+        self._voice_problem: str | None = None
+        """Why the voice encoder could not be loaded; reported once per run as a transcript warning."""
         self._opencc: Any = None
 
     # ------------------------------------------------------------------ model
@@ -266,6 +276,9 @@ class WhisperTranscriber:
             if state.split_channels is False:
                 chunk = AudioChunk(chunk.offset_s, chunk.mix, None)
             result = self._recognise(chunk, state.options, decode_lang, progress, duration, should_stop)
+            if self._voice_problem and chunk.channels is None and state.options.diarize_mono:
+                if self._voice_problem not in state.warnings:
+                    state.warnings.append(self._voice_problem)
             if not result.complete:
                 state.partial = result.pieces
                 yield result
@@ -324,7 +337,68 @@ class WhisperTranscriber:
                 progress(min((chunk.offset_s + float(raw.end)) / duration, 0.999))
             if should_stop is not None and should_stop():
                 return ChunkResult(end_s=chunk.offset_s, pieces=pieces, language=chunk_lang, complete=False)
+        if decode_lang is None and self._multilingual():
+            pieces = self._recover_skipped_speech(pieces, chunk, options, common)
+        if chunk.channels is None and options.diarize_mono:
+            self._add_voices(pieces, chunk)
         return ChunkResult(end_s=chunk.end_s, pieces=pieces, language=self._segment_language("", options, chunk_lang))
+
+    def _recover_skipped_speech(
+        self, pieces: list[Piece], chunk: AudioChunk, options: TranscribeOptions, common: dict[str, Any]
+    ) -> list[Piece]:
+        """Decode again, on its own, any stretch of speech that auto-language decoding left without words.
+
+        Whisper detects the language once per 30 s window. A short Mandarin sentence between English ones
+        is decoded as English, and the English decoder often drops it altogether: our code-switching test
+        lost it on one CPU and kept it on others, since int8 rounding tips the decision. Decoding the gap
+        alone lets the language be detected on that speech only.
+        """
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        regions = get_speech_timestamps(chunk.mix, VadOptions(min_silence_duration_ms=GAP_SILENCE_MS))
+        spans = [(w.start, w.end) for p in pieces for w in p.words] or [(p.start, p.end) for p in pieces]
+        recovered: list[Piece] = []
+        for region in regions:
+            start = chunk.offset_s + region["start"] / SAMPLE_RATE
+            end = chunk.offset_s + region["end"] / SAMPLE_RATE
+            if end - start < MIN_GAP_S:
+                continue
+            covered = sum(max(0.0, min(end, b) - max(start, a)) for a, b in spans)
+            if covered > MAX_GAP_COVERAGE * (end - start):
+                continue
+            part = AudioChunk(
+                start,
+                chunk.mix[region["start"] : region["end"]],
+                None if chunk.channels is None else tuple(c[region["start"] : region["end"]] for c in chunk.channels),
+            )
+            segments, info = self.load().transcribe(part.mix, **(common | {"vad_filter": False, "multilingual": False}))
+            for raw in segments:
+                piece = self._piece(raw, part, options, str(info.language))
+                if piece is not None:
+                    for sentence in split_sentences(piece):
+                        recovered.extend(split_by_script(sentence))
+        if not recovered:
+            return pieces
+        log.info("recovered %d segment(s) of speech the first pass skipped", len(recovered))
+        return sorted([*pieces, *recovered], key=lambda p: p.start)
+
+    def _add_voices(self, pieces: list[Piece], chunk: AudioChunk) -> None:
+        """Give each sentence of a one-microphone chunk its d-vector (skipped, with a warning, without the encoder)."""
+        if self._voice_encoder is None and self._voice_problem is None:
+            try:
+                self._voice_encoder = load_encoder()
+            except ModelUnavailable as exc:
+                self._voice_problem = f"{exc}; speakers on one microphone fall back to MFCC/pitch clustering"
+                log.warning("%s", self._voice_problem)
+        if self._voice_encoder is None or not pieces:
+            return
+
+        def samples(t: float) -> int:
+            return max(0, int((t - chunk.offset_s) * SAMPLE_RATE))
+
+        spans = [chunk.mix[samples(p.start) : max(samples(p.start) + 1, samples(p.end))] for p in pieces]
+        for piece, vector in zip(pieces, self._voice_encoder.embed_many(spans), strict=True):
+            piece.voice = vector.tolist()
 
     def _default_beam(self, batched: bool) -> int:
         if not self._multilingual():

@@ -193,8 +193,10 @@ def test_code_switching_keeps_both_languages(base: WhisperTranscriber, tmp_path:
     t = base.transcribe(mixed, language="auto")
     langs = [s.language or t.language for s in t.segments]
     assert "en" in langs and "zh" in langs, [(s.language, s.text) for s in t.segments]
-    text = text_of(t)
-    assert "country" in text and "房地产" in text
+    assert "country" in text_of(t)
+    mandarin = "".join(s.text for s in t.segments if (s.language or t.language) == "zh")
+    # whisper base itself hears 房 as 佛 in this clip on some CPUs (also when the clip is decoded alone)
+    assert cer(_reference("zh_aishell1_wenet.txt"), mandarin) <= 0.25, mandarin
 
 
 @pytest.mark.slow
@@ -204,4 +206,30 @@ def test_two_female_voices_on_one_microphone_are_told_apart(base: WhisperTranscr
     path, turns = same_gender_dialogue(tmp_path, ("en-us+f2", "en-gb-x-rp+f3"))
     t = base.transcribe(path, language="en")
     der = diarization_error_rate(turns, [(s.start, s.end, s.speaker) for s in t.segments])
-    assert der < 0.20, der  # 9.0% when measured; two espeak male voices (en-us / en-gb) stay inseparable (48%)
+    assert der < 0.20, der  # 10.0% when measured
+
+
+@pytest.mark.slow
+def test_two_male_voices_on_one_microphone_are_told_apart(base: WhisperTranscriber, tmp_path: Path) -> None:
+    """MFCC and pitch clustering could not (DER 50%); the voice encoder's sentence vectors can."""
+    need("espeak-ng")
+    need("sox")
+    path, turns = same_gender_dialogue(tmp_path, ("en-us+m3", "en-gb+m7"))
+    t = base.transcribe(path, language="en")
+    der = diarization_error_rate(turns, [(s.start, s.end, s.speaker) for s in t.segments])
+    assert der < 0.20, der  # 8.3% when measured
+    assert not t.warnings
+
+
+@pytest.mark.slow
+def test_without_the_voice_encoder_mono_speakers_fall_back_with_a_warning(
+    model_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    need("sox")
+    monkeypatch.setenv("COPILOT_VOICE_ENCODER", str(tmp_path / "no-such-encoder.pt"))
+    mono = tmp_path / "mono.wav"
+    sh("sox", str(DEMO), "-c", "1", str(mono), "remix", "1,2")
+    t = WhisperTranscriber("tiny.en", model_home).transcribe(mono, language="en")
+    assert any("no-such-encoder.pt" in w and "MFCC" in w for w in t.warnings), t.warnings
+    der = diarization_error_rate(reference_turns(DEMO), [(s.start, s.end, s.speaker) for s in t.segments])
+    assert der < 0.20, der  # a man and a woman: the fallback still tells them apart
