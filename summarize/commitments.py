@@ -190,6 +190,8 @@ ACCEPTANCE = re.compile(
 REPORTED = re.compile(r"\b(?:say|says|said|saying|asks|asked|goes|went)\s*[,:]", re.I)
 # "If finance gives me the number by Wednesday, I'll approve ...": that date is the condition's, not the task's
 CONDITION = re.compile(r"\b(?:if|once|when|whenever|unless|as\s+soon\s+as|after|provided)\b", re.I)
+CONDITION_NEGATED = re.compile(r"\b(?:not|no|never|still|again)\b|n't\b", re.I)
+BY_END = re.compile(r"\b(?:by|before)\s*$", re.I)
 # "Yeah, sure. End of next week?" / "Next Friday, then": a reply that is a date sets the date of what it answers
 DATE_REPLY_LEAD = re.compile(
     r"^\s*(?:(?:yes|yeah|yep|sure|okay|ok|right|fine|um|uh|so|then|and|great|perfect|by|what|probably|maybe|say)"
@@ -483,13 +485,23 @@ def detect(
 
 
 def _due(dates: list[ResolvedDate], match: re.Match[str], text: str) -> dt.date | None:
-    """The task's date: one after the cue, else one before it unless it belongs to a condition."""
+    """The task's date: one after the cue, else one before it, unless that is a condition's deadline.
+
+    A conditional promise falls due when its condition can be judged: "If they haven't confirmed by next
+    Wednesday, I'll ring the centre" and "If they short us again tomorrow, I'll open a backup account" are
+    due then. "If finance gives me the number by Wednesday, I'll approve the vendor" waits on the number,
+    which may come any time before: no date.
+    """
     after = [d for d in dates if d.start >= match.start()]
     if after:
         return after[-1].date
-    if dates and not CONDITION.search(text[: match.start()]):
-        return dates[-1].date
-    return None
+    if not dates:
+        return None
+    lead = text[: match.start()]
+    last = dates[-1]
+    if CONDITION.search(lead) and not CONDITION_NEGATED.search(lead) and BY_END.search(text[: last.start]):
+        return None
+    return last.date
 
 
 def endorsed(latent: list[Candidate], sents: list[Sentence]) -> list[Candidate]:

@@ -356,10 +356,23 @@ def test_we_need_you_to_is_a_request_and_a_date_only_reply_sets_its_due_date() -
     assert item.task.startswith("Do a toolbox talk on working near water")
 
 
-def test_a_date_in_the_condition_is_not_the_due_date() -> None:
+def test_a_deadline_someone_else_must_meet_is_not_the_due_date() -> None:
     said = "If finance gives me the number by Wednesday, I'll approve the vendor for loc testing."
     [item] = items([("manager", said)])
     assert (item.owner, item.due) == ("manager", None)
+
+
+@pytest.mark.parametrize(
+    ("said", "due"),
+    [
+        ("If they haven't signed it by Wednesday, I'll call their FD myself.", dt.date(2026, 12, 2)),
+        ("If the parts don't turn up by Friday, I'll swap the two installs.", dt.date(2026, 12, 4)),
+        ("If they short us again tomorrow, I'll set up a backup account with Neil's.", dt.date(2026, 12, 1)),
+    ],
+)
+def test_a_conditional_promise_is_due_when_its_condition_can_be_judged(said: str, due: dt.date) -> None:
+    [item] = items([("manager", said)])
+    assert (item.owner, item.due) == ("manager", due)
 
 
 def test_do_that_after_ones_own_promise_merges_into_it_with_its_date() -> None:
