@@ -194,7 +194,8 @@ CONDITION_NEGATED = re.compile(r"\b(?:not|no|never|still|again)\b|n't\b", re.I)
 BY_END = re.compile(r"\b(?:by|before)\s*$", re.I)
 # "Yeah, sure. End of next week?" / "Next Friday, then": a reply that is a date sets the date of what it answers
 DATE_REPLY_LEAD = re.compile(
-    r"^\s*(?:(?:yes|yeah|yep|sure|okay|ok|right|fine|um|uh|so|then|and|great|perfect|by|what|probably|maybe|say)"
+    r"^\s*(?:(?:yes|yeah|yep|sure|okay|ok|right|fine|um|uh|so|then|and|great|perfect|by|what|probably|maybe|say|"
+    r"no\s+rush|no\s+hurry|just|ideally)"
     r"[,.!\s]+)*$",
     re.I,
 )
@@ -608,6 +609,7 @@ def _similar(a: Candidate, b: Candidate) -> bool:
 def merge(cands: list[Candidate]) -> list[Candidate]:
     """Merge a request and its acceptance, and repeats of the same task by the same owner."""
     merged: list[Candidate] = []
+    dangling: Candidate | None = None  # "Let me sort that out today." before the task is named
     for cand in cands:
         if cand.generic:
             target = next(
@@ -615,8 +617,19 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
                 None,
             )
             if target is None:
+                dangling = cand if cand.due is not None else None
                 continue  # an acceptance of nothing we know is not an item
         else:
+            if (
+                dangling is not None
+                and cand.due is None
+                and cand.owner == dangling.owner
+                and cand.sentence.segment_id == dangling.sentence.segment_id
+            ):
+                # "Let me sort that out today. I'll raise it with the platform admins.": one task, due today
+                cand.due = dangling.due
+                cand.evidence.extend(e for e in dangling.evidence if e not in cand.evidence)
+            dangling = None
             target = next((m for m in merged if m.owner == cand.owner and _similar(m, cand)), None)
         if target is None:
             merged.append(cand)

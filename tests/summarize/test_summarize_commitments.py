@@ -356,6 +356,30 @@ def test_we_need_you_to_is_a_request_and_a_date_only_reply_sets_its_due_date() -
     assert item.task.startswith("Do a toolbox talk on working near water")
 
 
+def test_a_relaxed_date_reply_still_sets_the_due_date() -> None:
+    [item] = items(
+        [
+            ("manager", "It might be worth documenting your triage playbook for the new starters."),
+            ("employee", "Yeah, I'll document the triage playbook."),
+            ("manager", "No rush, just before Christmas."),
+        ]
+    )
+    assert (item.owner, item.due) == ("employee", dt.date(2026, 12, 24))
+
+
+def test_a_dated_promise_to_sort_it_dates_the_task_named_right_after() -> None:
+    [item] = items(
+        [
+            ("employee", "Just access to the prod Airflow logs. I still only have read on staging."),
+            ("manager", "Let me sort that out today. I'll raise it with the platform admins."),
+        ]
+    )
+    assert (item.owner, item.due) == ("manager", MEETING)
+    assert item.task.startswith("Raise it with the platform admins")
+    quotes = {e.quote for e in item.evidence}
+    assert quotes >= {"Let me sort that out today.", "I'll raise it with the platform admins."}
+
+
 def test_a_deadline_someone_else_must_meet_is_not_the_due_date() -> None:
     said = "If finance gives me the number by Wednesday, I'll approve the vendor for loc testing."
     [item] = items([("manager", said)])
