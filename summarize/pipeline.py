@@ -73,7 +73,9 @@ class ReviewDrafter:
         screening = screen(sents)
         skip = screening.injected
 
-        private = frozenset(s.index for s in sents if s.segment_id in screening.sensitive_segments)
+        # a sensitive remark is never another item's topic; "Oh, the August leave." before it in the turn may be,
+        # and an item citing that turn is marked private all the same (mark_sensitive works per segment)
+        private = screening.sensitive_sentences
         commitments = extract(sents, participants, meeting_date, excluded=skip, private=private)
         found = [to_action_item(c) for c in commitments]
         actions, held = hold_compensation(found)  # pay, promotion, rating: a flag for people, never a task

@@ -186,6 +186,8 @@ class Screening:
     sensitive_segments: frozenset[int]
     injected_segments: frozenset[int] = frozenset()
     flags: tuple[ReviewFlag, ...] = ()
+    sensitive_sentences: frozenset[int] = frozenset()
+    """The sentences themselves: never copied into another item, while their neighbours in the turn may be."""
 
 
 _TURN_END = re.compile(r"[.!?。！？…\"'”’)\]}>]\s*$")
@@ -222,8 +224,9 @@ def screen(sents: list[Sentence]) -> Screening:
         if seg_id in reasons
     )
     injected = frozenset(s.index for s in sents if s.segment_id in injected_segments)
-    sensitive = frozenset(s.segment_id for s in sents if SENSITIVE.search(s.text))
-    return Screening(injected, sensitive, injected_segments, flags)
+    sensitive_sentences = frozenset(s.index for s in sents if SENSITIVE.search(s.text))
+    sensitive = frozenset(s.segment_id for s in sents if s.index in sensitive_sentences)
+    return Screening(injected, sensitive, injected_segments, flags, sensitive_sentences)
 
 
 def hold_compensation(items: Sequence[ActionItem]) -> tuple[list[ActionItem], list[ReviewFlag]]:

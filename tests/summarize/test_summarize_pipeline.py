@@ -155,6 +155,14 @@ def test_sensitive_remarks_mark_items_private() -> None:
     assert "hospital" not in draft.action_items[0].task  # a private remark is never copied into a task
 
 
+def test_a_private_remark_does_not_hide_the_topic_named_before_it_in_the_turn() -> None:
+    said = "Um, oh, the August leave. I'll send them over by Monday, I just need to check with my partner."
+    draft = drafter().draft(transcript_from_turns([("employee", said)]), meeting_date=MEETING)
+    [item] = draft.action_items
+    assert "August leave" in item.task and "partner" not in item.task
+    assert Flag.sensitive in item.flags  # it cites the turn with the private remark, so it stays private
+
+
 @pytest.mark.parametrize(
     ("remark", "private"),
     [
