@@ -372,6 +372,10 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     for _ in range(3):
         text = LEAD_IN.sub("", text)
     text = re.sub(r"^\s*get\s+(?:on\s*to|hold\s+of|in\s+touch\s+with)\b", "contact", text, flags=re.I)  # phrasal verbs
+    text = re.sub(
+        r"^\s*(?:have|grab)\s+a\s+(?:quick\s+|proper\s+)?(?:word|chat)\s+with\b", "speak to", text, flags=re.I
+    )
+    text = re.sub(r"^\s*give\s+(.{1,40}?)\s+a\s+(?:quick\s+)?(?:ring|call|bell|buzz)\b", r"call \1", text, flags=re.I)
     if owner_is_speaker:
         text = re.sub(r"\byou\b", f"the {addressee}" if addressee in ("manager", "employee") else addressee, text)
         text = re.sub(

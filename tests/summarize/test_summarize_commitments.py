@@ -387,6 +387,18 @@ def test_a_pronoun_promise_later_in_the_turn_is_part_of_the_first() -> None:
     assert "safeguarding" in found[0].task and len(found[0].evidence) == 2
 
 
+@pytest.mark.parametrize(
+    ("said", "task"),
+    [
+        ("I'll have a word with their site lead, see what's going on.", "Speak to their site lead"),
+        ("I'll give the assessment centre a ring on Monday.", "Call the assessment centre"),
+    ],
+)
+def test_idioms_become_plain_verbs(said: str, task: str) -> None:
+    [item] = items([("employee", said)])
+    assert item.task.startswith(task)
+
+
 def test_two_promises_that_name_their_work_in_one_turn_stay_two() -> None:
     found = items([("employee", "I'll send the rota by Friday. I'll also book the first aid refresher.")])
     assert [i.task for i in found] == ["Send the rota", "Book the first aid refresher"]
