@@ -217,7 +217,7 @@ def test_two_male_voices_on_one_microphone_are_told_apart(base: WhisperTranscrib
     path, turns = same_gender_dialogue(tmp_path, ("en-us+m3", "en-gb+m7"))
     t = base.transcribe(path, language="en")
     der = diarization_error_rate(turns, [(s.start, s.end, s.speaker) for s in t.segments])
-    assert der < 0.20, der  # 8.3% when measured
+    assert der < 0.20, der  # 8.3% and 10.3% in two runs
     assert not t.warnings
 
 
