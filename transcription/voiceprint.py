@@ -43,6 +43,9 @@ MIN_COVERAGE = 0.75
 """A last slice less than this full is dropped, unless it is the only one."""
 TARGET_DBFS = -30.0
 """Quiet speech is raised to this loudness (never lowered), as the encoder was trained."""
+BATCH_SLICES = 64
+"""Slices run through the LSTM together: enough to amortise numpy's per-step overhead, while the gate inputs
+(slices x 160 x 1024 floats) stay near 40 MB; 1,100 slices at once (21 minutes of speech) peaked at 2.7 GB."""
 INSTALL_HINT = "pip install --no-deps resemblyzer==0.1.4 (only its weights are used; no torch needed)"
 PACKAGED_SHA256 = "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e"
 """sha256 of `resemblyzer/pretrained.pt` in Resemblyzer 0.1.4, the checkpoint the thresholds were measured on."""
@@ -267,7 +270,9 @@ class VoiceEncoder:
                 owner.append(index)
         if not slices:
             return []
-        vectors = self._forward(np.stack(slices))
+        vectors = np.concatenate(
+            [self._forward(np.stack(slices[i : i + BATCH_SLICES])) for i in range(0, len(slices), BATCH_SLICES)]
+        )
         out = []
         owners = np.asarray(owner)
         for index in range(len(utterances)):
