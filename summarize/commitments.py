@@ -878,33 +878,4 @@ def extract(
     cands = sorted([*cands, *plans], key=lambda c: c.sentence.index)
     cands = resolve_references(cands, latent, sents, excluded=excluded | private)
     date_replies(cands, sents, meeting_date)
-    return one_per_turn(merge(cands))
-
-
-def one_per_turn(cands: list[Candidate]) -> list[Candidate]:
-    """Fold a later pronoun promise by the same person in the same turn into the first one.
-
-    "I'll do it on the e-learning portal. It's only a couple of hours, I'll fit it in.": the rest of the turn
-    says how, not what else. Only 1 turn of the 281 labelled dev items holds two items. A second promise that
-    names its own work stays an item ("I'll send you the paragraph tomorrow. I'll send you a draft by
-    Wednesday."): folding every later promise cost 2 matches on a test set.
-    """
-    kept: list[Candidate] = []
-    first: dict[tuple[int, str], Candidate] = {}  # by every turn an item's own words come from
-    for cand in cands:
-        target = first.get((cand.sentence.segment_id, cand.owner))
-        if target is None or not (cand.generic or ANAPHOR.search(cand.task)):
-            turns = {e.segment_id for e in cand.evidence if e != cand.topic_evidence}
-            for turn in turns:
-                first.setdefault((turn, cand.owner), cand)
-            kept.append(cand)
-            continue
-        carried = [e for e in cand.evidence if e != cand.topic_evidence]  # its topic goes only with its own task
-        if target.anaphoric and not cand.anaphoric:
-            target.evidence = [e for e in target.evidence if e != target.topic_evidence]
-            target.task, target.topic, target.topic_evidence = cand.task, cand.topic, cand.topic_evidence
-            carried = list(cand.evidence)
-        target.evidence.extend(e for e in carried if e not in target.evidence)
-        target.merged_sentences.extend(cand.merged_sentences)
-        target.due = target.due or cand.due
-    return kept
+    return merge(cands)

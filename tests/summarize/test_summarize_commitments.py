@@ -380,13 +380,6 @@ def test_a_dated_promise_to_sort_it_dates_the_task_named_right_after() -> None:
     assert quotes >= {"Let me sort that out today.", "I'll raise it with the platform admins."}
 
 
-def test_a_pronoun_promise_later_in_the_turn_is_part_of_the_first() -> None:
-    said = "I'll do the safeguarding module on the portal by Friday. It's short, I'll fit it in."
-    found = items([("employee", said)])
-    assert [(i.owner, i.due) for i in found] == [("employee", dt.date(2026, 12, 4))]
-    assert "safeguarding" in found[0].task and len(found[0].evidence) == 2
-
-
 @pytest.mark.parametrize(
     ("said", "task"),
     [
