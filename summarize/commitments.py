@@ -843,6 +843,8 @@ def resolve_references(
         named = _named_topic(sents, cand, lo, excluded | tasks_said) if content_words(cand.task) else None
         if named is not None and cand.generic and named[1].segment_id < cand.sentence.segment_id - FRAGMENT_TURNS:
             named = None
+        if not cand.task.strip():
+            continue  # "Yes please.": no words to hang a topic on ("I'll do it" has some); it never stands alone
         ref = (lead_in or asked_just_now) if cand.generic else lead_in or raised or next(iter(usable), None)
         # it beats a nearer plain statement, not the speaker's own lead-in nor a question asked after it
         if named is not None and (ref is None or named[1].index > ref.index or ref not in (lead_in, raised)):

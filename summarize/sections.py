@@ -245,7 +245,7 @@ _OBJECTIVE_FOR = re.compile(
 # "The churn model is done", "First response time is at risk": the subject of the status names the objective
 _SUBJECT_STATUS = re.compile(
     r"^\s*(?:(?:so|and|but|well|okay|right|yeah)[,\s]+)*(?:the\s+|our\s+|your\s+|my\s+)?"
-    r"(?P<name>[\w-]+(?:\s+[\w-]+){0,4}?)\s+(?:is|are|was|were)\s+(?:\w+\s+){0,2}?"
+    r"(?P<name>[\w-]+(?:\s+[\w-]+){0,4}?)(?:\s+(?:is|are|was|were)|['\u2019]s)\s+(?:\w+\s+){0,2}?"
     r"(?:on\s+track|behind|at\s+risk|done|finished|complete|ahead|at\s+(?:\d|\w+ty|\w+\s+percent))",
     re.I,
 )
@@ -305,9 +305,11 @@ def _okr_name(sents: list[Sentence], skip: frozenset[int], group: list[Sentence]
         words = match.group(1).split()
         if not all(_NUMBERISH.match(w) for w in words[:-1]):
             return match.group(1).strip(), None
-    subject = _SUBJECT_STATUS.match(joined)
-    if subject is not None and _names_something(subject["name"]) and not _NOT_A_TOPIC.search(subject["name"]):
-        return subject["name"], None
+    # "The churn model is done"; "It's fine, month-end's all on track": the subject of a clause
+    for clause in re.split(r"(?<=[,;])\s+", joined):
+        subject = _SUBJECT_STATUS.match(clause)
+        if subject is not None and _names_something(subject["name"]) and not _NOT_A_TOPIC.search(subject["name"]):
+            return subject["name"], None
     first = group[0]
     if match is not None:  # "the thirty-five target": the metric named first, here or just before in the turn
         lead = sents[first.index - 1] if _lead(sents, first) else None
@@ -424,7 +426,7 @@ def route(
     routed: dict[str, list[list[Sentence]]] = {}
     for spec in template.sections:
         picked = [s for s in sents if s.index not in skip and spec.accepts(s.text)]
-        if spec.field == "contributions":
+        if spec.field in ("contributions", "improvement_areas"):  # a request is work to do, not an area to improve
             picked = [s for s in picked if s.index not in promised]
         if spec.field == "okr_progress":  # "Can you write a plan to get latency under 2 seconds?" is no status
             picked = [s for s in picked if not _question_without_status(s.text)]

@@ -397,6 +397,17 @@ def test_two_promises_that_name_their_work_in_one_turn_stay_two() -> None:
     assert [i.task for i in found] == ["Send the rota", "Book the first aid refresher"]
 
 
+def test_yes_please_is_no_item_of_its_own() -> None:
+    found = items(
+        [
+            ("manager", "And you're still getting those expense claims by email, aren't you?"),
+            ("manager", "I'll send you a login for the new expenses portal on Monday."),
+            ("employee", "Oh, thank God. Yes please."),
+        ]
+    )
+    assert [(i.owner, i.task) for i in found] == [("manager", "Send the employee a login for the new expenses portal")]
+
+
 def test_a_deadline_someone_else_must_meet_is_not_the_due_date() -> None:
     said = "If finance gives me the number by Wednesday, I'll approve the vendor for loc testing."
     [item] = items([("manager", said)])

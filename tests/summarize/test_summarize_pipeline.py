@@ -485,3 +485,25 @@ def test_a_promise_is_an_action_item_not_a_contribution() -> None:
     draft = drafter().draft(t, meeting_date=MEETING)
     assert [a.evidence[0].segment_id for a in draft.action_items] == [1]
     assert [c.evidence[0].segment_id for c in draft.contributions] == [0]
+
+
+def test_a_request_is_an_action_item_not_an_improvement_area() -> None:
+    t = transcript_from_turns(
+        [
+            ("manager", "The only thing I need is the bank holiday. Can you find out who can cover the late shift?"),
+            ("employee", "Yeah, I'll ask the team who can do the late shift and let you know by Wednesday."),
+        ]
+    )
+    draft = drafter().draft(t, meeting_date=MEETING)
+    assert len(draft.action_items) == 1
+    assert draft.improvement_areas == []
+
+
+def test_a_status_after_a_clause_names_its_own_subject() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "Hi Lucy, can you hear me okay? My camera's being weird."),
+            ("employee", "It's fine, month-end's all on track actually. Nothing to flag."),
+        ]
+    )
+    assert [(o.objective, o.status) for o in okrs] == [("month-end", "on_track")]
