@@ -1,9 +1,10 @@
 """Who spoke when: stereo channel energy, or offline voice clustering for mono.
 
-Both paths work per word, so a recognised segment that spans a change of
-speaker is split at the word where the other person starts. Evidence is
-computed chunk by chunk while the audio is in memory (a few numbers per word),
-and only the clustering of mono recordings waits for the end of the file.
+Stereo works per word, so a recognised segment that spans a change of speaker
+is split at the word where the other person starts; mono decides per sentence.
+Evidence is computed chunk by chunk while the audio is in memory (a few numbers
+per word, and for mono recordings a voice vector per sentence), and only the
+clustering of mono recordings waits for the end of the file.
 """
 
 from __future__ import annotations
