@@ -4,7 +4,7 @@
    one batch; seconds of speech per second of compute, for 1, 5 and 20 copies of the dialogue (about 1 to 21
    minutes), median of repeats.
 2. Whole pipeline on the mono dialogue (whisper base, `--language en`), with the encoder and with its fallback
-   (COPILOT_VOICE_ENCODER pointing nowhere, so MFCC/pitch clustering): real-time factor, median of repeats, each run
+   (the voice_encoder setting pointing nowhere, so MFCC/pitch clustering): real-time factor, median of repeats, each run
    in a fresh subprocess with its peak RSS.
 
     python benchmarks/voiceprint.py        # about 3 minutes; writes benchmarks/results/voiceprint.{json,md}
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -62,9 +61,10 @@ def one_run(audio: Path, fallback: bool) -> dict[str, float]:
     from copilot.procstats import peak_rss_mb
     from transcription.whisper import TranscribeOptions, WhisperTranscriber
 
-    if fallback:
-        os.environ["COPILOT_VOICE_ENCODER"] = str(Path(tempfile.gettempdir()) / "no-voice-encoder.pt")
-    t = WhisperTranscriber("base", Path(tempfile.gettempdir()) / "bench-home", threads=2)
+    missing = str(Path(tempfile.gettempdir()) / "no-voice-encoder.pt")
+    t = WhisperTranscriber(
+        "base", Path(tempfile.gettempdir()) / "bench-home", threads=2, voice_encoder=missing if fallback else None
+    )
     options = TranscribeOptions(language="en")
     t.transcribe(audio, options=options)  # warm-up: model load, first-call costs
     t0 = time.perf_counter()

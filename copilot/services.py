@@ -52,6 +52,7 @@ class Services:
                 batch_size=s.asr_batch_size,
                 chinese_script=s.chinese_script,
                 max_bytes=s.max_upload_bytes,
+                voice_encoder=s.voice_encoder,
             )
         return self._transcriber
 

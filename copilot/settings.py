@@ -40,6 +40,11 @@ class Settings(BaseSettings):
         description="30 s windows decoded together (faster on CPU too); 1 = sequential decoding. "
         "Default 4, the largest that kept a 60-minute meeting under 1 GB of memory.",
     )
+    voice_encoder: str | None = Field(
+        default=None,
+        description="Speaker-embedding checkpoint for one-microphone recordings (a GE2E LSTM .pt); "
+        "default: the installed resemblyzer wheel's weights.",
+    )
     chinese_script: Literal["simplified", "traditional"] = "simplified"
     max_upload_bytes: int = Field(default=2 * 1024**3 - 1, description="Largest audio file accepted.")
 

@@ -5,7 +5,7 @@ that maps 1.6 s of speech to a 256-d unit vector, trained so that one speaker's 
 The `resemblyzer` wheel ships them as `pretrained.pt`; it is installed with `--no-deps`, because the package
 itself needs torch and librosa, and this module reads only the weights: a restricted unpickler that accepts
 nothing but tensors (no code runs from the file), and a numpy LSTM. `COPILOT_VOICE_ENCODER` may point at
-another checkpoint of the same architecture. Nothing is downloaded.
+another checkpoint of the same architecture (the `voice_encoder` setting). Nothing is downloaded.
 
 Why: MFCC and pitch statistics separate a man from a woman, but not two men (DER 50% and 19.7% on two pairs of
 male espeak voices); with these embeddings the same pairs reach 10.3% and 7.5% (benchmarks/results/asr-quality.md).
@@ -17,7 +17,6 @@ import collections
 import functools
 import hashlib
 import importlib.util
-import os
 import pickle
 import struct
 from collections.abc import Sequence
@@ -51,9 +50,8 @@ PACKAGED_SHA256 = "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f1
 """sha256 of `resemblyzer/pretrained.pt` in Resemblyzer 0.1.4, the checkpoint the thresholds were measured on."""
 
 
-def find_weights() -> Path:
-    """COPILOT_VOICE_ENCODER, else the installed resemblyzer wheel's checkpoint; a clear error otherwise."""
-    configured = os.environ.get("COPILOT_VOICE_ENCODER")
+def find_weights(configured: str | None = None) -> Path:
+    """A configured checkpoint (`COPILOT_VOICE_ENCODER`), else the resemblyzer wheel's; a clear error otherwise."""
     if configured:
         path = Path(configured).expanduser()
         if not path.is_file():
@@ -282,16 +280,18 @@ class VoiceEncoder:
 
 
 @functools.lru_cache(maxsize=2)
-def _load(path: Path, mtime_ns: int) -> VoiceEncoder:
+def _load(path: Path, mtime_ns: int, *, packaged: bool) -> VoiceEncoder:
     del mtime_ns  # part of the cache key only: a replaced file is read again
-    if os.environ.get("COPILOT_VOICE_ENCODER") is None:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if digest != PACKAGED_SHA256:
-            raise ModelUnavailable(f"{path} fails its checksum; reinstall with: {INSTALL_HINT}")
+    if packaged and hashlib.sha256(path.read_bytes()).hexdigest() != PACKAGED_SHA256:
+        raise ModelUnavailable(f"{path} fails its checksum; reinstall with: {INSTALL_HINT}")
     return VoiceEncoder(read_state_dict(path))
 
 
-def load_encoder() -> VoiceEncoder:
-    """The voice encoder, read once per process; ModelUnavailable says how to install it."""
-    path = find_weights()
-    return _load(path, path.stat().st_mtime_ns)
+def load_encoder(configured: str | None = None) -> VoiceEncoder:
+    """The voice encoder, read once per process; ModelUnavailable says how to install it.
+
+    `configured` (the `voice_encoder` setting) is a checkpoint of the same architecture; without it the
+    packaged one is used, after checking its digest.
+    """
+    path = find_weights(configured)
+    return _load(path, path.stat().st_mtime_ns, packaged=not configured)

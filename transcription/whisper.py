@@ -154,8 +154,10 @@ class WhisperTranscriber:
         chinese_script: str = "simplified",
         max_bytes: int | None = None,
         chunk_s: float | None = None,
+        voice_encoder: str | None = None,
     ) -> None:
         self._spec = model
+        self._voice_encoder_path = voice_encoder
         self._home = home
         self._threads = threads
         self._beam_size = beam_size
@@ -386,7 +388,7 @@ class WhisperTranscriber:
         """Give each sentence of a one-microphone chunk its d-vector (skipped, with a warning, without the encoder)."""
         if self._voice_encoder is None and self._voice_problem is None:
             try:
-                self._voice_encoder = load_encoder()
+                self._voice_encoder = load_encoder(self._voice_encoder_path)
             except ModelUnavailable as exc:
                 self._voice_problem = f"{exc}; speakers on one microphone fall back to MFCC/pitch clustering"
                 log.warning("%s", self._voice_problem)

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from copilot.errors import ModelUnavailable
+from copilot.settings import Settings
 from tests.transcription.helpers import need
 from transcription import voiceprint
 from transcription.speakers import Piece, cluster_voiceprints, word_labels_mono
@@ -44,20 +45,23 @@ def test_a_file_that_is_no_checkpoint_gives_a_clear_error(tmp_path: Path) -> Non
         voiceprint.read_state_dict(junk)
 
 
-def test_a_configured_path_that_does_not_exist_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("COPILOT_VOICE_ENCODER", str(tmp_path / "missing.pt"))
+def test_a_configured_path_that_does_not_exist_says_so(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailable, match="COPILOT_VOICE_ENCODER"):
-        voiceprint.load_encoder()
+        voiceprint.load_encoder(str(tmp_path / "missing.pt"))
 
 
-def test_the_packaged_checkpoint_is_checked_against_its_known_digest(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.delenv("COPILOT_VOICE_ENCODER", raising=False)
+def test_the_setting_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("COPILOT_VOICE_ENCODER", str(tmp_path / "mine.pt"))
+    assert Settings().voice_encoder == str(tmp_path / "mine.pt")
+
+
+def test_the_packaged_checkpoint_is_checked_against_its_known_digest(tmp_path: Path) -> None:
     tampered = tmp_path / "pretrained.pt"
     _legacy_checkpoint(tampered, {"model_state": {}})
     with pytest.raises(ModelUnavailable, match="fails its checksum"):
-        voiceprint._load(tampered, 0)
+        voiceprint._load(tampered, 0, packaged=True)
+    with pytest.raises(ModelUnavailable, match="lacks"):  # a configured file is not held to that digest
+        voiceprint._load(tampered, 0, packaged=False)
 
 
 def test_the_mel_filterbank_covers_the_band_with_area_normalised_triangles() -> None:
