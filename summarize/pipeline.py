@@ -132,7 +132,7 @@ class ReviewDrafter:
             **filled,
         )
         strengthen(
-            ctx, draft, transcript, participants, private_segments=screening.sensitive_segments
+            ctx, draft, transcript, participants, candidates=commitments, private_segments=screening.sensitive_segments
         )  # strong tier only: model checks, recovered items, levels
         verify_draft(draft, transcript)
         enforce(draft, screening, held)  # nothing may cite an injection attempt; flags go to a human

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, cast
 
@@ -33,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from copilot.domain.dates import resolve_due
 from copilot.errors import ModelUnavailable
 from copilot.schema import ActionItem, BehaviourObservation, Evidence, Flag, ReviewDraft, Transcript
-from summarize.commitments import Candidate, Participants, extract
+from summarize.commitments import Candidate, Participants
 from summarize.safety import is_compensation
 from summarize.sections import Context, ask_model, excerpt
 from summarize.text import Sentence, content_words, is_cjk, overlap
@@ -242,11 +243,8 @@ def _key(item: ActionItem) -> tuple[str, str, tuple[tuple[int, str], ...]]:
     return item.owner, item.task, tuple((e.segment_id, e.quote) for e in item.evidence)
 
 
-def _rule_candidates(scope: _Scope, draft: ReviewDraft) -> dict[int, Candidate]:
-    """The rules' candidate behind each action item (by position), recomputed: the pipeline keeps only items."""
-    ctx = scope.ctx
-    private = frozenset(s.index for s in ctx.sentences if s.segment_id in scope.private_segments)
-    found = extract(ctx.sentences, scope.participants, ctx.meeting_date, excluded=ctx.skip, private=private)
+def _rule_candidates(found: Sequence[Candidate], draft: ReviewDraft) -> dict[int, Candidate]:
+    """The rules' candidate behind each action item (by position); items held back as flags have none."""
     # the item shows the task with its topic ("Send them over (the leave dates)"): match on what it shows
     by_key = {(c.owner, c.full_task, tuple((e.segment_id, e.quote) for e in c.evidence)): c for c in found}
     return {i: by_key[_key(item)] for i, item in enumerate(draft.action_items) if _key(item) in by_key}
@@ -468,6 +466,7 @@ def strengthen(
     transcript: Transcript,
     participants: Participants,
     *,
+    candidates: Sequence[Candidate] = (),
     private_segments: frozenset[int] = frozenset(),
 ) -> StrongReport:
     """Run the strong-tier steps on a drafted review in place; a no-op unless the model is strong."""
@@ -482,7 +481,7 @@ def strengthen(
         injected_segments=injected,
         private_segments=private_segments,
     )
-    cands = _rule_candidates(scope, draft)
+    cands = _rule_candidates(candidates, draft)
     kept: list[ActionItem] = []
     dropped: list[ActionItem] = []
     for i, item in enumerate(draft.action_items):

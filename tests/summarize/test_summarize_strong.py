@@ -560,3 +560,16 @@ def test_an_endpoint_failure_stops_the_optional_steps_and_the_rules_draft_stands
     assert all(Flag.model_unchecked in a.flags for a in draft.action_items)
     assert calls(chat, "VerifyOut") == 1 and {t for t, _ in chat.prompts} == {"SummaryOut", "VerifyOut"}
     assert [f for f in drafter.usage.failures if f.startswith("strong tier stopped: LLM endpoint unreachable")]
+
+
+def test_an_item_whose_topic_shares_a_turn_with_a_private_remark_is_still_verified() -> None:
+    """The strong tier checks the pipeline's own candidates; it once re-extracted them with other privacy rules,
+    found no match for "Send them over (the August leave)" and let it through unverified."""
+    said = "Um, oh, the August leave. I'll send them over by Monday, I just need to check with my partner."
+    drop = json.dumps({"decision": "drop", "owner": "", "task": "", "due_phrase": ""})
+    chat = ScriptedChat(script={**NOTHING, "VerifyOut": drop})
+    handle = ModelHandle(chat=chat, backend="fake", name="fake", local=True, small=True, strong=True)
+    drafter = ReviewDrafter(handle=handle, template=load_template())
+    draft = drafter.draft(transcript_from_turns([("employee", said)]), meeting_date=MEETING)
+    assert calls(chat, "VerifyOut") == 1
+    assert draft.action_items == []
