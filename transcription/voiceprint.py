@@ -84,8 +84,16 @@ class _TensorRef:
     stride: tuple[int, ...]
 
     def array(self) -> np.ndarray:
+        """The tensor as float32; a shape or stride reaching outside its storage is refused (as_strided would
+        read whatever memory lies there)."""
         assert self.storage.data is not None
         item = self.storage.data.itemsize
+        fits = len(self.shape) == len(self.stride) and min((*self.shape, *self.stride, self.offset), default=0) >= 0
+        if fits and all(n > 0 for n in self.shape):
+            last = self.offset + sum((n - 1) * st for n, st in zip(self.shape, self.stride, strict=True))
+            fits = last < self.storage.data.size
+        if not fits:
+            raise ModelUnavailable("voice encoder checkpoint has a tensor that reaches outside its storage")
         view = np.lib.stride_tricks.as_strided(
             self.storage.data[self.offset :], shape=self.shape, strides=[s * item for s in self.stride]
         )

@@ -130,3 +130,11 @@ def test_the_encoder_puts_two_male_voices_apart(tmp_path: Path) -> None:
     across = np.mean([f @ s for f in first for s in second])
     assert same / 2 > across + 0.05, (same / 2, across)  # the same words, so only the voice differs
     assert all(abs(float(np.linalg.norm(v)) - 1.0) < 1e-4 for v in first)
+
+
+def test_a_tensor_reaching_outside_its_storage_is_refused() -> None:
+    storage = voiceprint._Storage(np.float32, 4, np.zeros(4, dtype=np.float32))
+    assert voiceprint._TensorRef(storage, 0, (2, 2), (2, 1)).array().shape == (2, 2)
+    for offset, shape, stride in ((0, (4, 4), (4, 1)), (3, (2,), (1,)), (0, (2,), (-1,)), (0, (2, 2), (1,))):
+        with pytest.raises(ModelUnavailable, match="outside its storage"):
+            voiceprint._TensorRef(storage, offset, shape, stride).array()
