@@ -407,6 +407,18 @@ def build_item(spec: SectionSpec, group: list[Sentence], ctx: Context) -> Cited:
 
 
 GROUPED_SECTIONS = frozenset({"improvement_areas", "development_plan"})
+# sections whose items are statements about the employee: a question or a bare header is none of them
+STATEMENT_SECTIONS = frozenset({"contributions", "improvement_areas", "development_plan", "behaviour_observations"})
+_HEADER_FILLER = re.compile(r"\b(?:okay|ok|so|right|um+|uh+|erm|well|yeah|and|then|oh|whatever|now)\b", re.I)
+_HEADER_WORD = re.compile(r"[A-Za-z0-9'’]+|[\u3400-\u9fff]")
+
+
+def _no_statement(text: str) -> bool:
+    """A question asks for an item rather than stating one; a bare header ("Training.", "Growth, whatever.") only
+    names the topic, and "Of course." said on its own is neither."""
+    if text.rstrip().endswith(("?", "？")):
+        return True
+    return len(_HEADER_WORD.findall(_HEADER_FILLER.sub(" ", text))) <= 2
 
 
 def route(
@@ -425,7 +437,9 @@ def route(
     """
     routed: dict[str, list[list[Sentence]]] = {}
     for spec in template.sections:
-        picked = [s for s in sents if s.index not in skip and spec.accepts(s.text)]
+        picked = [s for s in sents if s.index not in skip and template.routes(spec, s.text)]
+        if spec.field in STATEMENT_SECTIONS:
+            picked = [s for s in picked if not _no_statement(s.text)]
         if spec.field in ("contributions", "improvement_areas"):  # a request is work to do, not an area to improve
             picked = [s for s in picked if s.index not in promised]
         if spec.field == "okr_progress":  # "Can you write a plan to get latency under 2 seconds?" is no status

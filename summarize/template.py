@@ -29,16 +29,14 @@ class SectionSpec(BaseModel):
     max_items: int = Field(default=5, ge=0, le=50)
     cues: list[str] = Field(min_length=1)
     require: list[str] = Field(default_factory=list, description="Patterns a routed sentence must also match.")
+    exclude: list[str] = Field(
+        default_factory=list, description="Patterns of talk that looks like this section but is not (never routed)."
+    )
 
-    @field_validator("cues", "require")
+    @field_validator("cues", "require", "exclude")
     @classmethod
     def _compiles(cls, cues: list[str]) -> list[str]:
-        for cue in cues:
-            try:
-                re.compile(cue)
-            except re.error as exc:
-                raise ValueError(f"bad cue pattern {cue!r}: {exc}") from exc
-        return cues
+        return _compiled_patterns(cues)
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -46,11 +44,32 @@ class SectionSpec(BaseModel):
 
     @cached_property
     def required(self) -> re.Pattern[str] | None:
-        return re.compile("|".join(f"(?:{c})" for c in self.require), re.I) if self.require else None
+        return _joined(self.require)
+
+    @cached_property
+    def excluded(self) -> re.Pattern[str] | None:
+        return _joined(self.exclude)
 
     def accepts(self, text: str) -> bool:
-        """True when a sentence belongs in this section by its cues (and required patterns)."""
-        return bool(self.pattern.search(text)) and (self.required is None or bool(self.required.search(text)))
+        """True when a sentence belongs in this section by its cues (and required patterns), and no exclusion."""
+        return (
+            bool(self.pattern.search(text))
+            and (self.required is None or bool(self.required.search(text)))
+            and (self.excluded is None or not self.excluded.search(text))
+        )
+
+
+def _compiled_patterns(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad cue pattern {pattern!r}: {exc}") from exc
+    return patterns
+
+
+def _joined(patterns: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I) if patterns else None
 
 
 class SummarySpec(BaseModel):
@@ -71,7 +90,34 @@ class ReviewTemplate(BaseModel):
         default_factory=list, description="Levels a model may suggest per competency (never a rating); empty: none."
     )
     summary: SummarySpec = Field(default_factory=SummarySpec)
+    idioms: list[str] = Field(
+        default_factory=list,
+        description="Phrases blanked out before any cue is matched: 'of course' names no course.",
+    )
+    not_items: list[str] = Field(
+        default_factory=list,
+        description="Patterns of talk that is no item of any section (the agenda of the meeting).",
+    )
     sections: list[SectionSpec]
+
+    @field_validator("idioms", "not_items")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        return _compiled_patterns(patterns)
+
+    @cached_property
+    def idiom_pattern(self) -> re.Pattern[str] | None:
+        return _joined(self.idioms)
+
+    @cached_property
+    def not_item_pattern(self) -> re.Pattern[str] | None:
+        return _joined(self.not_items)
+
+    def routes(self, spec: SectionSpec, text: str) -> bool:
+        """True when the sentence `text` belongs in section `spec`, idioms blanked out and the agenda left out."""
+        if self.not_item_pattern is not None and self.not_item_pattern.search(text):
+            return False
+        return spec.accepts(self.idiom_pattern.sub(" ", text) if self.idiom_pattern is not None else text)
 
     @field_validator("competencies")
     @classmethod

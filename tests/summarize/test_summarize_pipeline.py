@@ -507,3 +507,74 @@ def test_a_status_after_a_clause_names_its_own_subject() -> None:
         ]
     )
     assert [(o.objective, o.status) for o in okrs] == [("month-end", "on_track")]
+
+
+def _routed_quotes(turns: list[tuple[str, str]]) -> dict[str, list[str]]:
+    from summarize.sections import route
+
+    routed = route(load_template(), sentences(transcript_from_turns(turns)), skip=frozenset())
+    return {name: [" / ".join(s.text for s in group) for group in groups] for name, groups in routed.items()}
+
+
+def test_idioms_questions_headers_and_the_agenda_are_no_section_items() -> None:
+    """Each of these carries a section cue ('course', 'training', 'growth', 'feedback', 'work on', 'late',
+    'finished', 'fixed') without being an item a manager would keep."""
+    routed = _routed_quotes(
+        [
+            ("manager", "Lena, I'd like to spend most of today on your growth plan."),
+            ("employee", "Of course."),
+            ("manager", "Training."),
+            ("employee", "Is that a training thing?"),
+            ("manager", "'Course it did."),
+            ("employee", "And I already did the revenue basics course online last year."),
+            ("manager", "Honestly, the feedback's been really positive."),
+            ("employee", "Good work on Black Friday, by the way."),
+            ("manager", "The late turns on Sundays, they hate it."),
+            ("employee", "The bay six curtains still aren't fixed."),
+            ("manager", "Is it going to be finished for the audit?"),
+            ("employee", "We should get that fixed."),
+            ("manager", "I'd love to work on a tunnelling job one day, that's the dream."),
+        ]
+    )
+    assert routed["contributions"] == []
+    assert routed["improvement_areas"] == []
+    assert routed["development_plan"] == ["I'd love to work on a tunnelling job one day, that's the dream."]
+
+
+def test_section_cues_still_route_statements_about_the_employee() -> None:
+    routed = _routed_quotes(
+        [
+            ("employee", "Of course, I finished the data pipeline migration in March."),
+            ("manager", "One thing to work on is your handoffs to engineering."),
+            ("manager", "I've had feedback that you can be short with them on the phone."),
+            ("employee", "I want to lead design research, not just run the odd interview."),
+            ("employee", "我完成了数据平台的迁移。"),
+        ]
+    )
+    assert routed["contributions"] == [
+        "Of course, I finished the data pipeline migration in March.",
+        "我完成了数据平台的迁移。",
+    ]
+    assert routed["improvement_areas"] == [
+        "One thing to work on is your handoffs to engineering. / I've had feedback that you can be short with them on"
+        " the phone."
+    ]
+    assert routed["development_plan"] == ["I want to lead design research, not just run the odd interview."]
+
+
+def test_template_exclusions_and_idioms_are_validated(tmp_path: Path) -> None:
+    data = {
+        "name": "t",
+        "title": "T",
+        "idioms": ["(unclosed"],
+        "sections": [{"field": "contributions", "title": "C", "instruction": "i", "cues": ["x"]}],
+    }
+    path = tmp_path / "t.yaml"
+    path.write_text(json.dumps(data))  # JSON is YAML
+    with pytest.raises(ConfigError, match="bad cue pattern"):
+        load_template(str(path))
+    data["idioms"] = []
+    data["sections"][0]["exclude"] = ["[bad"]  # type: ignore[index]
+    path.write_text(json.dumps(data))
+    with pytest.raises(ConfigError, match="bad cue pattern"):
+        load_template(str(path))
