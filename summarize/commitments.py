@@ -81,11 +81,15 @@ ZH_SELF_WEAK = re.compile(r"我(?:要|需要|得|应该|應該)")
 
 # --------------------------------------------------------------------------- exclusions
 
-# asking for talk now, not for work later ("can you walk me through ...")
+# talk now, in the meeting: "tell me more", "let's start with", and errands done on the spot ("let me get the milk
+# in the fridge", "I'll let you get your tea")
 CONVERSATIONAL = re.compile(
     r"^\s*(?:(?:only|really|just|actually|still|also|then)\s+)*(?:tell|walk|explain|describe|elaborate|say|repeat|clarify|remind|hear|see|hold|wait|imagine|"
     r"think|talk\s+(?!to\b|with\b)|give\s+me\s+(?:an?\s+)?example|go\s+on|continue|share\s+(?:more|your\s+thoughts)|be\s+honest|admit|"
-    r"start\s+with|keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight|to\b)|ask\s+me\s+again|let\s+you\s+(?:go|get\s+(?:back|on))|get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
+    r"start\s+with|keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight|to\b)|ask\s+me\s+again|"
+    r"let\s+you\s+(?:go|get\s+(?:back|on|off|going|your\s+(?:tea|lunch|dinner|coffee|break|evening|weekend)))|"
+    r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
+    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
     r"be\s+brief|let\s+you\s+know|note\s+that|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|start|begin|"
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
     re.I,
@@ -432,11 +436,16 @@ def detect(
         rest = text[match.end() :]
         stutter = re.match(r"\s*,?\s*" + re.escape(match.group(0).strip()) + r"\b", rest, re.I)
         rest = rest[stutter.end() :] if stutter else rest  # "Let's, let's come back to that"
+        # "just let me, um, let me get the milk in the fridge": what follows the repeated cue is what is said
+        restart = re.match(
+            r"\s*,?\s*(?:(?:um+|uh+|erm|er)\s*,?\s*)+" + re.escape(match.group(0).strip()) + r"\b", rest, re.I
+        )
+        restarted = rest[restart.end() :] if restart else rest
         if NEGATED.search(rest) or REPORTED.search(text[: match.start()]):
             continue
         later = [d for d in dates if d.date > meeting_date]
         # "I'll go through the SOP binder this week": talk now, unless the speaker dates it for later
-        talk_now = CONVERSATIONAL.search(rest) and not (kind == "self" and later)
+        talk_now = (CONVERSATIONAL.search(rest) or CONVERSATIONAL.search(restarted)) and not (kind == "self" and later)
         if talk_now or STATUS.search(rest) or STATUS.search(text[: match.start()]):
             continue
         if kind == "self" and WISH.search(text[: match.start()] + text[match.start() : match.end()]):

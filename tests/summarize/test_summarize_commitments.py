@@ -408,9 +408,25 @@ def test_yes_please_is_no_item_of_its_own() -> None:
     assert [(i.owner, i.task) for i in found] == [("manager", "Send the employee a login for the new expenses portal")]
 
 
-@pytest.mark.parametrize("said", ["Okay, I'll get back out there.", "Right, I'll head off.", "I'll get back to it."])
-def test_leaving_the_meeting_is_no_item(said: str) -> None:
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Okay, I'll get back out there.",
+        "Right, I'll head off.",
+        "I'll get back to it.",
+        "Ha, right, I'll let you get your tea.",
+        "Yeah, just let me, um, let me get the milk in the fridge.",
+        "Right, let me go and rescue those archive boxes.",
+    ],
+)
+def test_leaving_the_meeting_or_an_errand_on_the_spot_is_no_item(said: str) -> None:
     assert items([("employee", said)]) == []
+
+
+def test_an_errand_word_inside_the_task_still_commits() -> None:
+    said = "We've missed a few days. I'll get the fridge temperature logs back up to date first thing Monday."
+    [item] = items([("employee", said)])
+    assert item.task.startswith("Get the fridge temperature logs")
 
 
 def test_a_deadline_someone_else_must_meet_is_not_the_due_date() -> None:
