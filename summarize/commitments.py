@@ -94,6 +94,15 @@ CONVERSATIONAL = re.compile(
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
     re.I,
 )
+# dated the day of the meeting but after it: "I'll look at the rota tonight" is no talk about the rota now
+LATER_TODAY = re.compile(
+    r"\b(?:tonight|this\s+(?:afternoon|evening)|later\s+today|end\s+of\s+(?:the\s+)?day|eod|after\s+(?:this|the|our)\b)",
+    re.I,
+)
+# "by then" / "before then": the date the talk just named ("Her review's on the twenty-sixth. Could you write up her
+# notes before then?")
+BY_THEN = re.compile(r"\b(?:by|before|until|till)\s+then\b", re.I)
+BY_THEN_LOOKBACK = 3  # sentences
 # "let's check the forecast" / "let's make that concrete": doing it now, in the meeting (undated "we" only)
 WE_NOW = re.compile(
     r"^\s*(?:check|look|see|review|discuss|think|focus|keep|take\s+a\s+look|do|hear|spend|dig|continue|say|"
@@ -443,7 +452,7 @@ def detect(
         restarted = rest[restart.end() :] if restart else rest
         if NEGATED.search(rest) or REPORTED.search(text[: match.start()]):
             continue
-        later = [d for d in dates if d.date > meeting_date]
+        later = [d for d in dates if d.date > meeting_date or LATER_TODAY.search(d.phrase)]
         # "I'll go through the SOP binder this week": talk now, unless the speaker dates it for later
         talk_now = (CONVERSATIONAL.search(rest) or CONVERSATIONAL.search(restarted)) and not (kind == "self" and later)
         if talk_now or STATUS.search(rest) or STATUS.search(text[: match.start()]):
@@ -555,6 +564,19 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
             found = sorted(find_dates(sent.text, meeting_date), key=lambda r: r.start)
             if found and found[0].date >= meeting_date and DATE_REPLY_LEAD.match(sent.text[: found[0].start]):
                 cand.due = found[0].date
+                cand.evidence.append(Evidence(segment_id=sent.segment_id, quote=sent.text))
+                break
+
+
+def dates_by_then(cands: list[Candidate], sents: list[Sentence], meeting_date: dt.date) -> None:
+    """Give an undated "before then" item the last date said in the few sentences before it, which it cites."""
+    for cand in cands:
+        if cand.due is not None or not BY_THEN.search(cand.sentence.text):
+            continue
+        for sent in reversed(sents[max(0, cand.sentence.index - BY_THEN_LOOKBACK) : cand.sentence.index]):
+            found = [d for d in find_dates(sent.text, meeting_date) if d.date >= meeting_date]
+            if found:
+                cand.due = max(found, key=lambda d: d.start).date
                 cand.evidence.append(Evidence(segment_id=sent.segment_id, quote=sent.text))
                 break
 
@@ -889,4 +911,6 @@ def extract(
     cands = sorted([*cands, *plans], key=lambda c: c.sentence.index)
     cands = resolve_references(cands, latent, sents, excluded=excluded | private)
     date_replies(cands, sents, meeting_date)
-    return merge(cands)
+    merged = merge(cands)
+    dates_by_then(merged, sents, meeting_date)  # after merging: a date borrowed from context is no reply's date
+    return merged

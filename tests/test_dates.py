@@ -20,6 +20,11 @@ WEDNESDAY = dt.date(2026, 3, 11)
         ("next Friday", MONDAY, "2026-12-11"),
         ("next Friday", WEDNESDAY, "2026-03-20"),
         ("Friday", dt.date(2026, 12, 4), "2026-12-11"),  # said on a Friday: the next one
+        ("by Monday week", MONDAY, "2026-12-14"),  # British: a week after the coming Monday
+        ("Friday week", dt.date(2026, 12, 4), "2026-12-18"),
+        ("a week on Friday", MONDAY, "2026-12-11"),
+        ("a week tomorrow", MONDAY, "2026-12-08"),
+        ("I'll send it over after this.", MONDAY, "2026-11-30"),
         ("by the end of the month", MONDAY, "2026-11-30"),
         ("end of the month", WEDNESDAY, "2026-03-31"),
         ("end of next month", MONDAY, "2026-12-31"),
@@ -85,6 +90,7 @@ def test_resolves_relative_dates(text: str, meeting: dt.date, expected: str | No
         "从下个月开始",
         "we talked last week",
         "no date",
+        "after this one is signed off",
         "for the first time",
         "on the second day",
         "Q2 numbers look good",

@@ -287,6 +287,15 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         ),
         (re.compile(rf"\b({_WD})\s+next\s+week\b", re.I), lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()])),
         (re.compile(rf"\bnext\s+({_WD})\b", re.I), lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()])),
+        # "Monday week", "a week on Friday" (British): a week after the coming Monday / Friday
+        (
+            re.compile(rf"\b({_WD})\s+week\b|\ba\s+week\s+(?:on\s+)?({_WD})\b", re.I),
+            lambda g: nxt(m, WEEKDAYS_EN[(g[1] or g[2]).lower()]) + dt.timedelta(days=7),
+        ),
+        (
+            re.compile(r"\ba\s+week\s+(today|tomorrow)\b", re.I),
+            lambda g: m + dt.timedelta(days=7 + (g[1].lower() == "tomorrow")),
+        ),
         (
             re.compile(rf"\b(?:first\s+thing\s+(?:on\s+)?)?(?:this\s+(?:coming\s+)?|coming\s+)?({_WD})\b", re.I),
             lambda g: nxt(m, WEEKDAYS_EN[g[1].lower()]),
@@ -296,6 +305,7 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             re.compile(
                 r"\b(?:today|tonight|end of (?:the )?day|eod|this\s+(?:afternoon|morning|evening)|later\s+today|"
                 r"(?:close|end)\s+of\s+business|cob|(?:straight\s+|right\s+)?after\s+(?:this|the|our)\s+(?:call|meeting|chat)|"
+                r"(?:straight\s+|right\s+)?after\s+this(?=\s*(?:[,.;:!?]|$))|"
                 r"before\s+I\s+(?:go\s+home|leave|head\s+off))\b",
                 re.I,
             ),

@@ -729,3 +729,33 @@ def test_a_pronoun_task_is_merged_by_what_it_refers_to_not_by_its_verb() -> None
         "Call the contractor out and sort the PO afterwards (if the chiller fails)",
         "Sort it (the fire warden list)",
     ]
+
+
+def test_looking_at_something_later_the_same_day_is_an_item_not_talk_now() -> None:
+    said = "Three out of four? That's not right. Leave that with me, I'll look at the rota tonight."
+    [item] = items([("manager", said)])
+    assert (item.owner, item.due) == ("manager", MEETING)
+    assert items([("manager", "I'll look at the rota with you now.")]) == []
+
+
+def test_before_then_takes_the_date_just_said_and_cites_it() -> None:
+    [item] = items(
+        [
+            ("manager", "Her preceptorship review's on the twenty-sixth."),
+            ("manager", "Could you write up her progress notes before then?"),
+            ("employee", "Yeah, I'll do that."),
+        ]
+    )
+    assert item.due == dt.date(2026, 12, 26)  # the next 26th after the meeting (30 November)
+    assert {e.segment_id for e in item.evidence} >= {0, 1}
+
+
+def test_a_date_borrowed_by_before_then_merges_nothing() -> None:
+    """The request is due on the 26th and the promise borrows that date: still two tasks."""
+    found = items(
+        [
+            ("manager", "Can you send me the rota by the twenty-sixth?"),
+            ("employee", "Sure, and I'll book the fire warden training before then."),
+        ]
+    )
+    assert len(found) == 2 and found[0].due == found[1].due
