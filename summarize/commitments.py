@@ -103,6 +103,13 @@ LATER_TODAY = re.compile(
 # notes before then?")
 BY_THEN = re.compile(r"\b(?:by|before|until|till)\s+then\b", re.I)
 BY_THEN_LOOKBACK = 3  # sentences
+# "before the freeze", "by the end of the sprint", "ahead of their consultation": an event whose date was said earlier
+BEFORE_EVENT = re.compile(
+    r"\b(?:before|by|ahead\s+of|in\s+time\s+for)\s+(?:the\s+end\s+of\s+)?(?:the|their|our|his|her|your|my|this)\s+"
+    r"((?!end\b|week\b|month\b|day\b|time\b|way\b)[a-z]{4,}(?:\s+[a-z]{4,})?)\b",
+    re.I,
+)
+EVENT_LOOKBACK = 40  # sentences
 # "let's check the forecast" / "let's make that concrete": doing it now, in the meeting (undated "we" only)
 WE_NOW = re.compile(
     r"^\s*(?:check|look|see|review|discuss|think|focus|keep|take\s+a\s+look|do|hear|spend|dig|continue|say|"
@@ -568,17 +575,51 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
                 break
 
 
-def dates_by_then(cands: list[Candidate], sents: list[Sentence], meeting_date: dt.date) -> None:
-    """Give an undated "before then" item the last date said in the few sentences before it, which it cites."""
+def dates_from_context(cands: list[Candidate], sents: list[Sentence], meeting_date: dt.date) -> None:
+    """Give an undated item the date its words point at elsewhere in the talk, and cite where it was said.
+
+    "Could you write up her notes before then?" takes the date said in the sentences just before; "I'll get the fix
+    in before the freeze" the date the freeze was given ("The freeze is the eleventh."); "Can you pair with him on
+    it?" the date of what "it" refers to ("His first on-call shadow shift is next Monday.").
+    """
+    own = {i: cand for cand in cands for i in cand.merged_sentences}  # each item's own sentences
     for cand in cands:
-        if cand.due is not None or not BY_THEN.search(cand.sentence.text):
+        if cand.due is not None:
             continue
-        for sent in reversed(sents[max(0, cand.sentence.index - BY_THEN_LOOKBACK) : cand.sentence.index]):
-            found = [d for d in find_dates(sent.text, meeting_date) if d.date >= meeting_date]
-            if found:
-                cand.due = max(found, key=lambda d: d.start).date
-                cand.evidence.append(Evidence(segment_id=sent.segment_id, quote=sent.text))
-                break
+        found: tuple[dt.date, Sentence] | None = None
+        if BY_THEN.search(cand.sentence.text):
+            start = max(0, cand.sentence.index - BY_THEN_LOOKBACK)
+            found = _last_date(sents[start : cand.sentence.index], meeting_date)
+        elif event := BEFORE_EVENT.search(cand.sentence.text):
+            names = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in event.group(1).split()) + r")", re.I)
+            # "Can we get it in before the freeze? The freeze is the eleventh.": the date may follow in the turn
+            turns = {cand.sentence.segment_id, *(sents[i].segment_id for i in cand.merged_sentences)}
+            context = [
+                s
+                for s in sents[max(0, cand.sentence.index - EVENT_LOOKBACK) : max(cand.merged_sentences) + 3]
+                if s.index < cand.sentence.index or (s.segment_id in turns and s.index not in cand.merged_sentences)
+            ]
+            found = _last_date([s for s in context if names.search(s.text)], meeting_date)
+        elif cand.topic_evidence is not None:
+            quoted = cand.topic_evidence
+            source = next((s for s in sents if s.segment_id == quoted.segment_id and s.text == quoted.quote), None)
+            # a date in another item's own sentence is that item's deadline, not this one's
+            if source is not None and own.get(source.index, cand) is cand:
+                found = _last_date([source], meeting_date)
+        if found is not None:
+            cand.due, said = found
+            evidence = Evidence(segment_id=said.segment_id, quote=said.text)
+            if evidence not in cand.evidence:
+                cand.evidence.append(evidence)
+
+
+def _last_date(candidates: list[Sentence], meeting_date: dt.date) -> tuple[dt.date, Sentence] | None:
+    """The last date not before the meeting said in the last of `candidates` that says one."""
+    for sent in reversed(candidates):
+        dates = [d for d in find_dates(sent.text, meeting_date) if d.date >= meeting_date]
+        if dates:
+            return max(dates, key=lambda d: d.start).date, sent
+    return None
 
 
 def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
@@ -912,5 +953,5 @@ def extract(
     cands = resolve_references(cands, latent, sents, excluded=excluded | private)
     date_replies(cands, sents, meeting_date)
     merged = merge(cands)
-    dates_by_then(merged, sents, meeting_date)  # after merging: a date borrowed from context is no reply's date
+    dates_from_context(merged, sents, meeting_date)  # after merging: a date borrowed from context is no reply's
     return merged

@@ -278,6 +278,17 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             ),
             day_of_month,
         ),
+        # "The freeze is the eleventh.": a day said as what something is, at the end of a clause ("That's the first."
+        # counts, so the first three days are left out)
+        (
+            re.compile(
+                r"\b(?:is|was|['’]s)\s+the\s+(\d{1,2}(?:st|nd|rd|th)|(?!first\b|second\b|third\b)(?:"
+                + _ORD_WORDS
+                + r"))(?=\s*(?:[,.;:!?]|$))",
+                re.I,
+            ),
+            day_of_month,
+        ),
         # "by mid-month": the next 15th
         (re.compile(r"\bmid[- ]month\b", re.I), lambda _: next_day_of_month(15)),
         (re.compile(r"\bearly\s+next\s+week\b", re.I), lambda _: weekday_of_next_week(m, 0)),

@@ -759,3 +759,28 @@ def test_a_date_borrowed_by_before_then_merges_nothing() -> None:
         ]
     )
     assert len(found) == 2 and found[0].due == found[1].due
+
+
+def test_before_an_event_takes_the_date_the_event_was_given() -> None:
+    [item] = items(
+        [
+            ("manager", "The push token bug. Can we get it in before the freeze? The freeze is the eleventh."),
+            ("employee", "Yeah. I'll get the token refresh fix in before the freeze. Probably well before."),
+        ]
+    )
+    assert item.due == dt.date(2026, 12, 11)
+    assert "The freeze is the eleventh." in [e.quote for e in item.evidence]
+    [sprint] = items(
+        [
+            ("manager", "This sprint ends Friday the fourth, right?"),
+            ("employee", "Yeah. The terraform module, I'll have that done by the end of the sprint."),
+        ]
+    )
+    assert sprint.due == dt.date(2026, 12, 4)
+
+
+def test_a_pronoun_task_takes_the_date_of_what_it_refers_to() -> None:
+    [item] = items(
+        [("manager", "Olu, the new hire. His first on-call shadow shift is next Monday. Can you pair with him on it?")]
+    )
+    assert (item.owner, item.due) == ("employee", dt.date(2026, 12, 7))
