@@ -110,6 +110,21 @@ BEFORE_EVENT = re.compile(
     re.I,
 )
 EVENT_LOOKBACK = 40  # sentences
+# "speak to him", "send her a video": a person the task names by pronoun only
+PERSON_OBJECT = re.compile(
+    r"\b(?:(?:speak|talk|chat|check)\s+(?:to|with)|(?:pair|sit|catch\s+up|meet\s+up)\s+with|ask|tell|send|e-?mail"
+    r"|ping|call|ring|chase|remind|message|text|show|brief|book)\s+(him|her)\b",
+    re.I,
+)
+# a capitalised word inside a sentence (a name at the very start cannot be told from any first word)
+PERSON_NAME = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-z]{2,}\b")
+NOT_NAMES = frozenset(
+    {"i", "okay", "ok", "god", "english", "christmas", "easter", "mr", "mrs", "ms", "dr"}
+    | {day.lower() for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
+    | {m.lower() for m in ("January", "February", "March", "April", "May", "June", "July", "August")}
+    | {m.lower() for m in ("September", "October", "November", "December")}
+)
+PERSON_LOOKBACK = 4  # sentences
 # "let's check the forecast" / "let's make that concrete": doing it now, in the meeting (undated "we" only)
 WE_NOW = re.compile(
     r"^\s*(?:check|look|see|review|discuss|think|focus|keep|take\s+a\s+look|do|hear|spend|dig|continue|say|"
@@ -575,6 +590,38 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
                 break
 
 
+def name_people(cands: list[Candidate], sents: list[Sentence], participants: Participants) -> None:
+    """Name the person a task's "him" / "her" refers to when the talk just before names exactly one.
+
+    "And Jonas put all the crowd shots in your column, right?" - "Yeah." - "I'll have a word with him this
+    afternoon" becomes "Speak to Jonas ...", citing the sentence the name comes from; two names, or none, leave
+    the pronoun as it is.
+    """
+    own = {n.strip().lower().split()[0] for n in (participants.employee, participants.manager) if n and n.strip()}
+    for cand in cands:
+        pronoun = PERSON_OBJECT.search(cand.task)
+        if pronoun is None:
+            continue
+        window = sents[max(0, cand.sentence.index - PERSON_LOOKBACK) : cand.sentence.index + 1]
+        named: dict[str, Sentence] = {}
+        for sent in window:
+            text = sent.text
+            if sent is cand.sentence:  # only names said before the pronoun
+                spoken = re.search(r"\b(?:him|her)\b", text, re.I)
+                text = text[: spoken.start()] if spoken else text
+            for found in PERSON_NAME.finditer(text):
+                name = found.group(0)
+                if name.lower() not in own and name.lower() not in NOT_NAMES:
+                    named[name] = sent
+        if len(named) != 1:
+            continue
+        [(name, said)] = named.items()
+        cand.task = cand.task[: pronoun.start(1)] + name + cand.task[pronoun.end(1) :]
+        evidence = Evidence(segment_id=said.segment_id, quote=said.text)
+        if evidence not in cand.evidence:
+            cand.evidence.append(evidence)
+
+
 def dates_from_context(cands: list[Candidate], sents: list[Sentence], meeting_date: dt.date) -> None:
     """Give an undated item the date its words point at elsewhere in the talk, and cite where it was said.
 
@@ -953,5 +1000,6 @@ def extract(
     cands = resolve_references(cands, latent, sents, excluded=excluded | private)
     date_replies(cands, sents, meeting_date)
     merged = merge(cands)
+    name_people(merged, sents, participants)
     dates_from_context(merged, sents, meeting_date)  # after merging: a date borrowed from context is no reply's
     return merged

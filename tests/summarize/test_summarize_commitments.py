@@ -784,3 +784,22 @@ def test_a_pronoun_task_takes_the_date_of_what_it_refers_to() -> None:
         [("manager", "Olu, the new hire. His first on-call shadow shift is next Monday. Can you pair with him on it?")]
     )
     assert (item.owner, item.due) == ("employee", dt.date(2026, 12, 7))
+
+
+def test_him_or_her_becomes_the_one_person_named_just_before() -> None:
+    [item] = items(
+        [
+            ("manager", "And Jonas put all the crowd shots in your column, right?"),
+            ("employee", "Yeah."),
+            ("manager", "I'll have a word with him this afternoon about moving a couple of those over to Priti."),
+        ]
+    )
+    assert item.task.startswith("Speak to Jonas about moving")
+    assert "And Jonas put all the crowd shots in your column, right?" in [e.quote for e in item.evidence]
+
+
+def test_a_pronoun_stays_when_the_talk_names_two_people_or_none() -> None:
+    [two] = items([("manager", "So Jonas and Priti both asked. I'll speak to him tomorrow.")])
+    assert "him" in two.task
+    [none] = items([("manager", "Our new hire starts Monday. Can you show her round on her first day?")])
+    assert "her" in none.task.split()
