@@ -533,6 +533,7 @@ def test_idioms_questions_headers_and_the_agenda_are_no_section_items() -> None:
             ("employee", "The bay six curtains still aren't fixed."),
             ("manager", "Is it going to be finished for the audit?"),
             ("employee", "We should get that fixed."),
+            ("manager", "We might do a bit more on the phonics training in the spring, maybe, we'll see."),
             ("manager", "I'd love to work on a tunnelling job one day, that's the dream."),
         ]
     )
