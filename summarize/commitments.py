@@ -726,7 +726,13 @@ def _similar(a: Candidate, b: Candidate) -> bool:
     # "Can you put that in writing?" - "I'll have the reallocation proposal to you by the 15th": the reply names it
     # "Can you sit with Dmitri on it?" - "Yeah, I'll ping him Monday": contacting them is the first step of it
     first_step = bool(CONTACT.match(b.task)) and b.short
-    return shared >= 0.6 or (accepts and (shared >= 0.25 or same_due or a.anaphoric or b.anaphoric or first_step))
+    # "Can you get them all over to me by Monday week?" - "If the farm's still queueing on Monday I'll just render
+    # them locally": a fallback plan is a task of its own, not the acceptance ("Once I have the numbers, I'll
+    # send it" still is one)
+    contingency = bool(re.search(r"\b(?:if|unless)\b", b.lead, re.I) and CONDITION_NEGATED.search(b.lead))
+    return shared >= 0.6 or (
+        accepts and not contingency and (shared >= 0.25 or same_due or a.anaphoric or b.anaphoric or first_step)
+    )
 
 
 def merge(cands: list[Candidate]) -> list[Candidate]:

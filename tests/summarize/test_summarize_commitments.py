@@ -803,3 +803,27 @@ def test_a_pronoun_stays_when_the_talk_names_two_people_or_none() -> None:
     assert "him" in two.task
     [none] = items([("manager", "Our new hire starts Monday. Can you show her round on her first day?")])
     assert "her" in none.task.split()
+
+
+def test_a_fallback_plan_in_the_reply_is_a_task_of_its_own() -> None:
+    found = items(
+        [
+            ("manager", "Can you get the four shots over to me by Monday week?"),
+            (
+                "employee",
+                "Monday week. Um, yeah. If the farm's still queueing on Monday I'll just render them locally.",
+            ),
+        ]
+    )
+    assert [(i.owner, i.due) for i in found] == [
+        ("employee", dt.date(2026, 12, 14)),
+        ("employee", dt.date(2026, 12, 7)),
+    ]
+    assert found[1].task.startswith("Render them locally")
+    [accepted] = items(
+        [
+            ("manager", "Can you send me the churn report?"),
+            ("employee", "Once I have the final numbers, I'll send it over."),
+        ]
+    )
+    assert accepted.owner == "employee"
