@@ -113,11 +113,12 @@ EVENT_LOOKBACK = 40  # sentences
 # "speak to him", "send her a video": a person the task names by pronoun only
 PERSON_OBJECT = re.compile(
     r"\b(?:(?:speak|talk|chat|check)\s+(?:to|with)|(?:pair|sit|catch\s+up|meet\s+up)\s+with|ask|tell|send|e-?mail"
-    r"|ping|call|ring|chase|remind|message|text|show|brief|book)\s+(him|her)\b",
+    r"|ping|call|ring|chase|remind|message|text|show|brief|book|(?:\w+\s+)?in\s+with)\s+(him|her)\b",
     re.I,
 )
-# a capitalised word inside a sentence (a name at the very start cannot be told from any first word)
-PERSON_NAME = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-z]{2,}\b")
+# a capitalised word inside a sentence, or a full name anywhere (one capitalised word at the very start of a
+# sentence cannot be told from any first word)
+PERSON_NAME = re.compile(r"\b([A-Z][a-z]{2,})(?:\s+[A-Z][a-z]{2,})*\b")
 NOT_NAMES = frozenset(
     {"i", "okay", "ok", "god", "english", "christmas", "easter", "mr", "mrs", "ms", "dr"}
     | {day.lower() for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
@@ -125,6 +126,10 @@ NOT_NAMES = frozenset(
     | {m.lower() for m in ("September", "October", "November", "December")}
 )
 PERSON_LOOKBACK = 4  # sentences
+SENTENCE_OPENERS = frozenset(
+    "and but so or then now well oh yeah yes no right okay ok also just have has did does the this that "
+    "what who when where why how can could would will should if because".split()
+)
 # "let's check the forecast" / "let's make that concrete": doing it now, in the meeting (undated "we" only)
 WE_NOW = re.compile(
     r"^\s*(?:check|look|see|review|discuss|think|focus|keep|take\s+a\s+look|do|hear|spend|dig|continue|say|"
@@ -235,6 +240,7 @@ DATE_REPLY_LEAD = re.compile(
     re.I,
 )
 DATE_REPLY_TURNS = 2
+SO_DATE = re.compile(r"\bso[,\s]*$", re.I)
 """Turns after a commitment in which a bare date answers "when?"."""
 # "put your name forward for it": the task ends on a pronoun that stands for what it is about
 PRONOUN_END = re.compile(
@@ -269,6 +275,12 @@ LIGHT_VERBS = frozenset({"get", "do", "have", "sort", "make", "take", "handle", 
 """Verbs that say nothing of the work when their object is a pronoun: "get it done", "sort that"."""
 ACCEPT_TURNS = 3
 """Turns within which "I'll do that" accepts a request ("any chance you could ...?" - "When's the slot?" - ...)."""
+# a suggestion that is no item of its own, so a "let's not" right after it takes back only it
+SUGGESTION = re.compile(
+    r"\b(?:was|were)\s+(?:also\s+)?(?:going\s+to|gonna)\s+(?:suggest|say|propose|ask)\b|\bhow\s+about\b|\bwhat\s+if\b"
+    r"|\b(?:i|we)\s+(?:thought|wondered)\b",
+    re.I,
+)
 WITHDRAWAL_LEAD_WORDS = 5
 """More content words than this before "forget that" in one sentence: it withdraws what that sentence said."""
 REFERENCE_WINDOW = 6
@@ -584,7 +596,10 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
             if sent.index in said or sent.segment_id > cand.sentence.segment_id + DATE_REPLY_TURNS:
                 break  # the talk has moved on to another task
             found = sorted(find_dates(sent.text, meeting_date), key=lambda r: r.start)
-            if found and found[0].date >= meeting_date and DATE_REPLY_LEAD.match(sent.text[: found[0].start]):
+            lead = sent.text[: found[0].start] if found else ""
+            # "I'll book you in with her. She's in branch on Tuesdays, so, next Tuesday.": the speaker's own conclusion
+            concluded = sent.segment_id == cand.sentence.segment_id and bool(SO_DATE.search(lead))
+            if found and found[0].date >= meeting_date and (DATE_REPLY_LEAD.match(lead) or concluded):
                 cand.due = found[0].date
                 cand.evidence.append(Evidence(segment_id=sent.segment_id, quote=sent.text))
                 break
@@ -610,9 +625,13 @@ def name_people(cands: list[Candidate], sents: list[Sentence], participants: Par
                 spoken = re.search(r"\b(?:him|her)\b", text, re.I)
                 text = text[: spoken.start()] if spoken else text
             for found in PERSON_NAME.finditer(text):
-                name = found.group(0)
-                if name.lower() not in own and name.lower() not in NOT_NAMES:
-                    named[name] = sent
+                words = found.group(0).split()
+                opens = found.start() == 0 or text[: found.start()].rstrip()[-1:] in ".!?"
+                while words and words[0].lower() in SENTENCE_OPENERS | NOT_NAMES:  # "And Jonas put ..."
+                    words, opens = words[1:], False
+                # "Lucy Brennan" and "Lucy from T&C" are one person; a lone capital at a sentence start is no name
+                if words and (not opens or len(words) > 1) and words[0].lower() not in own | NOT_NAMES:
+                    named[words[0]] = sent
         if len(named) != 1:
             continue
         [(name, said)] = named.items()
@@ -685,7 +704,12 @@ def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candid
             and (sent.index - c.sentence.index <= 3 or sent.segment_id - c.sentence.segment_id <= 2)
             and id(c) not in withdrawn
         ]
-        if earlier:
+        if not earlier:
+            continue
+        # "I'll book you in with her. [...] I was also going to suggest you sit in on Hassan's appointments, but,
+        # um, actually, no. Let's not do that.": what is taken back is the suggestion said since, no item
+        since = [s.text for s in sents[earlier[-1].sentence.index + 1 : sent.index]] + [sent.text[: found.start()]]
+        if not any(SUGGESTION.search(text) for text in since):
             withdrawn.add(id(earlier[-1]))
     return [c for c in cands if id(c) not in withdrawn]
 

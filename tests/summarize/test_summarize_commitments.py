@@ -827,3 +827,21 @@ def test_a_fallback_plan_in_the_reply_is_a_task_of_its_own() -> None:
         ]
     )
     assert accepted.owner == "employee"
+
+
+def test_lets_not_after_a_suggestion_takes_back_the_suggestion_not_the_item_before() -> None:
+    found = items(
+        [
+            ("manager", "And I'd like you to spend some time with Lucy from T&C."),
+            ("employee", "Lucy Brennan? Yeah, she's nice."),
+            ("manager", "I'll book you in with her. She's in branch on Tuesdays, so, next Tuesday."),
+            ("employee", "Okay."),
+            ("manager", "I was also going to suggest you sit in on Hassan's appointments, but, um, actually, no."),
+            ("manager", "Let's not do that."),
+        ]
+    )
+    booked = next(i for i in found if i.owner == "manager")
+    # the full name and the first name are one person; the date is the speaker's own conclusion in the turn
+    assert booked.task.startswith("Book the employee in with Lucy")
+    assert booked.due == dt.date(2026, 12, 8)
+    assert not any("Hassan" in i.task for i in found)
