@@ -408,6 +408,7 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     text = re.split(r"[?!。！？]|\.(?:\s|$)", text, maxsplit=1)[0]
     text = TRAILING_CLAUSE.sub("", text)
     text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please|then|this\s+time)\s*$", "", text, flags=re.I)
+    text = re.sub(r"\s*,?\s+(?:and|or|but|so)\s*$", "", text, flags=re.I)  # "do two sessions Monday and Tuesday"
     text = re.sub(r"\s+(?:yourself|yourselves|myself|ourselves)\b", "", text, flags=re.I)  # "write them yourself"
     text = re.sub(
         r"\s+when\s+(?:you|you've|you're|you\s+have)\s+(?:can|got|get|a\s+(?:minute|sec|chance))\b.*$",

@@ -25,6 +25,7 @@ WEDNESDAY = dt.date(2026, 3, 11)
         ("a week on Friday", MONDAY, "2026-12-11"),
         ("a week tomorrow", MONDAY, "2026-12-08"),
         ("The freeze is the eleventh.", MONDAY, "2026-12-11"),
+        ("I'll chase it Thursday morning", MONDAY, "2026-12-03"),
         ("Sprint ends Friday, it's the 4th.", MONDAY, "2026-12-04"),
         ("I'll send it over after this.", MONDAY, "2026-11-30"),
         ("by the end of the month", MONDAY, "2026-11-30"),

@@ -293,11 +293,14 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         (re.compile(r"\bmid[- ]month\b", re.I), lambda _: next_day_of_month(15)),
         (re.compile(r"\bearly\s+next\s+week\b", re.I), lambda _: weekday_of_next_week(m, 0)),
         (
-            re.compile(rf"\bnext\s+week'?s?\s+({_WD})\b", re.I),
+            re.compile(rf"\bnext\s+week'?s?\s+({_WD})\b(?:\s+(?:morning|afternoon|evening|night|lunchtime))?", re.I),
             lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()]),
         ),
         (re.compile(rf"\b({_WD})\s+next\s+week\b", re.I), lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()])),
-        (re.compile(rf"\bnext\s+({_WD})\b", re.I), lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()])),
+        (
+            re.compile(rf"\bnext\s+({_WD})\b(?:\s+(?:morning|afternoon|evening|night|lunchtime))?", re.I),
+            lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()]),
+        ),
         # "Monday week", "a week on Friday" (British): a week after the coming Monday / Friday
         (
             re.compile(rf"\b({_WD})\s+week\b|\ba\s+week\s+(?:on\s+)?({_WD})\b", re.I),
@@ -308,10 +311,16 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             lambda g: m + dt.timedelta(days=7 + (g[1].lower() == "tomorrow")),
         ),
         (
-            re.compile(rf"\b(?:first\s+thing\s+(?:on\s+)?)?(?:this\s+(?:coming\s+)?|coming\s+)?({_WD})\b", re.I),
+            re.compile(
+                rf"\b(?:first\s+thing\s+(?:on\s+)?)?(?:this\s+(?:coming\s+)?|coming\s+)?({_WD})\b(?:\s+(?:morning|afternoon|evening|night|lunchtime))?",
+                re.I,
+            ),
             lambda g: nxt(m, WEEKDAYS_EN[g[1].lower()]),
         ),
-        (re.compile(r"\b(?:first\s+thing\s+)?tomorrow\b", re.I), lambda _: m + dt.timedelta(days=1)),
+        (
+            re.compile(r"\b(?:first\s+thing\s+)?tomorrow\b(?:\s+(?:morning|afternoon|evening|night|lunchtime))?", re.I),
+            lambda _: m + dt.timedelta(days=1),
+        ),
         (
             re.compile(
                 r"\b(?:today|tonight|end of (?:the )?day|eod|this\s+(?:afternoon|morning|evening)|later\s+today|"

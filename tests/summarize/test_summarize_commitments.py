@@ -845,3 +845,10 @@ def test_lets_not_after_a_suggestion_takes_back_the_suggestion_not_the_item_befo
     assert booked.task.startswith("Book the employee in with Lucy")
     assert booked.due == dt.date(2026, 12, 8)
     assert not any("Hassan" in i.task for i in found)
+
+
+def test_a_time_of_day_and_a_dangling_and_go_with_the_date_out_of_the_task() -> None:
+    [item] = items([("employee", "Yeah, I'll chase it Thursday morning when Phil's back on shift.")])
+    assert "morning" not in item.task and item.due == dt.date(2026, 12, 3)
+    [two] = items([("employee", "I can do two sessions Monday and Tuesday evening.")])
+    assert not two.task.endswith("and")
