@@ -240,6 +240,8 @@ DATE_REPLY_LEAD = re.compile(
     re.I,
 )
 DATE_REPLY_TURNS = 2
+PRE_CUE_DATE_WORDS = 6
+"""Most words between a date and the cue after it for the date to be the task's ("First thing Monday, I'll ...")."""
 SO_DATE = re.compile(r"\bso[,\s]*$", re.I)
 """Turns after a commitment in which a bare date answers "when?"."""
 # "put your name forward for it": the task ends on a pronoun that stands for what it is about
@@ -251,6 +253,7 @@ PRONOUN_END = re.compile(
 CONTACT = re.compile(
     r"^(?:contact|call|ring|phone|e-?mail|text|message|ping|chase|remind|invite|brief)\s+(?:them|him|her)\b", re.I
 )
+CONTACT_VERBS = frozenset({"contact", "call", "ring", "phone", "email", "ping", "speak", "talk", "ask", "chase"})
 PRONOUN_START = re.compile(r"^\W*(?:it|that|this|they|those|these)\b", re.I)
 # "Let the employee know", "flag it to the manager": what to tell is the condition ("if the grower can't ...")
 TELL = re.compile(
@@ -553,6 +556,8 @@ def _due(dates: list[ResolvedDate], match: re.Match[str], text: str) -> dt.date 
     after = [d for d in dates if d.start >= match.start()]
     if after:
         return after[-1].date
+    # "Monday week for the four shots, daily updates, and I'll get onto Jonas": a date said for another task
+    dates = [d for d in dates if len(text[d.end : match.start()].split()) <= PRE_CUE_DATE_WORDS]
     if not dates:
         return None
     lead = text[: match.start()]
@@ -731,7 +736,9 @@ def drop_refused(cands: list[Candidate], sents: list[Sentence]) -> list[Candidat
 
 def _stems(task: str) -> set[str]:
     """Content words without their commonest endings, so 'brief' and 'briefing' count as one word."""
-    return {re.sub(r"(?:ing|ed|es|s)$", "", w) if len(w) > 4 else w for w in content_words(task) - ROLE_WORDS}
+    stems = {re.sub(r"(?:ing|ed|es|s)$", "", w) if len(w) > 4 else w for w in content_words(task) - ROLE_WORDS}
+    # "Speak to Jonas about moving the crowd shots" ... "I'll get onto Jonas": one way or another, contacting him
+    return {"contact" if w in CONTACT_VERBS else w for w in stems}
 
 
 def _similar(a: Candidate, b: Candidate) -> bool:
@@ -1030,7 +1037,7 @@ def extract(
     cands = sorted([*cands, *plans], key=lambda c: c.sentence.index)
     cands = resolve_references(cands, latent, sents, excluded=excluded | private)
     date_replies(cands, sents, meeting_date)
+    name_people(cands, sents, participants)  # before merging: "speak to him" and "get onto Jonas" are one task
     merged = merge(cands)
-    name_people(merged, sents, participants)
     dates_from_context(merged, sents, meeting_date)  # after merging: a date borrowed from context is no reply's
     return merged

@@ -852,3 +852,17 @@ def test_a_time_of_day_and_a_dangling_and_go_with_the_date_out_of_the_task() -> 
     assert "morning" not in item.task and item.due == dt.date(2026, 12, 3)
     [two] = items([("employee", "I can do two sessions Monday and Tuesday evening.")])
     assert not two.task.endswith("and")
+
+
+def test_a_recap_that_contacts_the_same_person_is_the_same_task_and_keeps_its_date() -> None:
+    found = items(
+        [
+            ("manager", "And Jonas put all the crowd shots in your column, right?"),
+            ("employee", "Yeah."),
+            ("manager", "I'll have a word with him this afternoon about moving a couple of those over to Priti."),
+            ("employee", "That would really help."),
+            ("manager", "Right. So, Monday week for the four shots, daily updates, and I'll get onto Jonas. Good?"),
+        ]
+    )
+    assert [(i.owner, i.due) for i in found] == [("manager", MEETING)]
+    assert found[0].task.startswith("Speak to Jonas")
