@@ -113,7 +113,7 @@ EVENT_LOOKBACK = 40  # sentences
 # "speak to him", "send her a video": a person the task names by pronoun only
 PERSON_OBJECT = re.compile(
     r"\b(?:(?:speak|talk|chat|check)\s+(?:to|with)|(?:pair|sit|catch\s+up|meet\s+up)\s+with|ask|tell|send|e-?mail"
-    r"|ping|call|ring|chase|remind|message|text|show|brief|book|(?:\w+\s+)?in\s+with)\s+(him|her)\b",
+    r"|ping|call|ring|chase|remind|message|text|show|brief|book|take|walk|(?:\w+\s+)?in\s+with)\s+(him|her)\b",
     re.I,
 )
 # a capitalised word inside a sentence, or a full name anywhere (one capitalised word at the very start of a
@@ -235,7 +235,7 @@ BY_END = re.compile(r"\b(?:by|before)\s*$", re.I)
 # "Yeah, sure. End of next week?" / "Next Friday, then": a reply that is a date sets the date of what it answers
 DATE_REPLY_LEAD = re.compile(
     r"^\s*(?:(?:yes|yeah|yep|sure|okay|ok|right|fine|um|uh|so|then|and|great|perfect|by|what|probably|maybe|say|"
-    r"no\s+rush|no\s+hurry|just|ideally)"
+    r"no\s+rush|no\s+hurry|just|ideally|that(?:['’]?s)?|that\s+is|it(?:['’]?s)?|which(?:\s+is)?)"
     r"[,.!\s]+)*$",
     re.I,
 )

@@ -282,7 +282,8 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         # counts, so the first three days are left out)
         (
             re.compile(
-                r"\b(?:is|was|['’]s)\s+the\s+(\d{1,2}(?:st|nd|rd|th)|(?!first\b|second\b|third\b)(?:"
+                r"(?:(?<=\bis )|(?<=\bwas )|(?<='s )|(?<=’s ))the\s+"
+                r"(\d{1,2}(?:st|nd|rd|th)|(?!first\b|second\b|third\b)(?:"
                 + _ORD_WORDS
                 + r"))(?=\s*(?:[,.;:!?]|$))",
                 re.I,

@@ -866,3 +866,21 @@ def test_a_recap_that_contacts_the_same_person_is_the_same_task_and_keeps_its_da
     )
     assert [(i.owner, i.due) for i in found] == [("manager", MEETING)]
     assert found[0].task.startswith("Speak to Jonas")
+
+
+def test_a_reply_that_names_the_date_in_its_second_sentence_dates_the_item() -> None:
+    [item] = items(
+        [
+            ("manager", "The fire warden list. It's well out of date. Half the people on it have left."),
+            ("employee", "Yeah, I know. I'll sort it."),
+            ("manager", "Before the drill, ideally. That's the twentieth."),
+        ]
+    )
+    assert item.due == dt.date(2026, 12, 20)
+    assert "That's the twentieth." in [e.quote for e in item.evidence]
+
+
+def test_take_him_through_names_him() -> None:
+    said = "Right, Tom, the new band five. It'd be great if you could take him through the falls assessment."
+    [item] = items([("manager", said)])
+    assert item.task.startswith("Take Tom through the falls assessment")
