@@ -283,9 +283,7 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         (
             re.compile(
                 r"(?:(?<=\bis )|(?<=\bwas )|(?<='s )|(?<=’s ))the\s+"
-                r"(\d{1,2}(?:st|nd|rd|th)|(?!first\b|second\b|third\b)(?:"
-                + _ORD_WORDS
-                + r"))(?=\s*(?:[,.;:!?]|$))",
+                r"(\d{1,2}(?:st|nd|rd|th)|(?!first\b|second\b|third\b)(?:" + _ORD_WORDS + r"))(?=\s*(?:[,.;:!?]|$))",
                 re.I,
             ),
             day_of_month,
