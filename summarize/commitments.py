@@ -242,6 +242,7 @@ DATE_REPLY_LEAD = re.compile(
 DATE_REPLY_TURNS = 2
 PRE_CUE_DATE_WORDS = 6
 """Most words between a date and the cue after it for the date to be the task's ("First thing Monday, I'll ...")."""
+RECURRING = re.compile(r"\b(?:recurring|regular|every|weekly|fortnightly|monthly|each\s+(?:week|month))\b", re.I)
 SO_DATE = re.compile(r"\bso[,\s]*$", re.I)
 """Turns after a commitment in which a bare date answers "when?"."""
 # "put your name forward for it": the task ends on a pronoun that stands for what it is about
@@ -596,8 +597,8 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
     """Give an undated item the date of a reply that is only a date ("End of next week?", "First thing Monday")."""
     said = {c.sentence.index for c in cands if not c.generic}  # "I'll do it." still answers the same ask
     for cand in cands:
-        if cand.due is not None:
-            continue
+        if cand.due is not None or RECURRING.search(cand.sentence.text):
+            continue  # "I'll put a recurring half hour in for us" - "Tuesday is good": a schedule, no deadline
         for sent in sents[cand.sentence.index + 1 :]:
             if sent.index in said or sent.segment_id > cand.sentence.segment_id + DATE_REPLY_TURNS:
                 break  # the talk has moved on to another task

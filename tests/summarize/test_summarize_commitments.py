@@ -884,3 +884,13 @@ def test_take_him_through_names_him() -> None:
     said = "Right, Tom, the new band five. It'd be great if you could take him through the falls assessment."
     [item] = items([("manager", said)])
     assert item.task.startswith("Take Tom through the falls assessment")
+
+
+def test_the_day_agreed_for_a_recurring_slot_is_no_deadline() -> None:
+    [item] = items(
+        [
+            ("manager", "I'd like to set up a regular slot. I'll put a recurring half hour in for us, if that works."),
+            ("employee", "Tuesday is good. Mornings are better."),
+        ]
+    )
+    assert item.due is None
