@@ -243,6 +243,7 @@ DATE_REPLY_TURNS = 2
 PRE_CUE_DATE_WORDS = 6
 """Most words between a date and the cue after it for the date to be the task's ("First thing Monday, I'll ...")."""
 RECURRING = re.compile(r"\b(?:recurring|regular|every|weekly|fortnightly|monthly|each\s+(?:week|month))\b", re.I)
+PLEASE_CHOICE = re.compile(r"^\W*(?:the|a|an|this|that|those|these|one|both|either)\b", re.I)
 SO_DATE = re.compile(r"\bso[,\s]*$", re.I)
 """Turns after a commitment in which a bare date answers "when?"."""
 # "put your name forward for it": the task ends on a pronoun that stands for what it is about
@@ -411,6 +412,7 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     text = HEDGE.sub("", _strip_dates(rest, meeting_date))
     text = re.split(r"[?!。！？]|\.(?:\s|$)", text, maxsplit=1)[0]
     text = TRAILING_CLAUSE.sub("", text)
+    text = re.sub(r"\s*,?\s*\b(?:by|before|until|till)\s+then\b", "", text, flags=re.I)  # dated from context
     text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please|then|this\s+time)\s*$", "", text, flags=re.I)
     text = re.sub(r"\s*,?\s+(?:and|or|but|so)\s*$", "", text, flags=re.I)  # "do two sessions Monday and Tuesday"
     text = re.sub(r"\s+(?:yourself|yourselves|myself|ourselves)\b", "", text, flags=re.I)  # "write them yourself"
@@ -491,6 +493,8 @@ def detect(
         restarted = rest[restart.end() :] if restart else rest
         if NEGATED.search(rest) or REPORTED.search(text[: match.start()]):
             continue
+        if match.group(0).lower() == "please" and PLEASE_CHOICE.match(rest):
+            continue  # "New one, please, the one Sam sent round": a choice answered politely, no request
         later = [d for d in dates if d.date > meeting_date or LATER_TODAY.search(d.phrase)]
         # "I'll go through the SOP binder this week": talk now, unless the speaker dates it for later
         talk_now = (CONVERSATIONAL.search(rest) or CONVERSATIONAL.search(restarted)) and not (kind == "self" and later)

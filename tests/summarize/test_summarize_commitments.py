@@ -747,6 +747,7 @@ def test_before_then_takes_the_date_just_said_and_cites_it() -> None:
         ]
     )
     assert item.due == dt.date(2026, 12, 26)  # the next 26th after the meeting (30 November)
+    assert item.task == "Write up her progress notes"  # "before then" went with the date
     assert {e.segment_id for e in item.evidence} >= {0, 1}
 
 
@@ -894,3 +895,15 @@ def test_the_day_agreed_for_a_recurring_slot_is_no_deadline() -> None:
         ]
     )
     assert item.due is None
+
+
+def test_please_after_a_choice_is_no_request() -> None:
+    found = items(
+        [
+            ("manager", "Could you write up her progress notes by Friday?"),
+            ("employee", "Do you want them in the new template or the old one?"),
+            ("manager", "New one, please, the one Sam sent round."),
+            ("employee", "Okay, yeah, I'll do that."),
+        ]
+    )
+    assert [i.task for i in found] == ["Write up her progress notes"]
