@@ -243,6 +243,7 @@ DATE_REPLY_TURNS = 2
 PRE_CUE_DATE_WORDS = 6
 """Most words between a date and the cue after it for the date to be the task's ("First thing Monday, I'll ...")."""
 RECURRING = re.compile(r"\b(?:recurring|regular|every|weekly|fortnightly|monthly|each\s+(?:week|month))\b", re.I)
+CONSEQUENCE = re.compile(r"^\W*(?:or|otherwise|because|cos|as|since)\b", re.I)
 PLEASE_CHOICE = re.compile(r"^\W*(?:the|a|an|this|that|those|these|one|both|either)\b", re.I)
 SO_DATE = re.compile(r"\bso[,\s]*$", re.I)
 """Turns after a commitment in which a bare date answers "when?"."""
@@ -495,6 +496,8 @@ def detect(
             continue
         if match.group(0).lower() == "please" and PLEASE_CHOICE.match(rest):
             continue  # "New one, please, the one Sam sent round": a choice answered politely, no request
+        if match.group(0).lower() == "please" and CONSEQUENCE.match(rest):
+            rest = ""  # "By close of play tomorrow, please, or payroll will kill me": what follows is no task
         later = [d for d in dates if d.date > meeting_date or LATER_TODAY.search(d.phrase)]
         # "I'll go through the SOP binder this week": talk now, unless the speaker dates it for later
         talk_now = (CONVERSATIONAL.search(rest) or CONVERSATIONAL.search(restarted)) and not (kind == "self" and later)

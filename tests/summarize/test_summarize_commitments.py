@@ -907,3 +907,8 @@ def test_please_after_a_choice_is_no_request() -> None:
         ]
     )
     assert [i.task for i in found] == ["Write up her progress notes"]
+
+
+def test_the_consequence_after_please_is_no_task() -> None:
+    found = items([("manager", "By close of play tomorrow, please, or payroll will kill me.")])
+    assert not any("payroll" in i.task.lower() for i in found)
