@@ -26,7 +26,7 @@ SELF_STRONG = re.compile(
     re.I,
 )
 SELF_WEAK = re.compile(
-    r"\bI\s+(?:need|have|ought)\s+to\b|\bI\s+should\b|\bI(?:'d|\s+would)\s+better\b"
+    r"\bI\s+(?:need|have|ought)\s+to\b|\bI(?:'ve|\s+have)?\s+got\s+to\b|\bI\s+should\b|\bI(?:'d|\s+would)\s+better\b"
     # "I was going to go through the DNA list": a plan, an item once the other person endorses it ("Yeah, do that")
     r"|\bI\s+was\s+(?:going|planning)\s+to\b(?!\s+(?:suggest|ask|say|mention|float|propose|raise)\b)",
     re.I,
@@ -47,7 +47,7 @@ OTHER_WEAK = re.compile(
 )
 WE_STRONG = re.compile(r"\blet's|\blet\s+us\b|\bwe(?:'ll|\s+will)|\bwe(?:'re|\s+are)\s+going\s+to\b", re.I)
 WE_WEAK = re.compile(
-    r"\bwe\s+(?:should|need\s+to|have\s+to|must)\b"
+    r"\bwe\s+(?:should|need\s+to|have\s+to|must)\b|\bwe(?:'ve|\s+have)?\s+got\s+to\b"
     # "could we get an extra guard on Saturdays?": a need put to the group, taken up by "consider it done"
     r"|\b(?:could|can)\s+we\s+(?=get|have|add|hire|buy|order|book|bring|arrange)",
     re.I,

@@ -912,3 +912,10 @@ def test_please_after_a_choice_is_no_request() -> None:
 def test_the_consequence_after_please_is_no_task() -> None:
     found = items([("manager", "By close of play tomorrow, please, or payroll will kill me.")])
     assert not any("payroll" in i.task.lower() for i in found)
+
+
+def test_a_dated_have_got_to_is_an_item_an_undated_one_is_not() -> None:
+    said = "The big one's the Patel remortgage. We've got to get it offered by the nineteenth, absolute latest."
+    [item] = items([("employee", said)])
+    assert item.due == dt.date(2026, 12, 19)
+    assert items([("employee", "I've got to say, it's been a good quarter.")]) == []
