@@ -240,13 +240,16 @@ DATE_REPLY_LEAD = re.compile(
     re.I,
 )
 DATE_REPLY_TURNS = 2
+"""Turns after a commitment in which a bare date answers "when?"."""
 PRE_CUE_DATE_WORDS = 6
 """Most words between a date and the cue after it for the date to be the task's ("First thing Monday, I'll ...")."""
+# "I'll put a recurring half hour in for us": a day agreed for it is a schedule, no deadline
 RECURRING = re.compile(r"\b(?:recurring|regular|every|weekly|fortnightly|monthly|each\s+(?:week|month))\b", re.I)
+# "please, or payroll will kill me" / "New one, please, the one Sam sent round": no request follows "please"
 CONSEQUENCE = re.compile(r"^\W*(?:or|otherwise|because|cos|as|since)\b", re.I)
 PLEASE_CHOICE = re.compile(r"^\W*(?:the|a|an|this|that|those|these|one|both|either)\b", re.I)
+# "She's in branch on Tuesdays, so, next Tuesday.": a date the speaker concludes
 SO_DATE = re.compile(r"\bso[,\s]*$", re.I)
-"""Turns after a commitment in which a bare date answers "when?"."""
 # "put your name forward for it": the task ends on a pronoun that stands for what it is about
 PRONOUN_END = re.compile(
     r"\b(?:for|to|on|about|with|into|of|in)\s+(?:it|that|this|them)\s*$"
@@ -619,7 +622,9 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
                 break
 
 
-def name_people(cands: list[Candidate], sents: list[Sentence], participants: Participants) -> None:
+def name_people(
+    cands: list[Candidate], sents: list[Sentence], participants: Participants, *, skip: frozenset[int] = frozenset()
+) -> None:
     """Name the person a task's "him" / "her" refers to when the talk just before names exactly one.
 
     "And Jonas put all the crowd shots in your column, right?" - "Yeah." - "I'll have a word with him this
@@ -634,6 +639,8 @@ def name_people(cands: list[Candidate], sents: list[Sentence], participants: Par
         window = sents[max(0, cand.sentence.index - PERSON_LOOKBACK) : cand.sentence.index + 1]
         named: dict[str, Sentence] = {}
         for sent in window:
+            if sent.index in skip:  # an injection attempt or a private remark lends nothing to an item
+                continue
             text = sent.text
             if sent is cand.sentence:  # only names said before the pronoun
                 spoken = re.search(r"\b(?:him|her)\b", text, re.I)
@@ -655,7 +662,9 @@ def name_people(cands: list[Candidate], sents: list[Sentence], participants: Par
             cand.evidence.append(evidence)
 
 
-def dates_from_context(cands: list[Candidate], sents: list[Sentence], meeting_date: dt.date) -> None:
+def dates_from_context(
+    cands: list[Candidate], sents: list[Sentence], meeting_date: dt.date, *, skip: frozenset[int] = frozenset()
+) -> None:
     """Give an undated item the date its words point at elsewhere in the talk, and cite where it was said.
 
     "Could you write up her notes before then?" takes the date said in the sentences just before; "I'll get the fix
@@ -663,26 +672,28 @@ def dates_from_context(cands: list[Candidate], sents: list[Sentence], meeting_da
     it?" the date of what "it" refers to ("His first on-call shadow shift is next Monday.").
     """
     own = {i: cand for cand in cands for i in cand.merged_sentences}  # each item's own sentences
+    usable = [s for s in sents if s.index not in skip]  # an injection attempt or a private remark dates nothing
     for cand in cands:
         if cand.due is not None:
             continue
         found: tuple[dt.date, Sentence] | None = None
         if BY_THEN.search(cand.sentence.text):
-            start = max(0, cand.sentence.index - BY_THEN_LOOKBACK)
-            found = _last_date(sents[start : cand.sentence.index], meeting_date)
+            start = cand.sentence.index - BY_THEN_LOOKBACK
+            found = _last_date([s for s in usable if start <= s.index < cand.sentence.index], meeting_date)
         elif event := BEFORE_EVENT.search(cand.sentence.text):
             names = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in event.group(1).split()) + r")", re.I)
             # "Can we get it in before the freeze? The freeze is the eleventh.": the date may follow in the turn
             turns = {cand.sentence.segment_id, *(sents[i].segment_id for i in cand.merged_sentences)}
             context = [
                 s
-                for s in sents[max(0, cand.sentence.index - EVENT_LOOKBACK) : max(cand.merged_sentences) + 3]
-                if s.index < cand.sentence.index or (s.segment_id in turns and s.index not in cand.merged_sentences)
+                for s in usable
+                if cand.sentence.index - EVENT_LOOKBACK <= s.index < max(cand.merged_sentences) + 3
+                and (s.index < cand.sentence.index or (s.segment_id in turns and s.index not in cand.merged_sentences))
             ]
             found = _last_date([s for s in context if names.search(s.text)], meeting_date)
         elif cand.topic_evidence is not None:
             quoted = cand.topic_evidence
-            source = next((s for s in sents if s.segment_id == quoted.segment_id and s.text == quoted.quote), None)
+            source = next((s for s in usable if s.segment_id == quoted.segment_id and s.text == quoted.quote), None)
             # a date in another item's own sentence is that item's deadline, not this one's
             if source is not None and own.get(source.index, cand) is cand:
                 found = _last_date([source], meeting_date)
@@ -1045,7 +1056,9 @@ def extract(
     cands = sorted([*cands, *plans], key=lambda c: c.sentence.index)
     cands = resolve_references(cands, latent, sents, excluded=excluded | private)
     date_replies(cands, sents, meeting_date)
-    name_people(cands, sents, participants)  # before merging: "speak to him" and "get onto Jonas" are one task
+    name_people(
+        cands, sents, participants, skip=excluded | private
+    )  # before merging: "speak to him" = "get onto Jonas"
     merged = merge(cands)
-    dates_from_context(merged, sents, meeting_date)  # after merging: a date borrowed from context is no reply's
+    dates_from_context(merged, sents, meeting_date, skip=excluded | private)  # after merging: not a reply's date
     return merged
