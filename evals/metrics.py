@@ -204,7 +204,9 @@ def score_evidence(case: EvalCase, draft: ReviewDraft, judge: EvidenceJudge | No
     invalid: list[dict[str, Any]] = []
     items = draft.cited_items()
     for item in items:
-        if not item.evidence:
+        # "not discussed" says the meeting never came to an earlier item: there is nothing to quote
+        silent = isinstance(item, PreviousActionReview) and item.status == "not_discussed"
+        if not item.evidence and not silent:
             uncited += 1
         for ev in item.evidence:
             total += 1

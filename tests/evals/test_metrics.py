@@ -141,6 +141,18 @@ def test_evidence_not_verbatim_or_unknown_segment_is_invalid() -> None:
     assert scores["items_uncited"] == 1
 
 
+def test_a_previous_item_not_discussed_needs_no_quote_but_one_discussed_does() -> None:
+    c = case("en_platform_quarterly")
+    draft = perfect_draft(c)
+    before = score_case(c, draft)[0]["items_uncited"]
+    draft.previous_action_items.append(
+        PreviousActionReview(task="Write the runbook", owner="employee", status="not_discussed")
+    )
+    assert score_case(c, draft)[0]["items_uncited"] == before
+    draft.previous_action_items.append(PreviousActionReview(task="Fix the alerts", owner="employee", status="done"))
+    assert score_case(c, draft)[0]["items_uncited"] == before + 1
+
+
 def test_invented_items_on_low_content_case() -> None:
     c = case("en_checkin_low_content")
     draft = ReviewDraft(
