@@ -440,7 +440,7 @@ def route(
         picked = [s for s in sents if s.index not in skip and template.routes(spec, s.text)]
         if spec.field in STATEMENT_SECTIONS:
             picked = [s for s in picked if not _no_statement(s.text)]
-        if spec.field in ("contributions", "improvement_areas"):  # a request is work to do, not an area to improve
+        if spec.field in ("contributions", "improvement_areas", "behaviour_observations"):  # work to do, not done
             picked = [s for s in picked if s.index not in promised]
         if spec.field == "okr_progress":  # "Can you write a plan to get latency under 2 seconds?" is no status
             picked = [s for s in picked if not _question_without_status(s.text)]

@@ -579,3 +579,16 @@ def test_template_exclusions_and_idioms_are_validated(tmp_path: Path) -> None:
     path.write_text(json.dumps(data))
     with pytest.raises(ConfigError, match="bad cue pattern"):
         load_template(str(path))
+
+
+def test_a_promise_is_no_behaviour_observation() -> None:
+    """'status update' is a communication cue, but a promise to post one is work to do, not behaviour seen."""
+    t = transcript_from_turns(
+        [
+            ("manager", "One thing to improve is status updates. I heard about delays from other teams first."),
+            ("employee", "Fair. From now on I will post a short status update every Monday."),
+        ]
+    )
+    draft = drafter().draft(t, meeting_date=MEETING)
+    assert [a.evidence[0].segment_id for a in draft.action_items] == [1]
+    assert all(e.segment_id != 1 for b in draft.behaviour_observations for e in b.evidence)
