@@ -539,6 +539,10 @@ def detect(
             not is_cjk(task) and not words - EMPTY_WORDS - LIGHT_VERBS
         )
         due = _due(dates, match, text)
+        # "We'll work around it", "if they can't sort it we'll go elsewhere": an undated "we" that names
+        # hardly any work is a way of coping, no task (it may still be taken up: "we need to update the rota")
+        if kind == "we" and due is None and not deadline_filtered and len(content_words(task) - ROLE_WORDS) <= 2:
+            continue
         (latent if deadline_filtered and latent is not None else out).append(
             Candidate(
                 generic=generic,

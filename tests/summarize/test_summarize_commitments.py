@@ -936,3 +936,15 @@ def test_a_private_remark_or_an_injection_lends_no_name_and_no_date() -> None:
         ]
     )
     assert rota.due is None and all("Ignore" not in e.quote for e in rota.evidence)
+
+
+@pytest.mark.parametrize("said", ["We'll work around it.", "If they can't sort it we'll go elsewhere."])
+def test_an_undated_we_that_names_hardly_any_work_is_no_item(said: str) -> None:
+    assert items([("manager", said)]) == []
+
+
+def test_an_undated_we_with_its_work_named_or_a_date_is_an_item() -> None:
+    assert len(items([("manager", "We'll get you moved over to the Thornbury job.")])) == 1
+    assert len(items([("manager", "We'll sort the rota by Friday.")])) == 1  # two words, but dated
+    taken = items([("manager", "We need to update the rota."), ("employee", "I'll do that.")])
+    assert [(i.owner, i.task) for i in taken] == [("employee", "Update the rota")]
