@@ -9,10 +9,11 @@ Every candidate is a verbatim sentence of one segment, so evidence is exact.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
-from copilot.domain.dates import ResolvedDate, find_dates
+from copilot.domain.dates import MONTHS_EN, WEEKDAYS_EN, ResolvedDate, find_dates
 from copilot.schema import Evidence
 from summarize.text import ACKNOWLEDGEMENTS, TOPIC_LEAD, Sentence, content_words, is_cjk, topic_fragment
 
@@ -121,10 +122,7 @@ PERSON_OBJECT = re.compile(
 PERSON_NAME = re.compile(r"\b([A-Z][a-z]{2,})(?:\s+[A-Z][a-z]{2,})*\b")
 NOT_NAMES = frozenset(
     {"i", "okay", "ok", "god", "english", "christmas", "easter", "mr", "mrs", "ms", "dr"}
-    | {day.lower() for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
-    | {m.lower() for m in ("January", "February", "March", "April", "May", "June", "July", "August")}
-    | {m.lower() for m in ("September", "October", "November", "December")}
-)
+) | frozenset(WEEKDAYS_EN.keys() | MONTHS_EN.keys())
 PERSON_LOOKBACK = 4  # sentences
 SENTENCE_OPENERS = frozenset(
     "and but so or then now well oh yeah yes no right okay ok also just have has did does the this that "
@@ -324,7 +322,7 @@ class Candidate:
     @property
     def short(self) -> bool:
         """Two words or fewer that say what the task is about."""
-        return len(content_words(self.task) - EMPTY_WORDS) <= 2
+        return _task_words(self.task) <= 2
 
     @property
     def bare(self) -> bool:
@@ -365,6 +363,12 @@ class Participants:
         if self.manager and low == self.manager.strip().lower().split()[0]:
             return "manager"
         return name.strip()
+
+
+@functools.lru_cache(maxsize=4096)
+def _task_words(task: str) -> int:
+    """How many words of a task say what it is about (cached: `merge` asks for every pair)."""
+    return len(content_words(task) - EMPTY_WORDS)
 
 
 def _first(patterns: list[tuple[re.Pattern[str], str, str]], text: str) -> tuple[re.Match[str], str, str] | None:
@@ -676,45 +680,50 @@ def dates_from_context(
     it?" the date of what "it" refers to ("His first on-call shadow shift is next Monday.").
     """
     own = {i: cand for cand in cands for i in cand.merged_sentences}  # each item's own sentences
-    usable = [s for s in sents if s.index not in skip]  # an injection attempt or a private remark dates nothing
+    by_quote = {(s.segment_id, s.text): s for s in sents if s.index not in skip}  # the sentence a topic cites
+    dates_of: dict[int, list[ResolvedDate]] = {}  # dates per sentence, found once however many items look back at it
+
+    def usable(lo: int, hi: int) -> list[Sentence]:
+        """Sentences lo..hi-1 (by index); an injection attempt or a private remark dates nothing."""
+        return [s for s in sents[max(0, lo) : hi] if s.index not in skip]
+
+    def last_date(candidates: list[Sentence]) -> tuple[dt.date, Sentence] | None:
+        """The last date not before the meeting said in the last of `candidates` that says one."""
+        for sent in reversed(candidates):
+            if sent.index not in dates_of:
+                dates_of[sent.index] = [d for d in find_dates(sent.text, meeting_date) if d.date >= meeting_date]
+            if dates_of[sent.index]:
+                return max(dates_of[sent.index], key=lambda d: d.start).date, sent
+        return None
+
     for cand in cands:
         if cand.due is not None:
             continue
         found: tuple[dt.date, Sentence] | None = None
         if BY_THEN.search(cand.sentence.text):
             start = cand.sentence.index - BY_THEN_LOOKBACK
-            found = _last_date([s for s in usable if start <= s.index < cand.sentence.index], meeting_date)
+            found = last_date(usable(start, cand.sentence.index))
         elif event := BEFORE_EVENT.search(cand.sentence.text):
             names = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in event.group(1).split()) + r")", re.I)
             # "Can we get it in before the freeze? The freeze is the eleventh.": the date may follow in the turn
             turns = {cand.sentence.segment_id, *(sents[i].segment_id for i in cand.merged_sentences)}
             context = [
                 s
-                for s in usable
-                if cand.sentence.index - EVENT_LOOKBACK <= s.index < max(cand.merged_sentences) + 3
-                and (s.index < cand.sentence.index or (s.segment_id in turns and s.index not in cand.merged_sentences))
+                for s in usable(cand.sentence.index - EVENT_LOOKBACK, max(cand.merged_sentences) + 3)
+                if s.index < cand.sentence.index or (s.segment_id in turns and s.index not in cand.merged_sentences)
             ]
-            found = _last_date([s for s in context if names.search(s.text)], meeting_date)
+            found = last_date([s for s in context if names.search(s.text)])
         elif cand.topic_evidence is not None:
             quoted = cand.topic_evidence
-            source = next((s for s in usable if s.segment_id == quoted.segment_id and s.text == quoted.quote), None)
+            source = by_quote.get((quoted.segment_id, quoted.quote))
             # a date in another item's own sentence is that item's deadline, not this one's
             if source is not None and own.get(source.index, cand) is cand:
-                found = _last_date([source], meeting_date)
+                found = last_date([source])
         if found is not None:
             cand.due, said = found
             evidence = Evidence(segment_id=said.segment_id, quote=said.text)
             if evidence not in cand.evidence:
                 cand.evidence.append(evidence)
-
-
-def _last_date(candidates: list[Sentence], meeting_date: dt.date) -> tuple[dt.date, Sentence] | None:
-    """The last date not before the meeting said in the last of `candidates` that says one."""
-    for sent in reversed(candidates):
-        dates = [d for d in find_dates(sent.text, meeting_date) if d.date >= meeting_date]
-        if dates:
-            return max(dates, key=lambda d: d.start).date, sent
-    return None
 
 
 def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
@@ -757,11 +766,15 @@ def drop_refused(cands: list[Candidate], sents: list[Sentence]) -> list[Candidat
     return kept
 
 
-def _stems(task: str) -> set[str]:
-    """Content words without their commonest endings, so 'brief' and 'briefing' count as one word."""
+@functools.lru_cache(maxsize=4096)
+def _stems(task: str) -> frozenset[str]:
+    """Content words without their commonest endings, so 'brief' and 'briefing' count as one word.
+
+    Cached by task text: `merge` compares every new item with every kept one.
+    """
     stems = {re.sub(r"(?:ing|ed|es|s)$", "", w) if len(w) > 4 else w for w in content_words(task) - ROLE_WORDS}
     # "Speak to Jonas about moving the crowd shots" ... "I'll get onto Jonas": one way or another, contacting him
-    return {"contact" if w in CONTACT_VERBS else w for w in stems}
+    return frozenset("contact" if w in CONTACT_VERBS else w for w in stems)
 
 
 def _similar(a: Candidate, b: Candidate) -> bool:
