@@ -15,7 +15,16 @@ from dataclasses import dataclass, field
 
 from copilot.domain.dates import MONTHS_EN, WEEKDAYS_EN, ResolvedDate, find_dates
 from copilot.schema import Evidence
-from summarize.text import ACKNOWLEDGEMENTS, TOPIC_LEAD, Sentence, content_words, is_cjk, topic_fragment
+from summarize.text import (
+    ACKNOWLEDGEMENTS,
+    TOPIC_LEAD,
+    Sentence,
+    content_words,
+    is_cjk,
+    standalone_topic,
+    topic_fragment,
+    topic_opener,
+)
 
 # --------------------------------------------------------------------------- cue patterns
 
@@ -290,6 +299,9 @@ SUGGESTION = re.compile(
 )
 WITHDRAWAL_LEAD_WORDS = 5
 """More content words than this before "forget that" in one sentence: it withdraws what that sentence said."""
+WHEN_QUESTION = re.compile(r"^\W*(?:(?:and|so|okay|right)\W+)*(?:when|what\s+time|how\s+long)\b", re.I)
+DETERMINER_START = re.compile(r"^\W*(?:the|our|your|his|her|their)\s+\w", re.I)
+DATE_TALK = frozenset({"when", "when's", "deadline", "date", "due", "time", "now", "again", "then", "long"})
 REFERENCE_WINDOW = 6
 """Sentences to look back for what "it"/"that" stands for; a review topic rarely runs longer between mentions."""
 REFERENCE_WORDS = 12
@@ -354,6 +366,12 @@ class Participants:
                 return sent.speaker
         others = [s for s in self.speakers if s != speaker]
         return others[0] if others else speaker
+
+    @property
+    def name_forms(self) -> frozenset[str]:
+        """The employee's and manager's names, full and first, lower-cased ("okay, callum." is no topic)."""
+        people = [p.strip().lower() for p in (self.employee, self.manager) if p and p.strip()]
+        return frozenset([*people, *(p.split()[0] for p in people)])
 
     def normalise(self, name: str) -> str:
         """Map a participant's name to the role label used in the transcript."""
@@ -860,8 +878,24 @@ def _topic_phrase(sent: Sentence) -> str:
     return " ".join(words[:REFERENCE_WORDS]) + (" ..." if len(words) > REFERENCE_WORDS else "")
 
 
+def _asks_date(question: str) -> bool:
+    """'When's their deadline now?' asks for a date and names nothing; 'When's the next simulation?' names one."""
+    return bool(WHEN_QUESTION.match(question)) and not content_words(question) - DATE_TALK
+
+
+def _standalone(sents: list[Sentence], sent: Sentence) -> str:
+    """'Fair enough.' 'Asbestos awareness. You can't lone work yet ...': a bare phrase that moves the talk on."""
+    phrase = standalone_topic(sent.text)
+    if not phrase or sent.index == 0 or sent.index + 1 >= len(sents):
+        return ""
+    before, after = sents[sent.index - 1], sents[sent.index + 1]
+    acknowledged = not content_words(before.text) - ACKNOWLEDGEMENTS
+    goes_on = after.segment_id == sent.segment_id and not after.text.rstrip().endswith("?")
+    return phrase if acknowledged and goes_on else ""
+
+
 def _named_topic(
-    sents: list[Sentence], cand: Candidate, lo: int, skip: frozenset[int] | set[int]
+    sents: list[Sentence], cand: Candidate, lo: int, skip: frozenset[int] | set[int], names: frozenset[str]
 ) -> tuple[str, Sentence] | None:
     """The nearest bare topic phrase before `cand` ('The lift refurbishment.'), with what was asked right after it.
 
@@ -870,12 +904,15 @@ def _named_topic(
     for sent in sents[max(0, lo) : cand.sentence.index][::-1]:
         if sent.index in skip:
             continue
-        phrase = topic_fragment(sent.text)
+        phrase = topic_opener(sent.text) or _standalone(sents, sent)
+        if phrase.lower() in names:
+            continue  # "Okay, Callum." addresses someone in the meeting
         opens = all(  # it opens its turn ("Fair enough. Oh, the February rota."), not a list ("The July cohort.")
             s.segment_id != sent.segment_id or not content_words(s.text) - ACKNOWLEDGEMENTS
             for s in sents[max(0, sent.index - 3) : sent.index]
         )
-        if not phrase or not opens:
+        led = phrase != topic_fragment(sent.text)  # "Now, DEV-0412.": the lead word itself moves the talk on
+        if not phrase or not (opens or led):
             continue
         after = sents[sent.index + 1] if sent.index + 1 < len(sents) else None
         if after is not None and after.segment_id == sent.segment_id and after.text.rstrip().endswith("?"):
@@ -937,6 +974,7 @@ def resolve_references(
     sents: list[Sentence],
     *,
     excluded: frozenset[int] = frozenset(),
+    names: frozenset[str] = frozenset(),
 ) -> list[Candidate]:
     """Give "I'll do that" / "I'll get it rescheduled" the task it refers to, looking back a few sentences.
 
@@ -997,7 +1035,8 @@ def resolve_references(
             and (not ANAPHOR.search(s.text) or len(content_words(s.text)) > 4)
         ]
         usable = [s for s in usable if len(content_words(_topic_phrase(s))) >= 3]  # "Still can't." names nothing
-        raised = next((s for s in usable if s.text.rstrip().endswith("?")), None)
+        # a question raises a topic, but "When's their deadline now?" asks for a date, not about a thing
+        raised = next((s for s in usable if s.text.rstrip().endswith("?") and not _asks_date(s.text)), None)
         # "The terraform module for the new clusters. I'll have that done": the speaker's own lead-in comes first
         lead_in = next(
             (
@@ -1033,13 +1072,20 @@ def resolve_references(
         if counted:
             lead_in = None  # "I've got one. I'll get the other two in": the count is of the topic, not the lead-in
         # "The fire warden list. It's well out of date." - "I'll sort it": the topic named as a bare phrase
-        named = _named_topic(sents, cand, lo, excluded | tasks_said) if content_words(cand.task) else None
+        named = _named_topic(sents, cand, lo, excluded | tasks_said, names) if content_words(cand.task) else None
         if named is not None and cand.generic and named[1].segment_id < cand.sentence.segment_id - FRAGMENT_TURNS:
             named = None
         if not cand.task.strip():
             continue  # "Yes please.": no words to hang a topic on ("I'll do it" has some); it never stands alone
         ref = (lead_in or asked_just_now) if cand.generic else lead_in or raised or next(iter(usable), None)
         # it beats a nearer plain statement, not the speaker's own lead-in nor a question asked after it
+        if (
+            named is not None
+            and named[0] != topic_fragment(named[1].text)
+            and ref is not None
+            and DETERMINER_START.match(ref.text)
+        ):
+            named = None  # "And the recording?" ... "The case notes for the Harris family are two weeks behind."
         if named is not None and (ref is None or named[1].index > ref.index or ref not in (lead_in, raised)):
             _cite_topic(cand, *named)
         elif ref is not None:
@@ -1071,7 +1117,7 @@ def extract(
     taken = {id(p) for p in plans}
     latent = [c for c in latent if id(c) not in taken]
     cands = sorted([*cands, *plans], key=lambda c: c.sentence.index)
-    cands = resolve_references(cands, latent, sents, excluded=excluded | private)
+    cands = resolve_references(cands, latent, sents, excluded=excluded | private, names=participants.name_forms)
     date_replies(cands, sents, meeting_date)
     name_people(
         cands, sents, participants, skip=excluded | private

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from copilot.domain.dates import MONTHS_EN, ORDINAL_WORDS, WEEKDAYS_EN
 from copilot.schema import Segment, Transcript
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[。！？；!?])")
@@ -103,6 +104,83 @@ def topic_fragment(text: str) -> str:
     if _NOT_A_NOUN_PHRASE.search(phrase) or "," in phrase or not content_words(phrase) - ACKNOWLEDGEMENTS:
         return ""
     return phrase
+
+
+# "Now, DEV-0412.", "And the fridge, the logger keeps dropping", "Speaking of the shed, the gate on the calf pen.":
+# a lead word, then the noun phrase being brought up
+_OPENER_LEAD = re.compile(
+    r"^\s*(?:(?:and|so|now|oh|right|okay|ok|also|next|then)[,.\s]+)*(?:(?:speaking\s+of|as\s+for)\s+[^,]+,\s*)?", re.I
+)
+_NUMBER = re.compile(
+    r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)$", re.I
+)
+_DETERMINERS = ("the", "our", "your", "his", "her", "their")
+_CODE = re.compile(r"^[A-Z]{2,}-?\d+\b|^[A-Za-z]+\d|^\d+[A-Za-z]")
+OPENER_WORDS = 6
+NOT_TOPICS = frozenset({"summary", "recap", "questions", "anything", "other", "thing", "track", "god"})
+# words that open a remark or an instruction, not a noun phrase: "Worth a try.", "Grab a stool.", "Maybe December."
+_NOT_OPENING = frozenset(
+    "worth never another nobody nothing something sometimes maybe even just since before by end down partly famous "
+    "grab go take give wish mind forget touch bother cheers hey hi speak makes staying failed ate bit".split()
+)
+_DATE_WORDS = frozenset([*WEEKDAYS_EN, *MONTHS_EN, *ORDINAL_WORDS, "today", "tomorrow", "tonight", "weekend"])
+
+
+def _noun_phrase(words: list[str]) -> list[str]:
+    """The leading words of `words` that can belong to a noun phrase (up to a verb, pronoun or clause word)."""
+    out: list[str] = []
+    for word in words:
+        bare = word.strip(",.;:?!")
+        if _NOT_A_NOUN_PHRASE.search(bare) and not _CODE.match(bare) and not (out and _NUMBER.match(bare)):
+            break  # a number only after a noun: "episode seven", "the Garfield Weston one"
+        out.append(bare)
+        if word != bare:  # a comma or full stop ends the phrase
+            break
+    return out
+
+
+def topic_opener(text: str) -> str:
+    """A noun phrase a sentence brings up as the next topic, else "".
+
+    `topic_fragment`'s bare phrases, plus what a lead word introduces: "Now, DEV-0412.", "And the Garfield Weston
+    one isn't even in yet", "Oh, and the Christmas donors, we need ...", "Speaking of the shed, the gate on the calf
+    pen.", "And carriers." A date is never a topic ("Okay, the fourth then.").
+    """
+    if fragment := topic_fragment(text):
+        return fragment
+    lead = _OPENER_LEAD.match(text)
+    if not text.isascii() or lead is None or not lead.end():
+        return ""
+    rest = text[lead.end() :]
+    words = _noun_phrase(rest.split()[: OPENER_WORDS + 1])
+    if not words or len(words) > OPENER_WORDS or _DATE_WORDS & {w.lower() for w in words}:
+        return ""
+    first = words[0]
+    if first.lower() in _DETERMINERS:
+        if len(words) < 2:
+            return ""
+    elif not (first[:1].isupper() or _CODE.match(first)):
+        if not (len(rest.split()) == len(words) and rest.rstrip().endswith(".") and len(content_words(rest)) > 1):
+            return ""  # a lower-case phrase only standing alone: "Now, exit interviews."
+    if not content_words(" ".join(words)) - ACKNOWLEDGEMENTS - NOT_TOPICS:
+        return ""  # "Right, summary." wraps up
+    return " ".join([first.lower() if first.lower() in _DETERMINERS else first, *words[1:]])
+
+
+def standalone_topic(text: str) -> str:
+    """'Asbestos awareness.', 'Payment gateway alerts.': a short capitalised phrase that is a whole sentence.
+
+    Taken alone this is as often a remark ("Worth a try.", "Touch wood.") as a topic, so the caller checks where
+    it stands: after an acknowledgement, with the same speaker going on about it.
+    """
+    words = text.rstrip(".").split()
+    if not text.isascii() or not text.endswith(".") or not 2 <= len(words) <= 4 or not words[0][:1].isupper():
+        return ""
+    if _noun_phrase(words) != words or words[0].lower() in _NOT_OPENING or _DATE_WORDS & {w.lower() for w in words}:
+        return ""
+    if len(content_words(text) - ACKNOWLEDGEMENTS - NOT_TOPICS) < 2:
+        return ""  # "Good stuff.", "Sort of."
+    return text.rstrip(".")
 
 
 def content_words(text: str) -> set[str]:

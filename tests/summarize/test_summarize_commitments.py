@@ -948,3 +948,76 @@ def test_an_undated_we_with_its_work_named_or_a_date_is_an_item() -> None:
     assert len(items([("manager", "We'll sort the rota by Friday.")])) == 1  # two words, but dated
     taken = items([("manager", "We need to update the rota."), ("employee", "I'll do that.")])
     assert [(i.owner, i.task) for i in taken] == [("employee", "Update the rota")]
+
+
+@pytest.mark.parametrize(
+    ("turns", "task"),
+    [
+        (  # a lead word brings up a code in the middle of a turn
+            [
+                ("manager", "They will see forty-one. Now, DEV-0412. Where are we?"),
+                ("employee", "Root cause is identified. Wrong pore size used in sample prep."),
+                ("manager", "Can you close the report by Friday?"),
+            ],
+            "Close the report (DEV-0412)",
+        ),
+        (  # "When's their deadline now?" asks for a date; the thing was named before it
+            [
+                ("employee", "There's a few big ones I'm still waiting on. And the Garfield Weston one isn't in yet."),
+                ("manager", "When's their deadline now?"),
+                ("employee", "Twelfth of February."),
+                ("manager", "Can you get it submitted before then?"),
+            ],
+            "Get it submitted (the Garfield Weston one)",
+        ),
+        (  # "Speaking of X, Y." brings up Y
+            [
+                ("manager", "The shed was the problem. Speaking of the shed, the gate on the calf pen."),
+                ("employee", "Hanging off its hinge again. The big red heifer leans on it."),
+                ("manager", "She leans on everything."),
+                ("employee", "I'll weld it up Wednesday when the contractor's here."),
+            ],
+            "Weld it up when the contractor's here (the gate on the calf pen)",
+        ),
+        (  # a bare phrase after an acknowledgement, which its speaker goes on about
+            [
+                ("employee", "I'd rather not, honestly."),
+                ("manager", "Fair enough. Asbestos awareness. You can't lone work yet without it."),
+                ("manager", "Can you do the online one by Friday?"),
+            ],
+            "Do the online one (Asbestos awareness)",
+        ),
+    ],
+)
+def test_a_pronoun_task_takes_the_topic_a_lead_word_or_a_bare_phrase_brought_up(
+    turns: list[tuple[str, str]], task: str
+) -> None:
+    assert [a.task for a in items(turns)] == [task]
+
+
+def test_a_remark_a_name_or_a_date_is_no_topic() -> None:
+    """'Worth a try.' is a remark, 'Okay, Callum.' addresses the employee, 'Okay, the fourth then.' is a date."""
+    for opener in ("Worth a try.", "Okay, Callum.", "Okay, the fourth then.", "Right, summary."):
+        found = items(
+            [
+                ("manager", "The case notes for the Harris family are two weeks behind."),
+                ("manager", f"Fair enough. {opener} I mean it."),
+                ("manager", "Can you get them up to date by Monday?"),
+            ],
+            employee="Callum Reid",
+        )
+        assert [a.task for a in found] == [
+            "Get them up to date (the case notes for the Harris family are two weeks behind)"
+        ], opener
+
+
+def test_a_topic_question_does_not_beat_the_nearer_statement_naming_the_thing() -> None:
+    """'And the recording?' ... 'The case notes ... are two weeks behind.' - 'I'll get them up to date'."""
+    [item] = items(
+        [
+            ("manager", "Good. And the recording?"),
+            ("employee", "Behind. I know. The case notes for the Harris family are about two weeks behind."),
+            ("employee", "I'll get them up to date by Monday."),
+        ]
+    )
+    assert item.task == "Get them up to date (the case notes for the Harris family are about two weeks behind)"
