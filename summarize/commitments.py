@@ -104,6 +104,7 @@ CONVERSATIONAL = re.compile(
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
     re.I,
 )
+DONE_NOW = re.compile(r"(?<!\bfrom\s)(?<!\bfor\s)(?<!\buntil\s)\b(?:right\s+)?now\b(?!\s+(?:on|that)\b)", re.I)
 # dated the day of the meeting but after it: "I'll look at the rota tonight" is no talk about the rota now
 LATER_TODAY = re.compile(
     r"\b(?:tonight|this\s+(?:afternoon|evening)|later\s+today|end\s+of\s+(?:the\s+)?day|eod|after\s+(?:this|the|our)\b)",
@@ -274,6 +275,8 @@ TELL = re.compile(
 )
 # "So our next catch-up, I'll move it": the speaker names the thing first, in the same sentence
 LEAD_CLAUSE = re.compile(r"^(?P<lead>[^,]{3,}?),\s*$")
+# "Sir, if they ask for the stability data again, I'll pull ...": a short address or filler may come first
+CONDITION_CLAUSE = re.compile(r"^(?:[^,]{1,20},\s*)?(?P<lead>[^,]{3,}?),\s*$")
 
 # "those nine", "the other two", "all three", "the last four": a count that points back at what was counted
 COUNTED_REFERENCE = re.compile(
@@ -526,6 +529,8 @@ def detect(
         later = [d for d in dates if d.date > meeting_date or LATER_TODAY.search(d.phrase)]
         # "I'll go through the SOP binder this week": talk now, unless the speaker dates it for later
         talk_now = (CONVERSATIONAL.search(rest) or CONVERSATIONAL.search(restarted)) and not (kind == "self" and later)
+        # "I'll just text him now so he's not blindsided", "we'll do it now only": done in the meeting
+        talk_now = talk_now or (kind in ("self", "we") and not later and bool(DONE_NOW.search(rest)))
         if talk_now or STATUS.search(rest) or STATUS.search(text[: match.start()]):
             continue
         if kind == "self" and WISH.search(text[: match.start()] + text[match.start() : match.end()]):
@@ -940,7 +945,7 @@ def _accepts(cand: Candidate, request: Candidate) -> bool:
 
 def _condition(cand: Candidate) -> str:
     """'If it packs up over the weekend, I'll call the contractor out': a conditional promise keeps its condition."""
-    match = LEAD_CLAUSE.match(cand.lead)
+    match = CONDITION_CLAUSE.match(cand.lead)
     condition = CONDITION.search(match["lead"]) if match else None
     if match is None or condition is None or REPORTED.search(match["lead"]):
         return ""

@@ -1021,3 +1021,15 @@ def test_a_topic_question_does_not_beat_the_nearer_statement_naming_the_thing() 
         ]
     )
     assert item.task == "Get them up to date (the case notes for the Harris family are about two weeks behind)"
+
+
+def test_something_done_now_in_the_meeting_is_no_item_but_from_now_on_is() -> None:
+    assert items([("manager", "Actually, hang on, I'll just text him now so he's not blindsided.")]) == []
+    [item] = items([("employee", "From now on I'll send the rota every Friday.")])
+    assert item.owner == "employee"
+
+
+def test_a_condition_after_a_short_address_stays_with_the_promise() -> None:
+    said = "Sir, if they ask for the stability data again, I'll pull the trend charts from LIMS straight away."
+    [item] = items([("employee", said)])
+    assert item.task == "Pull the trend charts from LIMS straight away (if they ask for the stability data again)"
