@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -44,7 +45,8 @@ def test_review_cases_cover_the_required_situations() -> None:
     assert any(c.gold.previous_items for c in cases)
     assert any(m.section == "action_items" for c in cases if "withdrawn" in c.tags for m in c.gold.must_not_appear)
     speakers = {s.speaker for c in cases for s in c.transcript.segments}
-    assert speakers == {"manager", "employee"}
+    assert {"manager", "employee"} <= speakers  # a third voice is speaker_N, as diarization labels it
+    assert all(re.fullmatch(r"speaker_\d+", s) for s in speakers - {"manager", "employee"})
 
 
 def test_english_cases_have_both_splits() -> None:
