@@ -305,6 +305,7 @@ WITHDRAWAL_LEAD_WORDS = 5
 WHEN_QUESTION = re.compile(r"^\W*(?:(?:and|so|okay|right)\W+)*(?:when|what\s+time|how\s+long)\b", re.I)
 DETERMINER_START = re.compile(r"^\W*(?:the|our|your|his|her|their)\s+\w", re.I)
 DATE_TALK = frozenset({"when", "when's", "deadline", "date", "due", "time", "now", "again", "then", "long"})
+LEAD_IN_WORDS = 6  # a lead-in opening with a pronoun ("It's in my head") names its topic only with more words than this
 REFERENCE_WINDOW = 6
 """Sentences to look back for what "it"/"that" stands for; a review topic rarely runs longer between mentions."""
 REFERENCE_WORDS = 12
@@ -1047,7 +1048,8 @@ def resolve_references(
             (
                 s
                 for s in usable[:1]
-                if s.segment_id == cand.sentence.segment_id and not PRONOUN_START.match(s.text)  # "It's in my head"
+                if s.segment_id == cand.sentence.segment_id
+                and (not PRONOUN_START.match(s.text) or len(content_words(s.text)) > LEAD_IN_WORDS)  # "It's in my head"
             ),
             None,
         )

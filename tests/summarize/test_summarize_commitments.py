@@ -1033,3 +1033,25 @@ def test_a_condition_after_a_short_address_stays_with_the_promise() -> None:
     said = "Sir, if they ask for the stability data again, I'll pull the trend charts from LIMS straight away."
     [item] = items([("employee", said)])
     assert item.task == "Pull the trend charts from LIMS straight away (if they ask for the stability data again)"
+
+
+def test_a_long_lead_in_opening_with_a_pronoun_still_names_the_topic() -> None:
+    """'They meet ... and they want the donor retention figures ... Could you pull those together?'"""
+    [item] = items(
+        [
+            (
+                "manager",
+                "The trustees. They meet Tuesday week and they want the donor retention figures, the twelve-month"
+                " ones. Could you pull those together?",
+            ),
+            ("employee", "Yeah, no problem."),
+        ]
+    )
+    assert "donor retention figures" in item.task
+    [short] = items(
+        [
+            ("manager", "Okay. The rollout plan."),
+            ("employee", "It's been sitting in my head for weeks, honestly. I'll write it up by Friday."),
+        ]
+    )
+    assert short.task == "Write it up (the rollout plan)"  # a short pronoun lead-in names nothing
