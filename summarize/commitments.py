@@ -1093,6 +1093,14 @@ def resolve_references(
             and DETERMINER_START.match(ref.text)
         ):
             named = None  # "And the recording?" ... "The case notes for the Harris family are two weeks behind."
+        # "And Hansen's, the concrete. Are they still giving us the runaround?": the question asks about it
+        if named is not None and ref is not None and ref is raised and ref.index == named[1].index + 1:
+            asked = _topic_phrase(ref)
+            if asked not in named[0]:  # both name it: "the 412: Is the brake defect still open"
+                _cite_topic(cand, f"{named[0]}: {asked}", named[1])
+                if (evidence := Evidence(segment_id=ref.segment_id, quote=ref.text)) not in cand.evidence:
+                    cand.evidence.append(evidence)
+                continue
         if named is not None and (ref is None or named[1].index > ref.index or ref not in (lead_in, raised)):
             _cite_topic(cand, *named)
         elif ref is not None:

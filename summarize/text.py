@@ -126,13 +126,23 @@ _NOT_OPENING = frozenset(
 _DATE_WORDS = frozenset([*WEEKDAYS_EN, *MONTHS_EN, *ORDINAL_WORDS, "today", "tomorrow", "tonight", "weekend"])
 
 
+_POSSESSIVE = re.compile(r"[a-z]['\u2019]s$")
+_CONTRACTIONS = frozenset({"it's", "that's", "there's", "here's", "what's", "who's", "he's", "she's", "let's"})
+
+
 def _noun_phrase(words: list[str]) -> list[str]:
     """The leading words of `words` that can belong to a noun phrase (up to a verb, pronoun or clause word)."""
     out: list[str] = []
     for word in words:
         bare = word.strip(",.;:?!")
-        if _NOT_A_NOUN_PHRASE.search(bare) and not _CODE.match(bare) and not (out and _NUMBER.match(bare)):
-            break  # a number only after a noun: "episode seven", "the Garfield Weston one"
+        owner = bare[:1].isupper() and _POSSESSIVE.search(bare) and bare.lower() not in _CONTRACTIONS  # "Hansen's"
+        if (
+            _NOT_A_NOUN_PHRASE.search(bare)
+            and not _CODE.match(bare)
+            and not owner
+            and not (out and _NUMBER.match(bare))  # a number only after a noun: "episode seven", "the Garfield one"
+        ):
+            break
         out.append(bare)
         if word != bare:  # a comma or full stop ends the phrase
             break
@@ -156,6 +166,14 @@ def topic_opener(text: str) -> str:
     if not words or len(words) > OPENER_WORDS or _DATE_WORDS & {w.lower() for w in words}:
         return ""
     first = words[0]
+    said = rest.split()
+    named = first.lower() in _DETERMINERS or first[:1].isupper() or _CODE.match(first)
+    if named and content_words(" ".join(words)) and len(said) > len(words) and said[len(words) - 1].endswith(","):
+        # "And Hansen's, the concrete.": the phrase with what it is called next
+        more = _noun_phrase(said[len(words) : len(words) + OPENER_WORDS])
+        if more and more[0].lower() in _DETERMINERS and said[len(words) + len(more) - 1][-1:] in ".?,":
+            words = [*words[:-1], words[-1] + ",", *more]
+            first = words[0]
     if first.lower() in _DETERMINERS:
         if len(words) < 2:
             return ""

@@ -1055,3 +1055,21 @@ def test_a_long_lead_in_opening_with_a_pronoun_still_names_the_topic() -> None:
         ]
     )
     assert short.task == "Write it up (the rollout plan)"  # a short pronoun lead-in names nothing
+
+
+def test_a_topic_and_the_question_asked_right_after_it_both_name_the_task() -> None:
+    """'And Hansen's, the concrete. Are they still giving us the runaround?' - 'I'll ring Hansen's tomorrow.'"""
+    [item] = items(
+        [
+            ("manager", "Okay. And Hansen's, the concrete. Are they still giving us the runaround?"),
+            ("employee", "They are. They keep saying the plant's at capacity."),
+            ("manager", "I'll ring Hansen's myself tomorrow."),
+        ]
+    )
+    assert item.task == "Ring Hansen's (Hansen's, the concrete: Are they still giving us the runaround)"
+    assert [e.segment_id for e in item.evidence] == [2, 0, 0]  # the promise, the topic, the question
+
+
+def test_a_topic_named_with_nothing_else_to_refer_to_is_taken() -> None:
+    [item] = items([("manager", "Right. Now, the 412."), ("manager", "Can you chase it with the workshop by Friday?")])
+    assert item.task == "Chase it with the workshop (the 412)"
