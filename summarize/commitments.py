@@ -306,6 +306,7 @@ WHEN_QUESTION = re.compile(r"^\W*(?:(?:and|so|okay|right)\W+)*(?:when|what\s+tim
 DETERMINER_START = re.compile(r"^\W*(?:the|our|your|his|her|their)\s+\w", re.I)
 DATE_TALK = frozenset({"when", "when's", "deadline", "date", "due", "time", "now", "again", "then", "long"})
 LEAD_IN_WORDS = 6  # a lead-in opening with a pronoun ("It's in my head") names its topic only with more words than this
+RECAP_ROOT = 5
 REFERENCE_WINDOW = 6
 """Sentences to look back for what "it"/"that" stands for; a review topic rarely runs longer between mentions."""
 REFERENCE_WORDS = 12
@@ -873,6 +874,28 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
     return merged
 
 
+def _roots(task: str) -> frozenset[str]:
+    """Crude word roots (five letters): a recap says 'the procurement escalation' for 'escalate it to procurement'."""
+    return frozenset(w[:RECAP_ROOT] for w in content_words(task) - ROLE_WORDS)
+
+
+def drop_recaps(cands: list[Candidate]) -> list[Candidate]:
+    """'I will do the procurement escalation and the green belt nomination': a wrap-up restating two earlier items.
+
+    A later item whose every word is already in two or more earlier items of the same owner, and in no one of them
+    alone (merging handles a plain repeat), is a recap, not a third task.
+    """
+    kept: list[Candidate] = []
+    for cand in cands:
+        words = _roots(cand.task)
+        earlier = [k for k in kept if k.owner == cand.owner and _roots(k.full_task) & words]
+        covered = frozenset().union(*(_roots(k.full_task) for k in earlier)) if earlier else frozenset()
+        if len(earlier) >= 2 and len(words) >= 2 and words <= covered:
+            continue
+        kept.append(cand)
+    return kept
+
+
 def _topic_phrase(sent: Sentence) -> str:
     """'And the capacity review with the storage team?' → 'the capacity review with the storage team'."""
     text = TOPIC_LEAD.sub("", sent.text).strip()
@@ -1137,6 +1160,6 @@ def extract(
     name_people(
         cands, sents, participants, skip=excluded | private
     )  # before merging: "speak to him" = "get onto Jonas"
-    merged = merge(cands)
+    merged = drop_recaps(merge(cands))
     dates_from_context(merged, sents, meeting_date, skip=excluded | private)  # after merging: not a reply's date
     return merged

@@ -1073,3 +1073,29 @@ def test_a_topic_and_the_question_asked_right_after_it_both_name_the_task() -> N
 def test_a_topic_named_with_nothing_else_to_refer_to_is_taken() -> None:
     [item] = items([("manager", "Right. Now, the 412."), ("manager", "Can you chase it with the workshop by Friday?")])
     assert item.task == "Chase it with the workshop (the 412)"
+
+
+def test_a_wrap_up_restating_two_promises_is_no_third_item() -> None:
+    found = items(
+        [
+            ("manager", "I will escalate it to Sujatha in procurement tomorrow."),
+            ("manager", "Tell you what, I will nominate you for the green belt batch in July."),
+            ("manager", "Okay, let me summarise. I will do the procurement escalation and the green belt nomination."),
+        ]
+    )
+    assert [a.task for a in found] == [
+        "Escalate it to Sujatha in procurement",
+        "Nominate the employee for the green belt batch in July",
+    ]
+    # one word of a new task in each earlier item is no recap
+    assert (
+        len(
+            items(
+                [
+                    *[("manager", t) for t in ("I'll ring Sujatha.", "I'll book the green belt course.")],
+                    ("manager", "I'll ring the green belt trainer."),
+                ]
+            )
+        )
+        == 3
+    )
