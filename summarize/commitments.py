@@ -254,6 +254,7 @@ PRE_CUE_DATE_WORDS = 6
 # "I'll put a recurring half hour in for us": a day agreed for it is a schedule, no deadline
 RECURRING = re.compile(r"\b(?:recurring|regular|every|weekly|fortnightly|monthly|each\s+(?:week|month))\b", re.I)
 # "please, or payroll will kill me" / "New one, please, the one Sam sent round": no request follows "please"
+OTHERWISE = re.compile(r",\s*(?:otherwise|or\s+else)\b", re.I)
 CONSEQUENCE = re.compile(r"^\W*(?:or|otherwise|because|cos|as|since)\b", re.I)
 PLEASE_CHOICE = re.compile(r"^\W*(?:the|a|an|this|that|those|these|one|both|either)\b", re.I)
 # "She's in branch on Tuesdays, so, next Tuesday.": a date the speaker concludes
@@ -504,6 +505,9 @@ def detect(
         if cue is None and named is None and need is None:
             continue
         dates = [d for d in find_dates(text, meeting_date) if d.date >= meeting_date]
+        # "We'll do it now only, otherwise this will also go to next month": that date is the consequence's
+        otherwise = OTHERWISE.search(text)
+        dates = [d for d in dates if otherwise is None or d.start < otherwise.start()]
         if need is not None:
             cue = (need, "we", "need")
         if cue is None and named is not None:

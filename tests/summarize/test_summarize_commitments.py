@@ -1099,3 +1099,10 @@ def test_a_wrap_up_restating_two_promises_is_no_third_item() -> None:
         )
         == 3
     )
+
+
+def test_a_date_in_the_consequence_does_not_date_the_task() -> None:
+    """'We'll do it now only, otherwise this will also go to next month': done now, in the meeting."""
+    assert items([("manager", "We'll do it now only, otherwise this will also go to next month.")]) == []
+    [item] = items([("employee", "I'll send it to the auditors on Friday, otherwise they'll chase us next week.")])
+    assert item.due == dt.date(2026, 12, 4)
