@@ -141,6 +141,7 @@ def main() -> None:
     ap.add_argument("--case", action="append", default=[], help="a case id; repeatable")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--name", default="strong-tier")
+    ap.add_argument("--drops", action="store_true", help="let the model remove rule items (llm_verify_drops)")
     args = ap.parse_args()
     gguf = fetch_qwen() if args.fetch else args.gguf
     if gguf is None or not gguf.is_file():
@@ -157,7 +158,9 @@ def main() -> None:
     port = free_port()
     server = start_server(gguf, port, args.threads)
     try:
-        settings = Settings(llm_base_url=f"http://127.0.0.1:{port}/v1", llm_model=ALIAS, llm_timeout_s=600)
+        settings = Settings(
+            llm_base_url=f"http://127.0.0.1:{port}/v1", llm_model=ALIAS, llm_timeout_s=600, llm_verify_drops=args.drops
+        )
         print(f"strong tier through http://127.0.0.1:{port}/v1 ...", flush=True)
         strong, latencies, tokens = score(build_drafter(settings), cases)
     finally:
@@ -168,6 +171,7 @@ def main() -> None:
         "model": gguf.name,
         "model_sha256": sha256(gguf),
         "threads": args.threads,
+        "drops": args.drops,
         "cases": len(cases),
         "rules": rows_of(rules),
         "strong": rows_of(strong),
@@ -178,7 +182,8 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{args.name}.json").write_text(json.dumps(report, indent=2) + "\n")
     lines = [
-        f"# Action items: rules alone vs the strong tier ({report['date']}, {gguf.name}, {args.threads} threads)",
+        f"# Action items: rules alone vs the strong tier ({report['date']}, {gguf.name}, {args.threads} threads, "
+        f"model drops {'applied' if args.drops else 'counted only'})",
         "",
         "| set | rules P / R | strong P / R | rules owner / due | strong owner / due | strong matched/pred/gold |",
         "|---|---|---|---|---|---|",

@@ -154,6 +154,7 @@ class ModelHandle:
     local: bool
     small: bool = False
     strong: bool = False  # tier 'strong': the model may also check and add action items and suggest levels
+    drops: bool = False  # a strong model's "drop" removes a rule item; otherwise it is only counted
 
     def response_format(self, schema: dict[str, Any], name: str) -> dict[str, Any]:
         """How to ask this backend for JSON constrained to `schema`.
@@ -198,6 +199,7 @@ def build_chat_model(settings: Settings) -> ModelHandle:
             local=True,
             small=small,
             strong=settings.effective_llm_tier == "strong",
+            drops=settings.llm_verify_drops,
         )
     if backend == "openai":
         if not settings.llm_base_url:
@@ -222,5 +224,6 @@ def build_chat_model(settings: Settings) -> ModelHandle:
             name=model_name,
             local=is_local_url(settings.llm_base_url),
             strong=settings.effective_llm_tier == "strong",
+            drops=settings.llm_verify_drops,
         )
     raise ConfigError(f"no language model backend configured (COPILOT_LLM_BACKEND={backend})")

@@ -4,10 +4,12 @@ Runs only when the handle is `strong` (setting `llm_tier`; 'auto' means openai e
 model did not beat the rules at these jobs, so by default they stay off. Each step is one schema-constrained
 call through `structured.generate` (bounded reask), and code decides what survives:
 
-a. verify each rule candidate in context: keep/drop; a corrected task only if the cited words support it, or
-   the words of one nearby shown line, which is then cited ("I'll send them over" -> "Send the August leave
-   dates"); a due date the rules missed only if the model quotes the date words verbatim and the deterministic
-   resolver resolves them. The owner stays the rules' (grammar decides "I'll" and "can you"; measured below);
+a. verify each rule candidate in context: keep/drop (a drop removes the item only with `llm_verify_drops`:
+   Qwen2.5-Coder-1.5B's drops were mostly wrong on dev meetings, see README); a corrected task only if the
+   cited words support it, or the words of one nearby shown line, which is then cited ("I'll send them over" ->
+   "Send the August leave dates"); a due date the rules missed only if the model quotes the date words
+   verbatim and the deterministic resolver resolves them. The owner stays the rules' (grammar decides "I'll"
+   and "can you"; measured below);
 b. recover missed (undated, implicit) commitments: the quote must be verbatim in the segment named, which must
    have been shown and not screened as an injection; duplicates of known items and pay/promotion/rating promises
    are skipped; kept items are flagged `model_proposed`;
@@ -111,7 +113,8 @@ class StrongReport:
     """What the strong steps did (counts only: transcript text never goes to logs)."""
 
     checked: int = 0
-    dropped: int = 0
+    dropped: int = 0  # the model judged the item no commitment
+    drops_declined: int = 0  # ... and the item stayed, because the endpoint may not drop (`llm_verify_drops`)
     owners_changed: int = 0  # "we" items given a participant
     owner_disagreements: int = 0  # the model named another owner for a rule item; the rules' owner stays
     tasks_changed: int = 0
@@ -490,7 +493,11 @@ def strengthen(
             kept.append(item)
             continue
         if not verify(scope, item, cand, report):
-            dropped.append(item)
+            if ctx.handle.drops:
+                dropped.append(item)
+                continue
+            report.drops_declined += 1  # counted only: measured, the 1.5B model's drops removed more true items
+            kept.append(item)
             continue
         if cand.kind == "we":
             resolve_we(scope, item, cand, report)
@@ -499,10 +506,11 @@ def strengthen(
     recover(scope, draft, dropped, report)
     suggest_levels(scope, draft, report)
     log.info(
-        "strong tier: checked=%d dropped=%d owners=%d (disagreed %d) tasks=%d (references %d) dates=%d "
+        "strong tier: checked=%d dropped=%d (kept %d) owners=%d (disagreed %d) tasks=%d (references %d) dates=%d "
         "recovered=%d levels=%d unchecked=%d rejected=%s",
         report.checked,
         report.dropped,
+        report.drops_declined,
         report.owners_changed,
         report.owner_disagreements,
         report.tasks_changed,

@@ -98,9 +98,11 @@ def transcript() -> Transcript:
     return transcript_from_turns(TURNS)
 
 
-def run(script: dict[str, Reply], *, strong: bool = True, max_retries: int = 1) -> tuple[ReviewDraft, ScriptedChat]:
+def run(
+    script: dict[str, Reply], *, strong: bool = True, max_retries: int = 1, drops: bool = False
+) -> tuple[ReviewDraft, ScriptedChat]:
     chat = ScriptedChat(script={**NOTHING, **script})
-    handle = ModelHandle(chat=chat, backend="fake", name="fake", local=True, small=True, strong=strong)
+    handle = ModelHandle(chat=chat, backend="fake", name="fake", local=True, small=True, strong=strong, drops=drops)
     drafter = ReviewDrafter(handle=handle, template=load_template(), max_retries=max_retries)
     draft = drafter.draft(transcript(), meeting_date=MEETING, employee="Priya Shah", manager="Sam Lee")
     ReviewDraft.model_validate_json(draft.model_dump_json())
@@ -213,11 +215,20 @@ def test_a_phrase_the_resolver_cannot_resolve_adds_no_date() -> None:
     assert all(a.due is None for a in draft.action_items if not a.task.startswith("Send"))
 
 
-def test_verify_drop_removes_the_candidate() -> None:
+def test_verify_drop_removes_the_candidate_only_when_drops_are_allowed() -> None:
     drop = json.dumps({"decision": "drop", "owner": "", "task": "", "due_phrase": ""})
-    draft, _ = run({"VerifyOut": lambda p: drop if 'task "Update the onboarding guide' in p else keep()})
+    script: dict[str, Reply] = {"VerifyOut": lambda p: drop if 'task "Update the onboarding guide' in p else keep()}
+    draft, _ = run(script, drops=True)
     assert not any("onboarding" in a.task for a in draft.action_items)
     assert len(draft.action_items) == len(rules_only().action_items) - 1
+    kept, _ = run(script)  # the default: the model's verdict is counted, the rule item stays
+    assert [a.task for a in kept.action_items] == [a.task for a in rules_only().action_items]
+
+
+def test_the_drop_setting_reaches_the_model_handle() -> None:
+    settings = Settings(llm_base_url="http://127.0.0.1:9/v1", llm_model="m")
+    assert build_chat_model(settings).drops is False
+    assert build_chat_model(settings.model_copy(update={"llm_verify_drops": True})).drops is True
 
 
 def test_malformed_output_is_retried_a_bounded_number_of_times_then_skipped_with_a_flag() -> None:
@@ -568,7 +579,7 @@ def test_an_item_whose_topic_shares_a_turn_with_a_private_remark_is_still_verifi
     said = "Um, oh, the August leave. I'll send them over by Monday, I just need to check with my partner."
     drop = json.dumps({"decision": "drop", "owner": "", "task": "", "due_phrase": ""})
     chat = ScriptedChat(script={**NOTHING, "VerifyOut": drop})
-    handle = ModelHandle(chat=chat, backend="fake", name="fake", local=True, small=True, strong=True)
+    handle = ModelHandle(chat=chat, backend="fake", name="fake", local=True, small=True, strong=True, drops=True)
     drafter = ReviewDrafter(handle=handle, template=load_template())
     draft = drafter.draft(transcript_from_turns([("employee", said)]), meeting_date=MEETING)
     assert calls(chat, "VerifyOut") == 1
