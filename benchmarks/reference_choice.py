@@ -44,7 +44,7 @@ def main() -> None:
 
     llm = Llama(model_path=str(args.gguf), n_ctx=4096, n_threads=args.threads, verbose=False)
     drafter = build_drafter(Settings(llm_backend="none"))
-    counts = {"items": 0, "rules": 0, "model": 0, "oracle": 0}
+    counts = {"items": 0, "rules_right": 0, "model_right": 0, "oracle_right": 0}
     started = time.monotonic()
     for case in load_cases(["reviews"]).cases:
         if not isinstance(case, ReviewCase) or case.split != "dev" or case.transcript.language != "en":
@@ -78,9 +78,9 @@ def main() -> None:
             )
             pick = window[int(str(out["choices"][0]["message"]["content"]).strip()) - 1]  # type: ignore[index]
             counts["items"] += 1
-            counts["rules"] += matches(item.task)
-            counts["model"] += matches(f"{base} ({pick.text})")
-            counts["oracle"] += any(matches(f"{base} ({s.text})") for s in window)
+            counts["rules_right"] += matches(item.task)
+            counts["model_right"] += matches(f"{base} ({pick.text})")
+            counts["oracle_right"] += any(matches(f"{base} ({s.text})") for s in window)
             print(f"\r{counts}", end="", flush=True)  # noqa: T201
     report = {"model": args.gguf.name, "seconds": round(time.monotonic() - started), **counts}
     RESULTS.mkdir(exist_ok=True)
