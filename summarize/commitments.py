@@ -886,8 +886,8 @@ def _roots(task: str) -> frozenset[str]:
 def drop_recaps(cands: list[Candidate]) -> list[Candidate]:
     """'I will do the procurement escalation and the green belt nomination': a wrap-up restating two earlier items.
 
-    A later item whose every word is already in two or more earlier items of the same owner, and in no one of them
-    alone (merging handles a plain repeat), is a recap, not a third task.
+    A later item that shares words with two or more earlier items of the same owner, and says nothing they do not
+    say between them, is a recap, not a third task.
     """
     kept: list[Candidate] = []
     for cand in cands:

@@ -135,11 +135,11 @@ def _noun_phrase(words: list[str]) -> list[str]:
     out: list[str] = []
     for word in words:
         bare = word.strip(",.;:?!")
-        owner = bare[:1].isupper() and _POSSESSIVE.search(bare) and bare.lower() not in _CONTRACTIONS  # "Hansen's"
+        possessive = bare[:1].isupper() and _POSSESSIVE.search(bare) and bare.lower() not in _CONTRACTIONS  # "Hansen's"
         if (
             _NOT_A_NOUN_PHRASE.search(bare)
             and not _CODE.match(bare)
-            and not owner
+            and not possessive
             and not (out and _NUMBER.match(bare))  # a number only after a noun: "episode seven", "the Garfield one"
         ):
             break
@@ -154,7 +154,7 @@ def topic_opener(text: str) -> str:
 
     `topic_fragment`'s bare phrases, plus what a lead word introduces: "Now, DEV-0412.", "And the Garfield Weston
     one isn't even in yet", "Oh, and the Christmas donors, we need ...", "Speaking of the shed, the gate on the calf
-    pen.", "And carriers." A date is never a topic ("Okay, the fourth then.").
+    pen.", "Now, exit interviews." A date is never a topic ("Okay, the fourth then.").
     """
     if fragment := topic_fragment(text):
         return fragment
