@@ -891,6 +891,9 @@ def drop_recaps(cands: list[Candidate]) -> list[Candidate]:
     """
     kept: list[Candidate] = []
     for cand in cands:
+        if is_cjk(cand.task):  # character roots: "写邮件" would be a recap of "写报告" and "发邮件"
+            kept.append(cand)
+            continue
         words = _roots(cand.task)
         earlier = [k for k in kept if k.owner == cand.owner and _roots(k.full_task) & words]
         covered = frozenset().union(*(_roots(k.full_task) for k in earlier)) if earlier else frozenset()

@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 
 from copilot.schema import ActionItem, Transcript
+from summarize.commitments import Candidate, drop_recaps
 from summarize.pipeline import ReviewDrafter
 from summarize.scoring import evaluate, load_cases
 from summarize.template import load_template
+from summarize.text import Sentence
 
 from .conftest import DATA, MEETING, transcript_from_turns
 
@@ -1087,6 +1089,13 @@ def test_a_wrap_up_restating_two_promises_is_no_third_item() -> None:
         "Escalate it to Sujatha in procurement",
         "Nominate the employee for the green belt batch in July",
     ]
+    # Chinese would be compared by characters, which two short tasks cover easily: no recap check
+    sent = Sentence(segment_id=0, speaker="employee", start=0, end=1, text="。", index=0)
+    chinese = [
+        Candidate(owner="employee", task=t, due=None, sentence=sent, kind="self", strength="strong")
+        for t in ("写报告", "发邮件", "写邮件")
+    ]
+    assert drop_recaps(chinese) == chinese
     # one word of a new task in each earlier item is no recap
     assert (
         len(
