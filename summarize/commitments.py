@@ -75,7 +75,8 @@ NEED = re.compile(r"\b(?:someone|somebody|one\s+of\s+us)\s+(?:needs?\s+to|has\s+
 NAMED = re.compile(r"\b([A-Z][a-z]+)(?:'ll|\s+will|\s+is\s+going\s+to)\b")
 
 ZH_SELF = re.compile(
-    r"我(?:会|會|来|來|去|将|將|负责|負責|打算|争取|爭取|保证|保證|马上|馬上|尽快|盡快|这周|這週|下周|下週|明天)"
+    # a week word only when the date ends there: in "我下周五前会…" the date runs on and 会 is the cue
+    r"我(?:(?:会|會)(?![议議])|来|來|去|将|將|负责|負責|打算|争取|爭取|保证|保證|马上|馬上|尽快|盡快|(?:这周|這週|下周|下週)(?![一二三四五六日天末])|明天)"
     r"|我(?![们們哋])[^，。！？,.!?]{1,12}?(?:会|會|将|將)(?![议議])"  # 我下個禮拜五之前會…: time phrase before 会
 )
 # "我聽日之前 send 份 plan 俾你" / "你下周一前交报告": a person, then a date, then the work (no modal verb, common in
@@ -83,7 +84,7 @@ ZH_SELF = re.compile(
 ZH_DATED_SUBJECT = re.compile(r"(我|你)\s*(?:会|會|喺|在|将|將)?\s*$")
 ZH_OTHER_LATE = re.compile(r"你(?![们們])[^，。！？,.!?]{1,12}?(?:能不能|可不可以|能|可以|会不会|會不會)(?=\S)")
 ZH_OTHER = re.compile(
-    r"你(?:能不能|可不可以|可以|能|来|來|(?:负责|負責)(?!的)|去|把|记得|記得)|麻烦你|麻煩你|请你|請你|你(?:下周|下週|这周|這週|明天)"
+    r"你(?:能不能|可不可以|可以|能|来|來|(?:负责|負責)(?!的)|去|把|记得|記得)|麻烦你|麻煩你|请你|請你|你(?:(?:下周|下週|这周|這週)(?![一二三四五六日天末])|明天)"
 )
 ZH_OTHER_WEAK = re.compile(r"你(?:要|需要|得|应该|應該)")
 ZH_WE = re.compile(r"我们(?:会|來|来|一起)|我們(?:會|來|来|一起)|我哋(?:會|会|嚟|一齊)|咱们|咱們|让我们|讓我們")
@@ -184,7 +185,7 @@ ACCEPTANCE = re.compile(
 )
 DATE_PREPOSITION = re.compile(
     r"(?:\s*,)?\s*(?:\b(?:by|before|on|until|till|no\s+later\s+than|for|within|in|at|around|latest\s+by|by\s+the|to)\s+)?"
-    r"(?:the\s+)?$",
+    r"(?:the\s+)?(?:在|於|于|喺)?$",
     re.I,
 )
 LEAD_IN = re.compile(
@@ -455,6 +456,7 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
         flags=re.I,
     )
     text = ZH_TAG_QUESTION.sub("", text)
+    text = re.sub(r"^\s*(?:会|會|将|將)(?=\S)", "", text)  # "我这周会把数据整理好": the modal after a week word
     for _ in range(3):
         text = LEAD_IN.sub("", text)
     text = re.sub(r"^\s*get\s+(?:on\s*to|hold\s+of|in\s+touch\s+with)\b", "contact", text, flags=re.I)  # phrasal verbs

@@ -1115,3 +1115,22 @@ def test_a_date_in_the_consequence_does_not_date_the_task() -> None:
     assert items([("manager", "We'll do it now only, otherwise this will also go to next month.")]) == []
     [item] = items([("employee", "I'll send it to the auditors on Friday, otherwise they'll chase us next week.")])
     assert item.due == dt.date(2026, 12, 4)
+
+
+@pytest.mark.parametrize(
+    ("said", "task", "due"),
+    [
+        ("我下周五前会写完报告。", "写完报告", dt.date(2026, 12, 11)),  # the date ran into the task: "五前会写完报告"
+        ("我会在下周五前写完报告。", "写完报告", dt.date(2026, 12, 11)),  # "在" stayed: "在写完报告"
+        ("我这周会把数据整理好。", "把数据整理好", dt.date(2026, 12, 4)),  # the modal stayed: "会把数据整理好"
+        ("你下周一前交报告。", "交报告", dt.date(2026, 12, 7)),  # "一前交报告"
+    ],
+)
+def test_a_chinese_task_keeps_no_piece_of_its_date(said: str, task: str, due: dt.date) -> None:
+    [item] = items([("employee", said)])
+    assert (item.task, item.due) == (task, due)
+
+
+def test_a_meeting_is_no_promise() -> None:
+    """会议 (meeting) starts with 会 (will): '我会议之后发给你' once became the task '议之后发给你'."""
+    assert all("议" not in a.task for a in items([("employee", "我会议之后发给你。")]))
