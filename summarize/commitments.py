@@ -17,6 +17,7 @@ from copilot.domain.dates import MONTHS_EN, WEEKDAYS_EN, ResolvedDate, find_date
 from copilot.schema import Evidence
 from summarize.text import (
     ACKNOWLEDGEMENTS,
+    DETERMINERS,
     TOPIC_LEAD,
     Sentence,
     content_words,
@@ -305,7 +306,7 @@ SUGGESTION = re.compile(
 WITHDRAWAL_LEAD_WORDS = 5
 """More content words than this before "forget that" in one sentence: it withdraws what that sentence said."""
 WHEN_QUESTION = re.compile(r"^\W*(?:(?:and|so|okay|right)\W+)*(?:when|what\s+time|how\s+long)\b", re.I)
-DETERMINER_START = re.compile(r"^\W*(?:the|our|your|his|her|their)\s+\w", re.I)
+DETERMINER_START = re.compile(rf"^\W*(?:{'|'.join(DETERMINERS)})\s+\w", re.I)
 DATE_TALK = frozenset({"when", "when's", "deadline", "date", "due", "time", "now", "again", "then", "long"})
 LEAD_IN_WORDS = 6  # a lead-in opening with a pronoun ("It's in my head") names its topic only with more words than this
 RECAP_ROOT = 5
@@ -670,7 +671,7 @@ def name_people(
     afternoon" becomes "Speak to Jonas ...", citing the sentence the name comes from; two names, or none, leave
     the pronoun as it is.
     """
-    own = {n.strip().lower().split()[0] for n in (participants.employee, participants.manager) if n and n.strip()}
+    own = participants.name_forms
     for cand in cands:
         pronoun = PERSON_OBJECT.search(cand.task)
         if pronoun is None:

@@ -114,7 +114,7 @@ _OPENER_LEAD = re.compile(
 _NUMBER = re.compile(
     r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)$", re.I
 )
-_DETERMINERS = ("the", "our", "your", "his", "her", "their")
+DETERMINERS = ("the", "our", "your", "his", "her", "their")  # open a noun phrase that names a thing
 _CODE = re.compile(r"^[A-Z]{2,}-?\d+\b|^[A-Za-z]+\d|^\d+[A-Za-z]")
 OPENER_WORDS = 6
 NOT_TOPICS = frozenset({"summary", "recap", "questions", "anything", "other", "thing", "track", "god"})
@@ -167,14 +167,14 @@ def topic_opener(text: str) -> str:
         return ""
     first = words[0]
     said = rest.split()
-    named = first.lower() in _DETERMINERS or first[:1].isupper() or _CODE.match(first)
+    named = first.lower() in DETERMINERS or first[:1].isupper() or _CODE.match(first)
     if named and content_words(" ".join(words)) and len(said) > len(words) and said[len(words) - 1].endswith(","):
         # "And Hansen's, the concrete.": the phrase with what it is called next
         more = _noun_phrase(said[len(words) : len(words) + OPENER_WORDS])
-        if more and more[0].lower() in _DETERMINERS and said[len(words) + len(more) - 1][-1:] in ".?,":
+        if more and more[0].lower() in DETERMINERS and said[len(words) + len(more) - 1][-1:] in ".?,":
             words = [*words[:-1], words[-1] + ",", *more]
             first = words[0]
-    if first.lower() in _DETERMINERS:
+    if first.lower() in DETERMINERS:
         if len(words) < 2:
             return ""
     elif not (first[:1].isupper() or _CODE.match(first)):
@@ -182,7 +182,7 @@ def topic_opener(text: str) -> str:
             return ""  # a lower-case phrase only standing alone: "Now, exit interviews."
     if not content_words(" ".join(words)) - ACKNOWLEDGEMENTS - NOT_TOPICS:
         return ""  # "Right, summary." wraps up
-    return " ".join([first.lower() if first.lower() in _DETERMINERS else first, *words[1:]])
+    return " ".join([first.lower() if first.lower() in DETERMINERS else first, *words[1:]])
 
 
 def standalone_topic(text: str) -> str:
