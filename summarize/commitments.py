@@ -71,6 +71,16 @@ IMPERATIVE = re.compile(
     r"mentor|read|add|sign\s+up|enrol+|register|deliver|clean\s+up|migrate)\b)",
     re.I,
 )
+# "If the river turbidity spikes, switch over to the alternate intake": an instruction for a case that may come.
+# Weak like any imperative (it needs a date or an acceptance); the verbs are those of standing instructions, and
+# "let me know" is left out ("If you need anything, let me know" offers help, it asks for no work).
+CONDITIONAL_IMPERATIVE = re.compile(
+    r"^(?:(?:so|then|and|okay|ok|alright|also|right|good)[,.\s]+)*(?:if|when|once|whenever|in\s+case)\b[^,;]{3,80},\s*"
+    r"(?:please\s+|just\s+)?(?=(?:keep|switch|move|ring|phone|call|text|e-?mail|tell|chase|stop|close|open|shut|use|"
+    r"put|pull|hold|notify|contact|inform|escalate|log|report|flag|raise|swap|turn|cancel|send|book|check|get|take|"
+    r"bring|give|hand|leave|divert|evacuate|isolate|lock)\b)",
+    re.I,
+)
 # "Someone needs to run the usability benchmark": nobody's task until someone takes it up ("I can take that")
 NEED = re.compile(r"\b(?:someone|somebody|one\s+of\s+us)\s+(?:needs?\s+to|has\s+to|should|must|ought\s+to)\b", re.I)
 NAMED = re.compile(r"\b([A-Z][a-z]+)(?:'ll|\s+will|\s+is\s+going\s+to)\b")
@@ -101,7 +111,7 @@ CONVERSATIONAL = re.compile(
     r"start\s+with|keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight|to\b)|ask\s+me\s+again|"
     r"let\s+you\s+(?:go|get\s+(?:back|on|off|going|your\s+(?:tea|lunch|dinner|coffee|break|evening|weekend)))|"
     r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
-    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
+    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+it\s+when|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
     r"be\s+brief|let\s+you\s+know|note\s+that|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|start|begin|"
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
     re.I,
@@ -192,6 +202,8 @@ DATE_PREPOSITION = re.compile(
 LEAD_IN = re.compile(
     r"^\s*(?:,|also|just|then|definitely|certainly|probably|please|go\s+ahead\s+and|and|do\s+is)\s+", re.I
 )  # "what I'll do is look at overtime cover": "do is" leads in
+# "I'll do it on Tuesday night itself": Indian English stresses the date, the word is no part of the task
+DATE_EMPHASIS = re.compile(r"^\s+(?:itself|only)\b", re.I)
 ZH_DATE_SUFFIX = re.compile(r"^(?:之前|以前|前|内|內|之内|之內)")
 # "…，好嗎" / "…吗": the question tag of a request is not part of the task
 ZH_TAG_QUESTION = re.compile(
@@ -200,7 +212,7 @@ ZH_TAG_QUESTION = re.compile(
 # "please don't take it forward": a request not to do something is no task
 # ", because it's been a pain" / ", otherwise they'll use last-click" / " so people stop asking": why, not what
 TRAILING_CLAUSE = re.compile(
-    r"\s*,\s*(?:because|since|as|so|otherwise|which|though|but|anyway|hopefully|by\s+the\s+way|if\s+that|"
+    r"\s*,\s*(?:because|since|as(?!\s+(?:a|an)\b)|so|otherwise|which|though|but|anyway|hopefully|by\s+the\s+way|if\s+that|"
     r"that's|that\s+is|it's|it\s+is|I|I'm|I'll|I've|we|we're|we'll|they|they're|they'll|he|she|you|you're|you'll|"
     r"before|after|when|once|while|until|probably|maybe|perhaps)\b.*$"
     r"|\s+(?:because|so\s+that|so\s+(?:people|we|they|nobody|everyone|the\s+team|you|I|he|she|it))\b.*$"
@@ -236,6 +248,12 @@ ACCEPTANCE = re.compile(
     r"sure(?:\s+thing)?|of\s+course|can\s+do|I\s+will|I'll\s+do\s+(?:that|it))\W*$",
     re.I,
 )
+# "Yes sir, I'll inform the counter staff.": a yes that goes on to say how; "Yes, and I'll also ..." adds a task
+ACCEPTANCE_LEAD = re.compile(
+    r"^\W*(?:yes|yeah|yep|sure|okay|ok|of\s+course|absolutely)\b[\s,.!]*(?:(?:sir|ma['’]?am|boss|mate)\b[\s,.!]*)?"
+    r"(?=I(?:['’]ll|\s+will)\s+(?!also\b)(?!.*\b(?:also|too|as\s+well)\W*$))",
+    re.I,
+)
 # "the guests say, no, I'll just book it online": someone else's words, quoted
 REPORTED = re.compile(r"\b(?:say|says|said|saying|asks|asked|goes|went)\s*[,:]", re.I)
 # "If finance gives me the number by Wednesday, I'll approve ...": that date is the condition's, not the task's
@@ -245,6 +263,7 @@ BY_END = re.compile(r"\b(?:by|before)\s*$", re.I)
 # "Yeah, sure. End of next week?" / "Next Friday, then": a reply that is a date sets the date of what it answers
 DATE_REPLY_LEAD = re.compile(
     r"^\s*(?:(?:yes|yeah|yep|sure|okay|ok|right|fine|um|uh|so|then|and|great|perfect|by|what|probably|maybe|say|"
+    r"give\s+me\s+(?:till|until|to)|"  # "Give me till the end of next week?"
     r"no\s+rush|no\s+hurry|just|ideally|that(?:['’]?s)?|that\s+is|it(?:['’]?s)?|which(?:\s+is)?)"
     r"[,.!\s]+)*$",
     re.I,
@@ -300,7 +319,7 @@ ACCEPT_TURNS = 3
 # a suggestion that is no item of its own, so a "let's not" right after it takes back only it
 SUGGESTION = re.compile(
     r"\b(?:was|were)\s+(?:also\s+)?(?:going\s+to|gonna)\s+(?:suggest|say|propose|ask)\b|\bhow\s+about\b|\bwhat\s+if\b"
-    r"|\b(?:i|we)\s+(?:thought|wondered)\b",
+    r"|\b(?:i|we)\s+(?:thought|wondered)\b|\b(?:i|we)\s*(?:was|were|am|'m|are|'re)\s+(?:just\s+)?thinking\b",
     re.I,
 )
 WITHDRAWAL_LEAD_WORDS = 5
@@ -363,8 +382,14 @@ class Participants:
     employee: str | None = None
     manager: str | None = None
 
-    def other(self, speaker: str, context: list[Sentence]) -> str:
-        """The party a speaker addresses: the other role, else the nearest other speaker."""
+    def other(self, speaker: str, context: list[Sentence], text: str = "") -> str:
+        """The party a speaker addresses: one named at the start ("Jordan, can you ..."), the other role, else the
+        nearest other speaker."""
+        vocative = re.match(r"^\W*(?:(?:so|and|oh|hey|okay|ok)\W+)*([A-Z][a-z]+)\s*,", text)
+        if vocative:
+            named = self.normalise(vocative.group(1))
+            if named in ("manager", "employee") and named != speaker:
+                return named
         if speaker == "manager":
             return "employee"
         if speaker == "employee":
@@ -412,6 +437,7 @@ CUES: list[tuple[re.Pattern[str], str, str]] = [
     (WE_STRONG, "we", "strong"),
     (SELF_WEAK, "self", "weak"),
     (IMPERATIVE, "other", "weak"),
+    (CONDITIONAL_IMPERATIVE, "other", "weak"),
     (OTHER_WEAK, "other", "weak"),
     (WE_WEAK, "we", "weak"),
     (ZH_SELF, "self", "strong"),
@@ -436,7 +462,7 @@ def _strip_dates(text: str, meeting_date: dt.date) -> str:
     """Remove due-date phrases and their prepositions from a task."""
     for found in sorted(find_dates(text, meeting_date), key=lambda r: r.start, reverse=True):
         head = DATE_PREPOSITION.sub("", text[: found.start])
-        tail = ZH_DATE_SUFFIX.sub("", text[found.end :])
+        tail = DATE_EMPHASIS.sub("", ZH_DATE_SUFFIX.sub("", text[found.end :]))
         text = head + tail
     return text
 
@@ -555,7 +581,7 @@ def detect(
         if deadline_filtered and latent is None:
             continue
         context = sents[max(0, sent.index - 3) : sent.index][::-1] + sents[sent.index + 1 : sent.index + 3]
-        addressee = participants.other(sent.speaker, context)
+        addressee = participants.other(sent.speaker, context, text)
         if kind in ("self", "we"):
             owner = sent.speaker
         elif kind == "other":
@@ -590,7 +616,10 @@ def detect(
                 strength=strength,
                 evidence=[Evidence(segment_id=sent.segment_id, quote=sent.text)],
                 merged_sentences=[sent.index],
-                lead=_strip_dates(text[: match.start()], meeting_date),  # "First thing Monday, I'll ..." names no topic
+                # "First thing Monday, I'll ..." names no topic; "If the river spikes, switch ..." keeps its condition
+                lead=_strip_dates(
+                    text[: match.end() if match.re is CONDITIONAL_IMPERATIVE else match.start()], meeting_date
+                ),
             )
         )
     return out
@@ -618,13 +647,16 @@ def _due(dates: list[ResolvedDate], match: re.Match[str], text: str) -> dt.date 
     return last.date
 
 
-def endorsed(latent: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
-    """Undated plans that the other person takes up in the next turn.
+def endorsed(latent: list[Candidate], sents: list[Sentence]) -> tuple[list[Candidate], set[int]]:
+    """Undated plans that the other person takes up in the next turn, and the replies that only said how.
 
     One's own plan ("I was going to ring them") endorsed ("Yeah, do that"), or an undated request ("Send me the
-    form when you've got it") accepted in so many words ("Will do.").
+    form when you've got it") accepted in so many words ("Will do."). A yes that goes on with how ("If it
+    finishes late, keep the counter open" - "Yes sir, I'll inform the counter staff") accepts the request too;
+    its sentence index is returned so that its own words make no second item.
     """
     out: list[Candidate] = []
+    how: set[int] = set()
     for cand in latent:
         if cand.generic or cand.kind not in ("self", "other") or cand.strength == "need":
             continue
@@ -637,10 +669,15 @@ def endorsed(latent: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
             ),
             None,
         )
-        if reply is not None and answer.match(reply.text):
+        if reply is None:
+            continue
+        says_how = cand.kind == "other" and bool(ACCEPTANCE_LEAD.match(reply.text))
+        if answer.match(reply.text) or says_how:
             cand.evidence.append(Evidence(segment_id=reply.segment_id, quote=reply.text))
             out.append(cand)
-    return out
+            if says_how:
+                how.add(reply.index)
+    return out, how
 
 
 def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt.date) -> None:
@@ -835,6 +872,18 @@ def _similar(a: Candidate, b: Candidate) -> bool:
     )
 
 
+def _how_of(first: Candidate, then: Candidate) -> bool:
+    """'I'm going to get the integrator to review them. I'll email them tomorrow.': the second sentence says how
+    (and when) the first gets done, so the two are one item."""
+    return (
+        bool(CONTACT.match(then.task))
+        and not CONTACT.match(first.task)
+        and first.owner == then.owner
+        and first.sentence.segment_id == then.sentence.segment_id
+        and then.sentence.index - first.sentence.index == 1
+    )
+
+
 def merge(cands: list[Candidate]) -> list[Candidate]:
     """Merge a request and its acceptance, and repeats of the same task by the same owner."""
     merged: list[Candidate] = []
@@ -860,10 +909,14 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
                 cand.evidence.extend(e for e in dangling.evidence if e not in cand.evidence)
             dangling = None
             target = next((m for m in merged if m.owner == cand.owner and _similar(m, cand)), None)
+            if target is None and merged and _how_of(merged[-1], cand):
+                target = merged[-1]
         if target is None:
             merged.append(cand)
             continue
         carried = [e for e in cand.evidence if e != cand.topic_evidence]  # the topic goes only with its own task
+        if _how_of(target, cand) and not target.topic and cand.topic:
+            target.topic, target.topic_evidence, carried = cand.topic, cand.topic_evidence, list(cand.evidence)
         if (target.anaphoric and not cand.anaphoric) or (
             target.bare and not cand.bare and cand.kind == "self" and not ANAPHOR.search(cand.task)
         ):
@@ -977,6 +1030,17 @@ def _accepts(cand: Candidate, request: Candidate) -> bool:
     return request.kind == "other" and request.owner == cand.owner and 0 < turns <= ACCEPT_TURNS
 
 
+def _asked_between(sents: list[Sentence], earlier: Candidate, cand: Candidate, said: set[int]) -> bool:
+    """Someone else asked about something after `earlier`: a bare "I'll do it" answers that question, not `earlier`.
+
+    A question that is itself a request ("Dana, can you own that one?") asks for `earlier`, so it does not count.
+    """
+    return any(
+        s.speaker != cand.sentence.speaker and s.text.rstrip().endswith(("?", "？")) and s.index not in said
+        for s in sents[earlier.sentence.index + 1 : cand.sentence.index]
+    )
+
+
 def _condition(cand: Candidate) -> str:
     """'If it packs up over the weekend, I'll call the contractor out': a conditional promise keeps its condition."""
     match = CONDITION_CLAUSE.match(cand.lead)
@@ -1045,6 +1109,8 @@ def resolve_references(
             # a proposal to the group, or advice to this person; one's own earlier promise only for "do that"
             # ("I'll ring them. I'll take it back": "it" is a thing, not the ringing); never another's promise
             and (p.kind == "we" or (p.owner == cand.owner and (id(p) in latent_ids or cand.generic)))
+            # "I'll add the new exits also." - "And the mock drill, when are you doing it?" - "I'll do it Tuesday"
+            and not _asked_between(sents, p, cand, tasks_said)
         ]
         if (
             cand.kind != "other"
@@ -1060,7 +1126,7 @@ def resolve_references(
             if source.kind == "we" and source.owner != cand.owner:
                 taken_up.add(id(source))
             continue
-        if cand.generic and any(_accepts(cand, m) for m in cands):
+        if cand.generic and any(_accepts(cand, m) and not _asked_between(sents, m, cand, tasks_said) for m in cands):
             continue  # "Okay, next Thursday's fine, I'll do that": it accepts the request, merging takes care of it
         own = _lead_topic(cand) if cand.task else ""
         if own and cand.kind != "other":
@@ -1112,7 +1178,12 @@ def resolve_references(
         if counted:
             lead_in = None  # "I've got one. I'll get the other two in": the count is of the topic, not the lead-in
         # "The fire warden list. It's well out of date." - "I'll sort it": the topic named as a bare phrase
-        named = _named_topic(sents, cand, lo, excluded | tasks_said, names) if content_words(cand.task) else None
+        named = _named_topic(sents, cand, lo, excluded | tasks_said, names)
+        if named is not None and not content_words(cand.task):
+            # a bare "I'll do that" takes a named topic only with the question about it just asked ("Your
+            # backwash sequence. What if you wrote it up as an SOP?"), not "Please do" or "Anything I can do there?"
+            just_asked = asked_just_now is not None and asked_just_now.index == named[1].index + 1
+            named = named if just_asked and not cand.sentence.text.rstrip().endswith("?") else None
         if named is not None and cand.generic and named[1].segment_id < cand.sentence.segment_id - FRAGMENT_TURNS:
             named = None
         if not cand.task.strip():
@@ -1129,11 +1200,11 @@ def resolve_references(
         # "And Hansen's, the concrete. Are they still giving us the runaround?": the question asks about it
         if named is not None and ref is not None and ref is raised and ref.index == named[1].index + 1:
             asked = _topic_phrase(ref)
-            if asked not in named[0]:  # both name it: "the 412: Is the brake defect still open"
-                _cite_topic(cand, f"{named[0]}: {asked}", named[1])
-                if (evidence := Evidence(segment_id=ref.segment_id, quote=ref.text)) not in cand.evidence:
-                    cand.evidence.append(evidence)
-                continue
+            # both name it: "the 412: Is the brake defect still open"; a short question is in the phrase already
+            _cite_topic(cand, named[0] if asked in named[0] else f"{named[0]}: {asked}", named[1])
+            if (evidence := Evidence(segment_id=ref.segment_id, quote=ref.text)) not in cand.evidence:
+                cand.evidence.append(evidence)
+            continue
         if named is not None and (ref is None or named[1].index > ref.index or ref not in (lead_in, raised)):
             _cite_topic(cand, *named)
         elif ref is not None:
@@ -1161,10 +1232,10 @@ def extract(
     cands = drop_refused(cands, sents)
     cands = drop_withdrawn(cands, sents)
     latent = drop_withdrawn(latent, sents)
-    plans = endorsed([c for c in latent if c.due is None], sents)
+    plans, how = endorsed([c for c in latent if c.due is None], sents)
     taken = {id(p) for p in plans}
     latent = [c for c in latent if id(c) not in taken]
-    cands = sorted([*cands, *plans], key=lambda c: c.sentence.index)
+    cands = sorted([*(c for c in cands if c.sentence.index not in how), *plans], key=lambda c: c.sentence.index)
     cands = resolve_references(cands, latent, sents, excluded=excluded | private, names=participants.name_forms)
     date_replies(cands, sents, meeting_date)
     name_people(

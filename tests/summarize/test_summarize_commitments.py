@@ -1134,3 +1134,131 @@ def test_a_chinese_task_keeps_no_piece_of_its_date(said: str, task: str, due: dt
 def test_a_meeting_is_no_promise() -> None:
     """会议 (meeting) starts with 会 (will): '我会议之后发给你' once became the task '议之后发给你'."""
     assert all("议" not in a.task for a in items([("employee", "我会议之后发给你。")]))
+
+
+def test_an_instruction_for_a_case_that_may_come_is_an_item_once_accepted() -> None:
+    """'If the river turbidity spikes, switch over to the alternate intake' - 'Will do.': undated, conditional."""
+    [item] = items(
+        [
+            ("manager", "The long weekend. If the river turbidity spikes, switch over to the alternate intake."),
+            ("employee", "Will do."),
+        ]
+    )
+    assert (item.owner, item.due) == ("employee", None)
+    assert item.task == "Switch over to the alternate intake (if the river turbidity spikes)"
+    assert [e.segment_id for e in item.evidence] == [0, 1]
+    # unaccepted, and with no date, it stays advice; "let me know" offers help and asks for no work
+    assert items([("manager", "If the river turbidity spikes, switch over to the alternate intake.")]) == []
+    assert items([("manager", "If you need anything, let me know."), ("employee", "Will do.")]) == []
+
+
+def test_a_yes_that_says_how_accepts_the_request_and_makes_no_second_item() -> None:
+    [item] = items(
+        [
+            ("manager", "If the match finishes late, keep the extra ticket counter open till the crowd clears."),
+            ("employee", "Yes sir, I'll inform the counter staff."),
+        ]
+    )
+    assert item.task.startswith("Keep the extra ticket counter open till the crowd clears")
+    assert [e.segment_id for e in item.evidence] == [0, 1]
+    # "also" adds a task of its own: the request stays advice (unaccepted, undated), the reply is an item
+    also = items(
+        [
+            ("manager", "If the match finishes late, keep the extra ticket counter open till the crowd clears."),
+            ("employee", "Yes, I'll brief the station staff on the new exits also."),
+        ]
+    )
+    assert [a.evidence[0].segment_id for a in also] == [1]
+
+
+def test_taking_back_a_musing_leaves_the_promise_before_it() -> None:
+    """'I was thinking of shifting you ... no no, leave it. Forget I said that.' takes back the musing only."""
+    [item] = items(
+        [
+            ("employee", "Yes sir, I'll inform the counter staff by Friday."),
+            ("manager", "I was thinking of shifting you to the Whitefield line, no no, leave it. Forget I said that."),
+        ]
+    )
+    assert item.task == "Inform the counter staff"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "If the lottery money ever comes through. I'll believe it when I see it.",
+        "Thank you ma'am. I'll take leave then.",
+    ],
+)
+def test_sayings_are_no_promises(said: str) -> None:
+    assert items([("employee", said)]) == []
+
+
+def test_saying_how_a_promise_gets_done_makes_one_item() -> None:
+    """'I'm going to get the integrator to review them. I'll email them tomorrow.': one task, due tomorrow."""
+    [item] = items(
+        [
+            ("manager", "Alarms, actually. The SCADA thresholds are way too twitchy."),
+            ("employee", "We get the low-level alarm every time someone sneezes."),
+            ("manager", "I'm going to get the integrator to review them. I'll email them tomorrow."),
+        ]
+    )
+    assert item.owner == "manager"
+    assert item.task.startswith("Get the integrator to review them")
+    assert item.due == dt.date(2026, 12, 1)
+    assert {e.segment_id for e in item.evidence} >= {2}
+
+
+def test_a_question_in_between_is_what_a_bare_do_it_answers() -> None:
+    """'I'll add the new exits also.' - 'And the mock evacuation drill, when are you doing it?' - 'I'll do it on
+    Tuesday night itself': the drill, not the exits; 'itself' only stresses the date."""
+    found = items(
+        [
+            ("manager", "Could you update the crowd management plan by end of this month?"),
+            ("employee", "Yes sir, I'll do it. I'll add the new exits also."),
+            ("manager", "And the mock evacuation drill for the night staff, when are you doing it?"),
+            ("employee", "I'll do it on Tuesday night itself, after the last train."),
+        ]
+    )
+    drill = [a for a in found if "evacuation drill" in a.task]
+    assert len(drill) == 1
+    assert drill[0].due == dt.date(2026, 12, 1)
+    assert "itself" not in drill[0].task
+    assert [a.due for a in found if "exits" in a.task] == [None]
+
+
+def test_a_third_voice_asks_the_person_it_names() -> None:
+    [item] = items(
+        [
+            ("manager", "Nadia, come in, we're just doing Jordan's review."),
+            ("speaker_2", "Jordan, can you pull the turbidity data off filter three and send it to me by Monday?"),
+            ("employee", "Yeah, for sure. Monday."),
+        ],
+        employee="Jordan Lee",
+        manager="Heather Roy",
+    )
+    assert item.owner == "employee"
+    assert item.due == dt.date(2026, 12, 7)
+
+
+def test_a_bare_do_that_answers_the_named_topic_and_its_question() -> None:
+    """'Your backwash sequence. What if you wrote it up properly, as an SOP?' - 'I'll do that. Give me till the end
+    of next week?'"""
+    [item] = items(
+        [
+            (
+                "manager",
+                "Your backwash sequence. What if you wrote it up properly, as an SOP, so the night guys do the same?",
+            ),
+            ("employee", "Yeah, okay, sure, I'll do that. Give me till the end of next week?"),
+        ]
+    )
+    assert "backwash sequence" in item.task and "SOP" in item.task
+    assert item.due == dt.date(2026, 12, 11)
+    # a bare "Please do" or a question offering help takes no named topic
+    assert items([("manager", "Your first aid. It runs out on the fifteenth."), ("manager", "Please do.")]) == []
+    asked = [
+        ("manager", "Nice. And the holiday pay automation?"),
+        ("employee", "That's at risk, honestly. The vendor's API doesn't give us the average we need."),
+        ("manager", "Hm. Okay. Is there anything I can do there?"),
+    ]
+    assert items(asked) == []

@@ -592,3 +592,13 @@ def test_a_promise_is_no_behaviour_observation() -> None:
     draft = drafter().draft(t, meeting_date=MEETING)
     assert [a.evidence[0].segment_id for a in draft.action_items] == [1]
     assert all(e.segment_id != 1 for b in draft.behaviour_observations for e in b.evidence)
+
+
+def test_sorry_i_am_late_is_no_area_to_improve() -> None:
+    t = transcript_from_turns(
+        [
+            ("employee", "Sorry I'm a bit late, traffic on the ring road was horrible."),
+            ("manager", "Sorry for the delay too, the ten o'clock meeting ran over."),
+        ]
+    )
+    assert drafter().draft(t, meeting_date=MEETING).improvement_areas == []
