@@ -782,6 +782,12 @@ def dates_from_context(
                 if s.index < cand.sentence.index or (s.segment_id in turns and s.index not in cand.merged_sentences)
             ]
             found = last_date([s for s in context if names.search(s.text)])
+        elif cand.topic and CONDITION.match(cand.topic) and cand.sentence.index > 0:
+            # "Sunday there is the India match. If it finishes late, keep the counter open": the case may come
+            # when the talk just before says, so the item falls due then (as a dated condition does, see `_due`)
+            before = sents[cand.sentence.index - 1]
+            if before.segment_id == cand.sentence.segment_id and before.index not in skip:
+                found = last_date([before])
         elif cand.topic_evidence is not None:
             quoted = cand.topic_evidence
             source = by_quote.get((quoted.segment_id, quoted.quote))

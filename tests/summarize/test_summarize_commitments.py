@@ -1262,3 +1262,26 @@ def test_a_bare_do_that_answers_the_named_topic_and_its_question() -> None:
         ("manager", "Hm. Okay. Is there anything I can do there?"),
     ]
     assert items(asked) == []
+
+
+def test_a_conditional_item_falls_due_when_the_talk_just_before_says_the_case_may_come() -> None:
+    [item] = items(
+        [
+            (
+                "manager",
+                "Sunday there is the India match. If it finishes late, keep the extra ticket counter open.",
+            ),
+            ("employee", "Yes sir, I'll inform the counter staff."),
+        ]
+    )
+    assert item.due == dt.date(2026, 12, 6)
+    assert any(e.quote == "Sunday there is the India match." for e in item.evidence)  # where the date was said
+    # a date said in another turn is no date of this case
+    [undated] = items(
+        [
+            ("employee", "The India match is on Sunday."),
+            ("manager", "If it finishes late, keep the extra ticket counter open."),
+            ("employee", "Will do."),
+        ]
+    )
+    assert undated.due is None
