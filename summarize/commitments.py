@@ -262,8 +262,9 @@ CONDITION_NEGATED = re.compile(r"\b(?:not|no|never|still|again)\b|n't\b", re.I)
 BY_END = re.compile(r"\b(?:by|before)\s*$", re.I)
 # "Yeah, sure. End of next week?" / "Next Friday, then": a reply that is a date sets the date of what it answers
 DATE_REPLY_LEAD = re.compile(
-    r"^\s*(?:(?:yes|yeah|yep|sure|okay|ok|right|fine|um|uh|so|then|and|great|perfect|by|what|probably|maybe|say|"
+    r"^\s*(?:(?:yes|yeah|yep|sure|okay|ok|right|fine|um|uh|so|then|and|great|perfect|by|the|what|probably|maybe|say|"
     r"give\s+me\s+(?:till|until|to)|"  # "Give me till the end of next week?"
+    r"you(?:['’]ll|\s+will)\s+have\s+(?:it|them|that|those|this|these)|"  # "You'll have them by the end of the day"
     r"no\s+rush|no\s+hurry|just|ideally|that(?:['’]?s)?|that\s+is|it(?:['’]?s)?|which(?:\s+is)?)"
     r"[,.!\s]+)*$",
     re.I,
@@ -274,6 +275,8 @@ PRE_CUE_DATE_WORDS = 6
 """Most words between a date and the cue after it for the date to be the task's ("First thing Monday, I'll ...")."""
 # "I'll put a recurring half hour in for us": a day agreed for it is a schedule, no deadline
 RECURRING = re.compile(r"\b(?:recurring|regular|every|weekly|fortnightly|monthly|each\s+(?:week|month))\b", re.I)
+# "I'll send you a short written update every Friday, starting tomorrow": the first one is due when it starts
+RECURRING_START = re.compile(r"\b(?:starting|beginning|from)\s+(?:on\s+)?", re.I)
 # "please, or payroll will kill me" / "New one, please, the one Sam sent round": no request follows "please"
 OTHERWISE = re.compile(r",\s*(?:otherwise|or\s+else)\b", re.I)
 CONSEQUENCE = re.compile(r"^\W*(?:or|otherwise|because|cos|as|since)\b", re.I)
@@ -601,6 +604,9 @@ def detect(
             not is_cjk(task) and not words - EMPTY_WORDS - LIGHT_VERBS
         )
         due = _due(dates, match, text)
+        if due is None and RECURRING.search(rest) and (start := RECURRING_START.search(rest)):
+            first = find_dates(rest[start.end() :], meeting_date)
+            due = first[0].date if first and first[0].start == 0 and first[0].date >= meeting_date else None
         # "We'll work around it", "if they can't sort it we'll go elsewhere": an undated "we" that names
         # hardly any work is a way of coping, no task (it may still be taken up: "we need to update the rota")
         if kind == "we" and due is None and not deadline_filtered and len(content_words(task) - ROLE_WORDS) <= 2:

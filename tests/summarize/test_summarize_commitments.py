@@ -1285,3 +1285,22 @@ def test_a_conditional_item_falls_due_when_the_talk_just_before_says_the_case_ma
         ]
     )
     assert undated.due is None
+
+
+def test_a_recurring_task_is_first_due_when_it_starts() -> None:
+    """'every Friday, starting tomorrow': the first update is due tomorrow; 'every Friday' alone has no date."""
+    [item] = items([("employee", "I'll send you a short written update every Friday, starting tomorrow.")])
+    assert item.due == dt.date(2026, 12, 1)
+    [weekly] = items([("employee", "I'll send you a short written update every Friday, so you're not chasing me.")])
+    assert weekly.due is None
+
+
+def test_you_will_have_them_by_then_dates_the_request() -> None:
+    [item] = items(
+        [
+            ("manager", "Can you send me those files? I want to read them myself."),
+            ("employee", "Fine. You'll have them by the end of the day."),
+        ]
+    )
+    assert (item.owner, item.due) == ("employee", MEETING)
+    assert [e.segment_id for e in item.evidence] == [0, 1]
