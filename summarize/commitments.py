@@ -327,6 +327,8 @@ SUGGESTION = re.compile(
 )
 WITHDRAWAL_LEAD_WORDS = 5
 """More content words than this before "forget that" in one sentence: it withdraws what that sentence said."""
+# "When do you need it?", "By when?", "What's the deadline?": a question whose answer is the item's date
+DATE_ASKED = re.compile(r"\b(?:when|what\s+time|how\s+long|how\s+soon|deadline|due|what\s+date|which\s+day)\b", re.I)
 WHEN_QUESTION = re.compile(r"^\W*(?:(?:and|so|okay|right)\W+)*(?:when|what\s+time|how\s+long)\b", re.I)
 DETERMINER_START = re.compile(rf"^\W*(?:{'|'.join(DETERMINERS)})\s+\w", re.I)
 DATE_TALK = frozenset({"when", "when's", "deadline", "date", "due", "time", "now", "again", "then", "long"})
@@ -702,6 +704,15 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
             if found and found[0].date >= meeting_date and (DATE_REPLY_LEAD.match(lead) or concluded):
                 cand.due = found[0].date
                 cand.evidence.append(Evidence(segment_id=sent.segment_id, quote=sent.text))
+                break
+            if (
+                not found
+                and sent.speaker != cand.sentence.speaker
+                and sent.text.rstrip().endswith("?")
+                and not DATE_ASKED.search(sent.text)
+            ):
+                # "Are the new starters allowed solo by then? Their nesting finishes on the-" - "Tenth of December":
+                # a date after another question answers that question, not when the task is due
                 break
 
 

@@ -1304,3 +1304,18 @@ def test_you_will_have_them_by_then_dates_the_request() -> None:
     )
     assert (item.owner, item.due) == ("employee", MEETING)
     assert [e.segment_id for e in item.evidence] == [0, 1]
+
+
+def test_a_date_answering_another_question_does_not_date_the_task() -> None:
+    asked = [
+        ("manager", "The Christmas rota is missing the new starters. Could you redo the Christmas rota with them in?"),
+        ("employee", "Hang on, are the new starters allowed on the phones solo yet? Their nesting finishes on the-"),
+        ("manager", "Tenth of December, so yes."),
+    ]
+    [item] = items(asked)
+    assert item.due is None
+    # a question about the date, or a date asked back, still dates it
+    [when] = items([asked[0], ("employee", "Sure. When do you need it?"), ("manager", "Tenth of December.")])
+    assert when.due == dt.date(2026, 12, 10)
+    [back] = items([asked[0], ("employee", "Yeah, sure. End of next week?")])
+    assert back.due == dt.date(2026, 12, 11)
