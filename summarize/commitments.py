@@ -53,7 +53,10 @@ OTHER_STRONG = re.compile(
 )
 OTHER_WEAK = re.compile(
     r"\byou\s+(?:should|need\s+to|have\s+to|must|ought\s+to)\b|\byou\s+(?:might|may|could)\s+want\s+to\b"
-    r"|\bit(?:'d|\s+might|\s+may|\s+would|\s+could)\s+be\s+worth\b",  # "it might be worth writing a checklist"
+    r"|\bit(?:'d|\s+might|\s+may|\s+would|\s+could)\s+be\s+worth\b"  # "it might be worth writing a checklist"
+    # "What if you did the rehearsal schedule this year?": a suggestion, an item once taken up ("I'll have a go")
+    r"|\b(?:what\s+if|how\s+about|why\s+don't)\s+you\b(?!\s*\?)(?!\s+(?:think|thought|feel|felt|were|are|had|have|"
+    r"could|can|would|will|'re|'d|mean|meant|say|said)\b)",
     re.I,
 )
 WE_STRONG = re.compile(r"\blet's|\blet\s+us\b|\bwe(?:'ll|\s+will)|\bwe(?:'re|\s+are)\s+going\s+to\b", re.I)
@@ -78,12 +81,16 @@ CONDITIONAL_IMPERATIVE = re.compile(
     r"^(?:(?:so|then|and|okay|ok|alright|also|right|good)[,.\s]+)*(?:if|when|once|whenever|in\s+case)\b[^,;]{3,80},\s*"
     r"(?:please\s+|just\s+)?(?=(?:keep|switch|move|ring|phone|call|text|e-?mail|tell|chase|stop|close|open|shut|use|"
     r"put|pull|hold|notify|contact|inform|escalate|log|report|flag|raise|swap|turn|cancel|send|book|check|get|take|"
-    r"bring|give|hand|leave|divert|evacuate|isolate|lock)\b)",
+    r"bring|give|hand|leave|divert|evacuate|isolate|lock|do)\b)",
     re.I,
 )
 # "Someone needs to run the usability benchmark": nobody's task until someone takes it up ("I can take that")
 NEED = re.compile(r"\b(?:someone|somebody|one\s+of\s+us)\s+(?:needs?\s+to|has\s+to|should|must|ought\s+to)\b", re.I)
 NAMED = re.compile(r"\b([A-Z][a-z]+)(?:'ll|\s+will|\s+is\s+going\s+to)\b")
+NOT_OWNERS = frozenset(
+    {"i", "we", "you", "it", "that", "this", "there", "he", "she", "they", "what", "who"}
+    | {"someone", "somebody", "anyone", "anybody", "everyone", "everybody", "nobody", "no-one", "one"}
+)
 
 ZH_SELF = re.compile(
     # a week word only when the date ends there: in "我下周五前会…" the date runs on and 会 is the cue
@@ -111,9 +118,15 @@ CONVERSATIONAL = re.compile(
     r"start\s+with|keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight|to\b)|ask\s+me\s+again|"
     r"let\s+you\s+(?:go|get\s+(?:back|on|off|going|your\s+(?:tea|lunch|dinner|coffee|break|evening|weekend)))|"
     r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
-    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+it\s+when|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
+    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+it\s+when|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
     r"be\s+brief|let\s+you\s+know|note\s+that|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|start|begin|"
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
+    re.I,
+)
+# what people say they'll do when fed up, and never mean: no task
+HYPERBOLE = re.compile(
+    r"^\s*(?:just\s+|probably\s+|honestly\s+)?(?:resign|quit|emigrate|retire|scream|cry|explode|lose\s+it|lose\s+my\s+mind|"
+    r"go\s+mad|walk\s+out|run\s+away|move\s+to\s+(?:a|the)\s+(?:desert|island|moon|beach))\b",
     re.I,
 )
 DONE_NOW = re.compile(r"(?<!\bfrom\s)(?<!\bfor\s)(?<!\buntil\s)\b(?:right\s+)?now\b(?!\s+(?:on|that)\b)", re.I)
@@ -200,9 +213,20 @@ DATE_PREPOSITION = re.compile(
     re.I,
 )
 LEAD_IN = re.compile(
-    r"^\s*(?:,|also|just|then|definitely|certainly|probably|please|go\s+ahead\s+and|and|do\s+is)\s+", re.I
-)  # "what I'll do is look at overtime cover": "do is" leads in
+    r"^\s*(?:,|also|just|then|definitely|certainly|probably|please|go\s+ahead\s+and|and|do\s+is|ever)\s+", re.I
+)  # "what I'll do is look at overtime cover": "do is" leads in; "would you ever do the bar shoes": a polite ask
+# "What if you did the rehearsal schedule this year?": a suggestion in the past tense; the task is an imperative
+PAST_TO_BASE = {
+    "did": "do", "wrote": "write", "took": "take", "made": "make", "gave": "give", "sent": "send", "ran": "run",
+    "got": "get", "went": "go", "brought": "bring", "kept": "keep", "told": "tell", "rang": "ring", "spoke": "speak",
+    "came": "come", "began": "begin", "drew": "draw", "chose": "choose", "led": "lead", "met": "meet", "paid": "pay",
+    "sold": "sell", "bought": "buy", "found": "find", "built": "build", "taught": "teach", "caught": "catch",
+}  # fmt: skip
+PAST_FIRST = re.compile(
+    r"^\s*(" + "|".join(PAST_TO_BASE) + r"|\w+(?:is|iz|at|id|ud)ed)\b(?!\s+(?:to|by|on|in|at|up)\b)", re.I
+)  # "organised", "updated", "decided": drop the "d"
 # "I'll do it on Tuesday night itself": Indian English stresses the date, the word is no part of the task
+DATED_EVENT = re.compile(r"^['’]s(?:\s+[a-z][\w-]*){1,2}?(?=\s*(?:[,.;!?]|$|\s+(?:and|but|so|then)\b))")
 DATE_EMPHASIS = re.compile(r"^\s+(?:itself|only)\b", re.I)
 ZH_DATE_SUFFIX = re.compile(r"^(?:之前|以前|前|内|內|之内|之內)")
 # "…，好嗎" / "…吗": the question tag of a request is not part of the task
@@ -245,12 +269,12 @@ ENDORSE = re.compile(
 # "Will do.", "Yep, on it.": the whole reply accepts a request
 ACCEPTANCE = re.compile(
     r"^\W*(?:(?:yes|yeah|yep|ok(?:ay)?|sure|right|of\s+course)[,.!\s]+)*(?:will\s+do|on\s+it|no\s+problem|"
-    r"sure(?:\s+thing)?|of\s+course|can\s+do|I\s+will|I'll\s+do\s+(?:that|it))\W*$",
+    r"sure(?:\s+thing)?|(?:of\s+)?course|can\s+do|I\s+will|I'll\s+do\s+(?:that|it))\W*$",
     re.I,
 )
 # "Yes sir, I'll inform the counter staff.": a yes that goes on to say how; "Yes, and I'll also ..." adds a task
 ACCEPTANCE_LEAD = re.compile(
-    r"^\W*(?:yes|yeah|yep|sure|okay|ok|of\s+course|absolutely)\b[\s,.!]*(?:(?:sir|ma['’]?am|boss|mate)\b[\s,.!]*)?"
+    r"^\W*(?:yes|yeah|yep|sure|okay|ok|of\s+course|absolutely)\b[\s,.!]*(?:(?:sir|ma['’]?am|ma|madam|boss|mate)\b[\s,.!]*)?"
     r"(?=I(?:['’]ll|\s+will)\s+(?!also\b)(?!.*\b(?:also|too|as\s+well)\W*$))",
     re.I,
 )
@@ -327,10 +351,22 @@ SUGGESTION = re.compile(
 )
 WITHDRAWAL_LEAD_WORDS = 5
 """More content words than this before "forget that" in one sentence: it withdraws what that sentence said."""
+# "Leave that with me.", "That's on me.", "I'll take that.": the speaker takes on the problem just raised
+TAKE_ON = re.compile(
+    r"\bleave\s+(?:it|that|this|those|them)\s+with\s+me\b|\b(?:that's|that\s+is|it's|it\s+is)\s+on\s+me\b"
+    r"|\bI(?:'ll|\s+will)\s+take\s+(?:that|it|this)(?:\s+on)?\s*(?:[.!]|$)",
+    re.I,
+)
 # "When do you need it?", "By when?", "What's the deadline?": a question whose answer is the item's date
 DATE_ASKED = re.compile(r"\b(?:when|what\s+time|how\s+long|how\s+soon|deadline|due|what\s+date|which\s+day)\b", re.I)
 WHEN_QUESTION = re.compile(r"^\W*(?:(?:and|so|okay|right)\W+)*(?:when|what\s+time|how\s+long)\b", re.I)
 DETERMINER_START = re.compile(rf"^\W*(?:{'|'.join(DETERMINERS)})\s+\w", re.I)
+DATE_WORDS = frozenset(WEEKDAYS_EN.keys() | MONTHS_EN.keys()) | {
+    "end", "next", "week", "weeks", "month", "months", "day", "days", "tomorrow", "today", "tonight", "morning",
+    "afternoon", "evening", "weekend", "first", "thing", "close", "play", "latest", "start", "quarter", "year",
+    "week's",
+}  # fmt: skip
+"""Words of a date phrase: a sentence made of nothing else ("End of next week.") is no topic."""
 DATE_TALK = frozenset({"when", "when's", "deadline", "date", "due", "time", "now", "again", "then", "long"})
 LEAD_IN_WORDS = 6  # a lead-in opening with a pronoun ("It's in my head") names its topic only with more words than this
 RECAP_ROOT = 5
@@ -358,6 +394,7 @@ class Candidate:
     topic: str = ""  # what a pronoun task refers to, from an earlier sentence; shown with the task, never merged on
     topic_evidence: Evidence | None = None  # the sentence the topic comes from, cited while the topic is shown
     lead: str = ""  # the words before the cue in its own sentence ("So our next catch-up, I'll move it")
+    topic_dates: bool = True  # a date in the topic's sentence may date the item (not when it is a problem raised)
 
     @property
     def full_task(self) -> str:
@@ -467,7 +504,8 @@ def _strip_dates(text: str, meeting_date: dt.date) -> str:
     """Remove due-date phrases and their prepositions from a task."""
     for found in sorted(find_dates(text, meeting_date), key=lambda r: r.start, reverse=True):
         head = DATE_PREPOSITION.sub("", text[: found.start])
-        tail = DATE_EMPHASIS.sub("", ZH_DATE_SUFFIX.sub("", text[found.end :]))
+        # "before Tuesday's dress": the date names an event, and the event goes with it
+        tail = DATE_EMPHASIS.sub("", ZH_DATE_SUFFIX.sub("", DATED_EVENT.sub("", text[found.end :])))
         text = head + tail
     return text
 
@@ -478,9 +516,13 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     text = re.split(r"[?!。！？]|\.(?:\s|$)", text, maxsplit=1)[0]
     text = TRAILING_CLAUSE.sub("", text)
     text = re.sub(r"\s*,?\s*\b(?:by|before|until|till)\s+then\b", "", text, flags=re.I)  # dated from context
-    text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please|then|this\s+time)\s*$", "", text, flags=re.I)
+    text = re.sub(
+        r"\s*,?\s*(?:okay|ok|alright|right|please|then|this\s+time|yeah|yes|eh|innit|lah|yah)\s*$", "", text, flags=re.I
+    )  # "do the fire walk with them on their first day, yeah?": a question tag
+    text = PAST_FIRST.sub(lambda m: PAST_TO_BASE.get(m[1].lower(), m[1][:-1]), text)  # "What if you did the schedule"
     text = re.sub(r"\s*,?\s+(?:and|or|but|so)\s*$", "", text, flags=re.I)  # "do two sessions Monday and Tuesday"
     text = re.sub(r"\s+(?:yourself|yourselves|myself|ourselves)\b", "", text, flags=re.I)  # "write them yourself"
+    text = re.sub(r"\s*,?\s*\bfirst\s+thing\b(?:\s+in\s+the\s+morning)?", "", text, flags=re.I)  # when, not what
     text = re.sub(
         r"\s+when\s+(?:you|you've|you're|you\s+have)\s+(?:can|got|get|a\s+(?:minute|sec|chance))\b.*$",
         "",
@@ -546,7 +588,7 @@ def detect(
             cue = (need, "we", "need")
         if cue is None and named is not None:
             name = named.group(1)
-            if name.lower() in {"i", "we", "you", "it", "that", "this", "there", "he", "she", "they", "what", "who"}:
+            if name.lower() in NOT_OWNERS:  # "Someone'll have to pick up the flys though"
                 continue
             match, kind, strength = named, "named", "strong"
         else:
@@ -575,6 +617,8 @@ def detect(
             continue
         if kind == "self" and WISH.search(text[: match.start()] + text[match.start() : match.end()]):
             continue
+        if kind == "self" and HYPERBOLE.match(rest):
+            continue  # "If one more rat runs over my foot, I'll resign and go and sell suya"
         if WISH.search(text) and not dates and strength == "weak":
             continue
         if kind == "we" and not dates and (WE_NOW.search(rest) or VAGUE_TIME.search(rest)):
@@ -805,7 +849,7 @@ def dates_from_context(
             before = sents[cand.sentence.index - 1]
             if before.segment_id == cand.sentence.segment_id and before.index not in skip:
                 found = last_date([before])
-        elif cand.topic_evidence is not None:
+        elif cand.topic_evidence is not None and cand.topic_dates:
             quoted = cand.topic_evidence
             source = by_quote.get((quoted.segment_id, quoted.quote))
             # a date in another item's own sentence is that item's deadline, not this one's
@@ -1030,7 +1074,12 @@ def _named_topic(
         if not phrase or not (opens or led):
             continue
         after = sents[sent.index + 1] if sent.index + 1 < len(sents) else None
-        if after is not None and after.segment_id == sent.segment_id and after.text.rstrip().endswith("?"):
+        if (
+            after is not None
+            and after.index != cand.sentence.index  # the promise itself is no question about the topic
+            and after.segment_id == sent.segment_id
+            and after.text.rstrip().endswith("?")
+        ):
             asked = _topic_phrase(after)
             if asked != after.text.rstrip("?").strip() and 0 < len(content_words(asked)) <= 3:
                 phrase = f"{phrase}, {asked}"  # "Where are we with quotes?" asks about "quotes"
@@ -1062,6 +1111,29 @@ def _asked_between(sents: list[Sentence], earlier: Candidate, cand: Candidate, s
         s.speaker != cand.sentence.speaker and s.text.rstrip().endswith(("?", "？")) and s.index not in said
         for s in sents[earlier.sentence.index + 1 : cand.sentence.index]
     )
+
+
+def _taken_on(sents: list[Sentence], cand: Candidate, skip: frozenset[int] | set[int]) -> Sentence | None:
+    """'And the cans in the prompt corner keep dropping out.' - 'Right, leave that with me. I'll speak to Huw in
+    sound tomorrow.': a promise right after taking the problem on is about the problem the other person raised."""
+    if cand.sentence.index == 0:
+        return None
+    before = sents[cand.sentence.index - 1]
+    if before.segment_id != cand.sentence.segment_id or not TAKE_ON.search(before.text):
+        return None
+    raised = [
+        s
+        for s in sents[max(0, cand.sentence.index - REFERENCE_WINDOW) : before.index][::-1]
+        if s.segment_id == cand.sentence.segment_id - 1 and s.speaker != cand.sentence.speaker and s.index not in skip
+    ]
+    usable = [
+        s
+        for s in raised
+        if (not ANAPHOR.search(s.text) or len(content_words(s.text)) > 4)
+        and len(content_words(_topic_phrase(s))) >= 3
+        and not s.text.rstrip().endswith("?")
+    ]
+    return usable[0] if usable else None
 
 
 def _condition(cand: Candidate) -> str:
@@ -1121,6 +1193,11 @@ def resolve_references(
     for cand in cands:
         counted = COUNTED_REFERENCE.search(cand.task)
         if not cand.bare and not PRONOUN_END.search(cand.task) and not TELL.search(cand.task) and not counted:
+            taken_on = _taken_on(sents, cand, excluded | tasks_said)
+            if taken_on is not None and not cand.topic:
+                _cite_topic(cand, _topic_phrase(taken_on), taken_on)
+                cand.topic_dates = False  # "The cans dropped out on Tuesday": when it happened, no deadline
+                continue
             cand.topic = cand.topic or _condition(cand)
             continue
         lo = cand.sentence.index - REFERENCE_WINDOW
@@ -1162,7 +1239,8 @@ def resolve_references(
             and s.index not in excluded  # an injection attempt or a private remark is never a topic
             and (not ANAPHOR.search(s.text) or len(content_words(s.text)) > 4)
         ]
-        usable = [s for s in usable if len(content_words(_topic_phrase(s))) >= 3]  # "Still can't." names nothing
+        # "Still can't." names nothing, and "End of next week." only a date
+        usable = [s for s in usable if len(words := content_words(_topic_phrase(s))) >= 3 and words - DATE_WORDS]
         # a question raises a topic, but "When's their deadline now?" asks for a date, not about a thing
         raised = next((s for s in usable if s.text.rstrip().endswith("?") and not _asks_date(s.text)), None)
         # "The terraform module for the new clusters. I'll have that done": the speaker's own lead-in comes first
@@ -1217,6 +1295,7 @@ def resolve_references(
             named is not None
             and named[0] != topic_fragment(named[1].text)
             and ref is not None
+            and ref.index > named[1].index
             and DETERMINER_START.match(ref.text)
         ):
             named = None  # "And the recording?" ... "The case notes for the Harris family are two weeks behind."

@@ -1319,3 +1319,93 @@ def test_a_date_answering_another_question_does_not_date_the_task() -> None:
     assert when.due == dt.date(2026, 12, 10)
     [back] = items([asked[0], ("employee", "Yeah, sure. End of next week?")])
     assert back.due == dt.date(2026, 12, 11)
+
+
+def test_a_what_if_suggestion_taken_up_is_an_item_in_the_present_tense() -> None:
+    [item] = items(
+        [
+            ("manager", "Panto. What if you did the rehearsal schedule this year instead of me?"),
+            ("employee", "Go on then, I'll have a go. When d'you need it?"),
+            ("manager", "End of next week. Friday."),
+        ]
+    )
+    assert item.owner == "employee"
+    assert item.task.startswith("Do the rehearsal schedule this year")
+    assert item.due == dt.date(2026, 12, 11)
+    # asking how the other one sees it is no suggestion
+    assert items([("manager", "What if you think about it differently?"), ("employee", "Yeah, I'll do that.")]) == []
+
+
+def test_a_date_is_no_topic_and_a_dated_event_leaves_the_task() -> None:
+    """'End of next week. Friday.' names no topic; 'before Tuesday's dress' once left "'s dress" in the task."""
+    found = items(
+        [
+            ("manager", "End of next week. Friday."),
+            ("employee", "Tidy."),
+            ("manager", "Oh and them labels. Can you get them redone before Tuesday's dress?"),
+            ("employee", "Yeah, I'll laminate them this time."),
+        ]
+    )
+    assert [(a.task, a.due) for a in found] == [("Get them redone", dt.date(2026, 12, 1))]
+
+
+def test_a_question_tag_is_no_part_of_the_task_and_course_accepts() -> None:
+    [item] = items(
+        [
+            ("manager", "If they start before tech week, do the fire walk with them on their first day, yeah?"),
+            ("employee", "Yeah, course. They start on the third, I think."),
+        ]
+    )
+    assert item.task == "Do the fire walk with them on their first day (if they start before tech week)"
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [("manager", "Problem for August. We'll cross that bridge when we get there.")],
+        [("manager", "The old ones? No, no. Hold on, let me take this call, I'm coming.")],
+        [("employee", "If one more rat runs over my foot in that market, I'll resign and go and sell suya.")],
+        [("employee", "Good for him. Someone'll have to pick up the flys though.")],
+    ],
+)
+def test_sayings_calls_and_hyperbole_are_no_items(turns: list[tuple[str, str]]) -> None:
+    assert items(turns) == []
+
+
+def test_a_promise_after_taking_the_problem_on_is_about_that_problem() -> None:
+    [item] = items(
+        [
+            ("employee", "And the cans in the prompt corner keep dropping out in act two. He can't hear me."),
+            ("manager", "Right, leave that with me. I'll speak to Huw in sound tomorrow."),
+        ]
+    )
+    assert item.task == "Speak to Huw in sound (the cans in the prompt corner keep dropping out in act two)"
+    assert item.due == dt.date(2026, 12, 1)
+    assert [e.segment_id for e in item.evidence] == [1, 0]
+
+
+def test_would_you_ever_is_a_polite_ask_and_do_her_friday_accepts_it() -> None:
+    """Irish English 'Would you ever do the bar shoes ...?' - 'I will, yeah. I'll do her Friday morning, first
+    thing': one item, due Friday (the later date wins); 'first thing' says when, not what."""
+    [item] = items(
+        [
+            ("manager", "Would you ever do the bar shoes on the grey filly before Saturday?"),
+            ("employee", "I will, yeah. I'll do her Friday morning, first thing, before she's tacked up."),
+        ]
+    )
+    assert (item.task, item.due) == ("Do the bar shoes on the grey filly", dt.date(2026, 12, 4))
+
+
+def test_a_named_topic_beats_an_older_statement_that_opens_with_a_determiner() -> None:
+    found = items(
+        [
+            ("manager", "The SCADA thresholds are way too twitchy."),
+            ("employee", "That'd be amazing."),
+            (
+                "manager",
+                "Your backwash sequence. What if you wrote it up properly, as an SOP, so the night guys do the same?",
+            ),
+            ("employee", "Yeah, okay, sure, I'll do that."),
+        ]
+    )
+    assert [a.task for a in found] == ["Write it up properly, as an SOP (your backwash sequence)"]
