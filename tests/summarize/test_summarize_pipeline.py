@@ -602,3 +602,10 @@ def test_sorry_i_am_late_is_no_area_to_improve() -> None:
         ]
     )
     assert drafter().draft(t, meeting_date=MEETING).improvement_areas == []
+
+
+def test_too_late_for_that_is_a_shrug_not_an_area_to_improve() -> None:
+    t = transcript_from_turns(
+        [("employee", "Should've bought more jars in the spring."), ("manager", "Too late for that.")]
+    )
+    assert drafter().draft(t, meeting_date=MEETING).improvement_areas == []
