@@ -220,7 +220,7 @@ PAST_TO_BASE = {
     "did": "do", "wrote": "write", "took": "take", "made": "make", "gave": "give", "sent": "send", "ran": "run",
     "got": "get", "went": "go", "brought": "bring", "kept": "keep", "told": "tell", "rang": "ring", "spoke": "speak",
     "came": "come", "began": "begin", "drew": "draw", "chose": "choose", "led": "lead", "met": "meet", "paid": "pay",
-    "sold": "sell", "bought": "buy", "found": "find", "built": "build", "taught": "teach", "caught": "catch",
+    "sold": "sell", "bought": "buy", "built": "build", "taught": "teach", "caught": "catch",
 }  # fmt: skip
 PAST_FIRST = re.compile(
     r"^\s*(" + "|".join(PAST_TO_BASE) + r"|\w+(?:is|iz|at|id|ud)ed)\b(?!\s+(?:to|by|on|in|at|up)\b)", re.I
@@ -516,9 +516,9 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     text = re.split(r"[?!。！？]|\.(?:\s|$)", text, maxsplit=1)[0]
     text = TRAILING_CLAUSE.sub("", text)
     text = re.sub(r"\s*,?\s*\b(?:by|before|until|till)\s+then\b", "", text, flags=re.I)  # dated from context
-    text = re.sub(
-        r"\s*,?\s*(?:okay|ok|alright|right|please|then|this\s+time|yeah|yes|eh|innit|lah|yah)\s*$", "", text, flags=re.I
-    )  # "do the fire walk with them on their first day, yeah?": a question tag
+    text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please|then|this\s+time)\s*$", "", text, flags=re.I)
+    # "do the fire walk with them on their first day, yeah?": a question tag ("tell them yes" keeps its "yes")
+    text = re.sub(r"\s*,\s*(?:yeah|yes|eh|innit|lah|yah)\s*$", "", text, flags=re.I)
     text = PAST_FIRST.sub(lambda m: PAST_TO_BASE.get(m[1].lower(), m[1][:-1]), text)  # "What if you did the schedule"
     text = re.sub(r"\s*,?\s+(?:and|or|but|so)\s*$", "", text, flags=re.I)  # "do two sessions Monday and Tuesday"
     text = re.sub(r"\s+(?:yourself|yourselves|myself|ourselves)\b", "", text, flags=re.I)  # "write them yourself"
