@@ -1113,6 +1113,17 @@ def _asked_between(sents: list[Sentence], earlier: Candidate, cand: Candidate, s
     )
 
 
+def _names_a_topic(sent: Sentence) -> bool:
+    """Whether a sentence can be what a pronoun task is about.
+
+    'It's in my head' says too little past its pronoun, 'Still can't.' names nothing, 'End of next week.' only a date.
+    """
+    if ANAPHOR.search(sent.text) and len(content_words(sent.text)) <= 4:
+        return False
+    words = content_words(_topic_phrase(sent))
+    return len(words) >= 3 and bool(words - DATE_WORDS)
+
+
 def _taken_on(sents: list[Sentence], cand: Candidate, skip: frozenset[int] | set[int]) -> Sentence | None:
     """'And the cans in the prompt corner keep dropping out.' - 'Right, leave that with me. I'll speak to Huw in
     sound tomorrow.': a promise right after taking the problem on is about the problem the other person raised."""
@@ -1126,14 +1137,7 @@ def _taken_on(sents: list[Sentence], cand: Candidate, skip: frozenset[int] | set
         for s in sents[max(0, cand.sentence.index - REFERENCE_WINDOW) : before.index][::-1]
         if s.segment_id == cand.sentence.segment_id - 1 and s.speaker != cand.sentence.speaker and s.index not in skip
     ]
-    usable = [
-        s
-        for s in raised
-        if (not ANAPHOR.search(s.text) or len(content_words(s.text)) > 4)
-        and len(content_words(_topic_phrase(s))) >= 3
-        and not s.text.rstrip().endswith("?")
-    ]
-    return usable[0] if usable else None
+    return next((s for s in raised if _names_a_topic(s) and not s.text.rstrip().endswith("?")), None)
 
 
 def _condition(cand: Candidate) -> str:
@@ -1237,10 +1241,8 @@ def resolve_references(
             for s in sents[max(0, lo) : cand.sentence.index][::-1]  # nearest first
             if s.index not in tasks_said
             and s.index not in excluded  # an injection attempt or a private remark is never a topic
-            and (not ANAPHOR.search(s.text) or len(content_words(s.text)) > 4)
+            and _names_a_topic(s)
         ]
-        # "Still can't." names nothing, and "End of next week." only a date
-        usable = [s for s in usable if len(words := content_words(_topic_phrase(s))) >= 3 and words - DATE_WORDS]
         # a question raises a topic, but "When's their deadline now?" asks for a date, not about a thing
         raised = next((s for s in usable if s.text.rstrip().endswith("?") and not _asks_date(s.text)), None)
         # "The terraform module for the new clusters. I'll have that done": the speaker's own lead-in comes first
