@@ -1409,3 +1409,15 @@ def test_a_named_topic_beats_an_older_statement_that_opens_with_a_determiner() -
         ]
     )
     assert [a.task for a in found] == ["Write it up properly, as an SOP (your backwash sequence)"]
+
+
+def test_the_problem_taken_on_lends_no_date_to_the_promise() -> None:
+    """A date in the problem statement says when something happens, not when the promise falls due."""
+    [item] = items(
+        [
+            ("employee", "The cans in the prompt corner keep dropping out, and the tech run is next Friday."),
+            ("manager", "Right, leave that with me. I'll speak to Huw in sound about the cans."),
+        ]
+    )
+    assert item.task.startswith("Speak to Huw in sound")
+    assert item.due is None
