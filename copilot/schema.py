@@ -201,17 +201,18 @@ class SummaryPoint(Cited):
     text: str = Field(description="One sentence of the overall summary.")
 
 
-ReviewFlagKind = Literal["injection_attempt", "compensation_or_rating"]
+ReviewFlagKind = Literal["injection_attempt", "compensation_or_rating", "possible_action_item"]
 
 
 class ReviewFlag(StrictModel):
     """Something in the transcript a human must decide on, kept out of the draft's content.
 
     An instruction aimed at the drafting AI, or a pay, promotion or rating promise: reported with its evidence,
-    never turned into a statement or an action item.
+    never turned into a statement or an action item. A possible action item the classifier doubts is reported the
+    same way, so a person can add it back instead of it being lost.
     """
 
-    kind: ReviewFlagKind = Field(description="injection_attempt or compensation_or_rating.")
+    kind: ReviewFlagKind = Field(description="injection_attempt, compensation_or_rating or possible_action_item.")
     reason: str = Field(description="Why it was flagged, written by code.")
     evidence: list[Evidence] = Field(default_factory=list, description="The transcript lines concerned.")
 
@@ -228,6 +229,11 @@ class GeneratorInfo(StrictModel):
         ge=0,
         description="Model steps whose output stayed invalid after the bounded reask; those fields use the "
         "speaker's own words instead.",
+    )
+    item_filter: str | None = Field(
+        default=None,
+        description="The classifier that checked the rules' action items (doubted ones become flags), or None when "
+        "it did not run (not installed, switched off, or talk other than English).",
     )
 
 

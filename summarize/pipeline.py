@@ -4,6 +4,8 @@
 2. action items by rules (cues, owners, dates, withdrawal, merging); no model:
    SmolLM2 asked yes/no about candidate sentences was at or below chance, far
    below the rules (benchmarks/summarization.py measures it on both splits);
+   on English talk an embedding classifier then turns the items it doubts into
+   flags for a person (summarize/item_filter.py, measured on unseen meetings);
 3. topics (cohesion + size cap, which is also the chunking for long meetings);
 4. template sections: rules route and extract; a capable model rewrites fields;
 5. summary per topic; KPI pre-fill and previous action items;
@@ -13,14 +15,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from copilot.ports import ProgressCallback
-from copilot.schema import ActionItem, GeneratorInfo, KpiPrefill, OkrProgress, ReviewDraft, Transcript
+from copilot.schema import ActionItem, GeneratorInfo, KpiPrefill, OkrProgress, ReviewDraft, ReviewFlag, Transcript
 from copilot.settings import Settings
 from summarize.commitments import Candidate, Participants, extract
 from summarize.evidence import verify_draft
+from summarize.item_filter import ItemFilter, ItemFilterUnavailable
 from summarize.kpi import KpiRow, attach, kpi_context, prefill
 from summarize.llm import ModelHandle, build_chat_model
 from summarize.previous import review_previous
@@ -33,6 +37,7 @@ from summarize.text import sentences
 from summarize.topics import segment_topics
 
 PIPELINE_VERSION = "summarize/1"
+log = logging.getLogger(__name__)
 
 
 def to_action_item(cand: Candidate) -> ActionItem:
@@ -49,6 +54,7 @@ class ReviewDrafter:
     max_retries: int = 2
     kpi_threshold_pct: float = 15.0
     redact_pii: bool = False
+    item_filter: ItemFilter | None = None
     usage: Usage = field(default_factory=Usage)
 
     @property
@@ -79,6 +85,11 @@ class ReviewDrafter:
         commitments = extract(sents, participants, meeting_date, excluded=skip, private=private)
         found = [to_action_item(c) for c in commitments]
         actions, held = hold_compensation(found)  # pay, promotion, rating: a flag for people, never a task
+        doubted: list[ReviewFlag] = []
+        checked_by = None
+        if self.item_filter is not None and transcript.language.lower().startswith("en"):  # trained on English only
+            actions, doubted = self.item_filter.split(actions, {s.id: s.speaker for s in transcript.segments})
+            checked_by = self.item_filter.name
 
         prefills = [k if isinstance(k, KpiPrefill) else prefill(k, self.kpi_threshold_pct) for k in kpis or []]
         topics = segment_topics(sents)
@@ -128,6 +139,7 @@ class ReviewDrafter:
                 prompt_version=self.prompt_version,
                 template=self.template.name,
                 model_fallbacks=len(self.usage.failures) - failures_before,
+                item_filter=checked_by,
             ),
             **filled,
         )
@@ -135,7 +147,7 @@ class ReviewDrafter:
             ctx, draft, transcript, participants, candidates=commitments, private_segments=screening.sensitive_segments
         )  # strong tier only: model checks, recovered items, levels
         verify_draft(draft, transcript)
-        enforce(draft, screening, held)  # nothing may cite an injection attempt; flags go to a human
+        enforce(draft, screening, [*held, *doubted])  # nothing may cite an injection attempt; flags go to a human
         mark_sensitive(draft, screening.sensitive_segments)
         if progress:
             progress(1.0)
@@ -148,6 +160,12 @@ def build_drafter(settings: Settings, *, template: str = "default") -> ReviewDra
     redact = settings.llm_redact_pii
     if redact is None:
         redact = handle is not None and not handle.local
+    item_filter = None
+    if settings.item_filter:
+        try:
+            item_filter = ItemFilter.load()
+        except ItemFilterUnavailable as exc:  # an optional extra: draft without it, and say so
+            log.warning("action items are not checked by the classifier: %s", exc)
     return ReviewDrafter(
         handle=handle,
         template=load_template(template),
@@ -155,4 +173,5 @@ def build_drafter(settings: Settings, *, template: str = "default") -> ReviewDra
         max_retries=settings.llm_max_retries,
         kpi_threshold_pct=settings.kpi_deviation_threshold_pct,
         redact_pii=redact,
+        item_filter=item_filter,
     )
