@@ -50,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 
 from copilot.schema import ActionItem  # noqa: E402
 from evals.cases import ReviewCase, load_review_dataset  # noqa: E402
-from evals.matching import greedy_match, normalise_owner, task_similarity  # noqa: E402
+from evals.matching import greedy_match, same_owner, task_similarity  # noqa: E402
 from summarize.item_filter import (  # noqa: E402
     FEATURES_VERSION,
     WEIGHTS,
@@ -156,14 +156,14 @@ def rows(found: Items, cases: dict[str, ReviewCase]) -> Rows:
     for cid, pred in found.items():
         case = cases[cid]
 
-        def owner(name: str, case: ReviewCase = case) -> str:
-            return normalise_owner(name, employee=case.employee, manager=case.manager)
+        def owners_agree(gold_owner: str, predicted_owner: str, case: ReviewCase = case) -> bool:
+            return same_owner(gold_owner, predicted_owner, employee=case.employee, manager=case.manager)
 
         matches = greedy_match(
             case.gold.action_items,
             pred,
             lambda g, p: task_similarity(p["task"], [g.task, *g.task_alt]),
-            compatible=lambda g, p: owner(g.owner) == owner(p["owner"]),
+            compatible=lambda g, p: owners_agree(g.owner, p["owner"]),
         )
         matched = {m.predicted for m in matches}
         speaker_of = {s.id: s.speaker for s in case.transcript.segments}

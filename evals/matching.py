@@ -5,7 +5,8 @@ Matching rule (action items; previous items and OKRs use the same similarity):
 1. **Owner**: both owners are normalised: lower-cased, punctuation dropped,
    the employee's or manager's name (full, or its leading words) mapped to 'employee'
    or 'manager', and common synonyms mapped too ('staff', '员工', '經理', ...).
-   A strict match needs equal normalised owners.
+   A strict match needs equal normalised owners, or, for anyone else, a predicted
+   name that is the leading part of the gold one ('Dev' for 'Dev Pillai').
 2. **Task similarity** = the share of the gold task's content tokens that
    appear in the predicted task (gold-token recall), maximised over the gold
    task's accepted phrasings. Tokens: lower-cased words without stop words,
@@ -111,6 +112,20 @@ def normalise_owner(owner: str, *, employee: str | None = None, manager: str | N
         if text and (text == full or full.startswith(text + " ")):  # full name, or its leading part
             return role
     return text
+
+
+def same_owner(gold: str, predicted: str, *, employee: str | None = None, manager: str | None = None) -> bool:
+    """Owners agree: equal once normalised, or a third person named by the leading part of the gold name.
+
+    The transcript may only ever call the planner "Dev" while the gold says "Dev Pillai": the same rule that lets
+    "Priya" stand for the employee Priya Nair, applied to anyone else named.
+    """
+    g = normalise_owner(gold, employee=employee, manager=manager)
+    p = normalise_owner(predicted, employee=employee, manager=manager)
+    if g == p:
+        return True
+    roles = {"employee", "manager"}
+    return bool(p) and g not in roles and p not in roles and g.startswith(p + " ")
 
 
 @dataclass(frozen=True)

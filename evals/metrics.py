@@ -31,7 +31,7 @@ from copilot.schema import (
     SummaryPoint,
 )
 from evals.cases import EvalCase, QmsumCase, ReviewCase
-from evals.matching import greedy_match, normalise_owner, prf, task_similarity
+from evals.matching import greedy_match, prf, same_owner, task_similarity
 from evals.qmsum import first_words, longest_utterances
 
 Scores = dict[str, float]
@@ -100,16 +100,16 @@ def contains(haystack: str, needle: str) -> bool:
 def score_action_items(case: ReviewCase, draft: ReviewDraft) -> tuple[Scores, Details]:
     gold, pred = case.gold.action_items, draft.action_items
 
-    def owner(name: str) -> str:
-        return normalise_owner(name, employee=case.employee, manager=case.manager)
+    def owners_agree(gold_owner: str, predicted_owner: str) -> bool:
+        return same_owner(gold_owner, predicted_owner, employee=case.employee, manager=case.manager)
 
     def sim(g: Any, p: ActionItem) -> float:
         return task_similarity(p.task, [g.task, *g.task_alt])
 
-    strict = greedy_match(gold, pred, sim, compatible=lambda g, p: owner(g.owner) == owner(p.owner))
+    strict = greedy_match(gold, pred, sim, compatible=lambda g, p: owners_agree(g.owner, p.owner))
     task_only = greedy_match(gold, pred, sim)
     due_ok = [m for m in strict if pred[m.predicted].due in {gold[m.gold].due, *gold[m.gold].due_alt}]
-    owner_ok = [m for m in task_only if owner(gold[m.gold].owner) == owner(pred[m.predicted].owner)]
+    owner_ok = [m for m in task_only if owners_agree(gold[m.gold].owner, pred[m.predicted].owner)]
     scores: Scores = {
         "ai_tp": len(strict),
         "ai_pred": len(pred),

@@ -30,7 +30,7 @@ from summarize.text import (
 # --------------------------------------------------------------------------- cue patterns
 
 SELF_STRONG = re.compile(
-    r"\b(?:I(?:'ll|\s+will|\s+shall)|I(?:'m|\s+am)\s+(?:going\s+to|gonna)|let\s+me|I\s+promise\s+to|"
+    r"\b(?:I(?:'ll|\s+will|\s+shall)|I(?:'m|\s+am)\s+(?:going\s+to|gonna|fixin['’g]?\s+to)|(?<!am\s)I\s+going\s+(?:to|and)|let\s+me|I\s+promise\s+to|"
     r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|put\s+me\s+down\s+(?:for|to)|consider\s+it\s+done|I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
     r"schedule|follow|look|check|get|put|run|pair|update|review|ask|find|organi[sz]e|handle|own|cover))\b"
     r"(?:\s+(?:also|just|then|definitely|certainly|absolutely|happily|gladly|make\s+sure\s+to|try\s+to|try\s+and))*",
@@ -38,6 +38,7 @@ SELF_STRONG = re.compile(
 )
 SELF_WEAK = re.compile(
     r"\bI\s+(?:need|have|ought)\s+to\b|\bI(?:'ve|\s+have)?\s+got\s+to\b|\bI\s+should\b|\bI(?:'d|\s+would)\s+better\b"
+    r"|\bI\s+might\s+could\b"  # US South: "I might could do a clinic" offers, tentatively
     # "I was going to go through the DNA list": a plan, an item once the other person endorses it ("Yeah, do that")
     r"|\bI\s+was\s+(?:going|planning)\s+to\b(?!\s+(?:suggest|ask|say|mention|float|propose|raise)\b)",
     re.I,
@@ -113,13 +114,13 @@ ZH_SELF_WEAK = re.compile(r"我(?:要|需要|得|应该|應該)")
 # talk now, in the meeting: "tell me more", "let's start with", and errands done on the spot ("let me get the milk
 # in the fridge", "I'll let you get your tea")
 CONVERSATIONAL = re.compile(
-    r"^\s*(?:(?:only|really|just|actually|still|also|then)\s+)*(?:tell|walk|explain|describe|elaborate|say|repeat|clarify|remind|hear|see|hold|wait|imagine|"
+    r"^\s*(?:(?:only|really|just|actually|still|also|then)\s+)*(?:tell(?=\s+(?:me|you|us|ya)\b)|walk|explain|describe|elaborate|say|repeat|clarify|remind|hear|see|hold|wait|imagine|"
     r"think|talk\s+(?!to\b|with\b)|give\s+me\s+(?:an?\s+)?example|go\s+on|continue|share\s+(?:more|your\s+thoughts)|be\s+honest|admit|"
     r"start\s+with|keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight|to\b)|ask\s+me\s+again|"
     r"let\s+you\s+(?:go|get\s+(?:back|on|off|going|your\s+(?:tea|lunch|dinner|coffee|break|evening|weekend)))|"
     r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
     r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+it\s+when|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
-    r"be\s+brief|let\s+you\s+know|note\s+that|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|start|begin|"
+    r"be\s+brief|let\s+you\s+know|note\s+that|(?:write|jot|note|put)\s+(?:this|that|it|these|those)\s+down|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|start|begin|"
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
     re.I,
 )
@@ -131,6 +132,8 @@ HYPERBOLE = re.compile(
 )
 DONE_NOW = re.compile(r"(?<!\bfrom\s)(?<!\bfor\s)(?<!\buntil\s)\b(?:right\s+)?now\b(?!\s+(?:on|that)\b)", re.I)
 # dated the day of the meeting but after it: "I'll look at the rota tonight" is no talk about the rota now
+# "I'll look at the overtime figures just now" (South African English: in a while): later, not in the meeting
+LATER_WORDS = re.compile(r"\b(?:just\s+now|now\s+now|later\s+on|afterwards)\b", re.I)
 LATER_TODAY = re.compile(
     r"\b(?:tonight|this\s+(?:afternoon|evening)|later\s+today|end\s+of\s+(?:the\s+)?day|eod|after\s+(?:this|the|our)\b)",
     re.I,
@@ -190,13 +193,13 @@ WISH = re.compile(
     re.I,
 )
 REFUSAL = re.compile(
-    r"^\s*(?:no\b|nope\b|I\s+can't|I\s+cannot|I\s+won't|I\s+don't\s+think\s+(?:so|I\s+can)|not\s+(?:really|by)|"
+    r"^\s*(?:no\b(?![\s,]+(?:problem|worries|bother|sweat|trouble)\b)|nope\b|I\s+can't|I\s+cannot|I\s+won't|I\s+don't\s+think\s+(?:so|I\s+can)|not\s+(?:really|by)|"
     r"not\s+this\s+(?:week|month|time|quarter|year|cycle|round)\b|that\s+won't\s+work|不行|不能|没办法|沒辦法|做不到)",
     re.I,
 )
 WITHDRAWAL = re.compile(
     r"\blet's\s+not\b|\blet\s+us\s+not\b|\bscratch\s+that\b|\bnever\s*mind\b|\bforget\s+(?:about\s+)?(?:it|that)\b|"
-    r"\bon\s+second\s+thought\b|\bno\s+need\b|\bdon't\s+worry\s+about\s+(?:it|that)\b|\bcancel\s+that\b|"
+    r"\bon\s+second\s+thought\b|\bno\s+need\b|\bdon't\s+(?:you\s+)?worry\s+about\s+(?:it|that)\b|\bcancel\s+that\b|"
     r"\bactually,?\s+(?:we|I|you)\s+(?:don't|won't|shouldn't)\b|\bdon't\s+do\s+that\b|\bdon't\s+bother\b|"
     r"\bforget\s+I\s+(?:asked|said)\b|\bignore\s+that\b|\bskip\s+(?:it|that)\b|\b(?:drop|park)\s+(?:that|it)\b|"
     r"算了|还是不要|還是不要|不用了|取消(?:吧|了)|别做了|別做了",
@@ -238,7 +241,7 @@ ZH_TAG_QUESTION = re.compile(
 TRAILING_CLAUSE = re.compile(
     r"\s*,\s*(?:because|since|as(?!\s+(?:a|an)\b)|so|otherwise|which|though|but|anyway|hopefully|by\s+the\s+way|if\s+that|"
     r"that's|that\s+is|it's|it\s+is|I|I'm|I'll|I've|we|we're|we'll|they|they're|they'll|he|she|you|you're|you'll|"
-    r"before|after|when|once|while|until|probably|maybe|perhaps)\b.*$"
+    r"before|after|when|once|while|until|probably|maybe|perhaps|don't\s+(?:you\s+)?worry)\b.*$"
     r"|\s+(?:because|so\s+that|so\s+(?:people|we|they|nobody|everyone|the\s+team|you|I|he|she|it))\b.*$"
     # "ring Pieter, if I can get hold of him" (a hedge, not the condition), "get it done before I go"
     r"|\s*,\s*if\s+I\s+can\b.*$"
@@ -268,7 +271,7 @@ ENDORSE = re.compile(
 )
 # "Will do.", "Yep, on it.": the whole reply accepts a request
 ACCEPTANCE = re.compile(
-    r"^\W*(?:(?:yes|yeah|yep|ok(?:ay)?|sure|right|of\s+course)[,.!\s]+)*(?:will\s+do|on\s+it|no\s+problem|"
+    r"^\W*(?:(?:yes|yeah|yep|ok(?:ay)?|sure|right|of\s+course)[,.!\s]+)*(?:will\s+do|on\s+it|no\s+(?:problem|worries|bother)|not\s+a\s+problem|"
     r"sure(?:\s+thing)?|(?:of\s+)?course|can\s+do|I\s+will|I'll\s+do\s+(?:that|it))\W*$",
     re.I,
 )
@@ -279,7 +282,12 @@ ACCEPTANCE_LEAD = re.compile(
     re.I,
 )
 # "the guests say, no, I'll just book it online": someone else's words, quoted
-REPORTED = re.compile(r"\b(?:say|says|said|saying|asks|asked|goes|went)\s*[,:]", re.I)
+REPORTED = re.compile(
+    r"\b(?:say|says|said|saying|asks|asked|goes|went)\s*[,:]"
+    # "Coach Daniels said he'd let us have the stadium": what someone else said they would do
+    r"|\b(?:said|says|told\s+(?:me|us))\s+(?:that\s+)?(?:he|she|they)(?:['’]d|['’]ll|\s+would|\s+will)\b",
+    re.I,
+)
 # "If finance gives me the number by Wednesday, I'll approve ...": that date is the condition's, not the task's
 CONDITION = re.compile(r"\b(?:if|once|when|whenever|unless|as\s+soon\s+as|after|provided)\b", re.I)
 CONDITION_NEGATED = re.compile(r"\b(?:not|no|never|still|again)\b|n't\b", re.I)
@@ -350,6 +358,7 @@ SUGGESTION = re.compile(
     re.I,
 )
 WITHDRAWAL_LEAD_WORDS = 5
+REASSURANCE = re.compile(r"don't\s+(?:you\s+)?worry", re.I)
 """More content words than this before "forget that" in one sentence: it withdraws what that sentence said."""
 # "Leave that with me.", "That's on me.", "I'll take that.": the speaker takes on the problem just raised
 TAKE_ON = re.compile(
@@ -573,7 +582,11 @@ def detect(
         if sent.index in excluded:
             continue
         text = sent.text
-        if WITHDRAWAL.search(text):
+        withdrawal = WITHDRAWAL.search(text)
+        # "I'll tell 'em myself, don't you worry about that": reassurance after a promise, no withdrawal
+        if withdrawal and not (
+            REASSURANCE.match(withdrawal.group(0)) and SELF_STRONG.search(text[: withdrawal.start()])
+        ):
             continue
         cue = _first(CUES, text) or (_dated_subject(text, meeting_date) if is_cjk(text) else None)
         named = NAMED.search(text)
@@ -608,7 +621,7 @@ def detect(
             continue  # "New one, please, the one Sam sent round": a choice answered politely, no request
         if match.group(0).lower() == "please" and CONSEQUENCE.match(rest):
             rest = ""  # "By close of play tomorrow, please, or payroll will kill me": what follows is no task
-        later = [d for d in dates if d.date > meeting_date or LATER_TODAY.search(d.phrase)]
+        later = [d for d in dates if d.date > meeting_date or LATER_TODAY.search(d.phrase)] or LATER_WORDS.findall(rest)
         # "I'll go through the SOP binder this week": talk now, unless the speaker dates it for later
         talk_now = (CONVERSATIONAL.search(rest) or CONVERSATIONAL.search(restarted)) and not (kind == "self" and later)
         # "I'll just text him now so he's not blindsided", "we'll do it now only": done in the meeting
@@ -879,6 +892,14 @@ def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candid
             and id(c) not in withdrawn
         ]
         if not earlier:
+            continue
+        # "I'll write you the reference before the deadline. Don't worry about that.": reassurance about one's own
+        # promise, not a withdrawal of it
+        if (
+            REASSURANCE.match(found.group(0))
+            and earlier[-1].sentence.speaker == sent.speaker
+            and earlier[-1].kind == "self"
+        ):
             continue
         # "I'll book you in with her. [...] I was also going to suggest you sit in on Hassan's appointments, but,
         # um, actually, no. Let's not do that.": what is taken back is the suggestion said since, no item
@@ -1318,6 +1339,45 @@ def resolve_references(
     return [c for c in cands if id(c) not in taken_up]
 
 
+# "Nah, perfect timing, Dev." / "And, um, Dev, while you're here": a name the others address someone by
+VOCATIVE_LEAD = r"(?i:so|and|oh|hey|okay|ok|right|alright|um+|uh+|thanks|cheers|nah|yeah|yes|no|well|look)"
+VOCATIVE_START = re.compile(rf"^\W*(?:{VOCATIVE_LEAD}\W+)*(?!{VOCATIVE_LEAD}\b)(?P<name>[A-Z][a-z]+)\s*,")
+VOCATIVE_END = re.compile(r",\s*(?P<name>[A-Z][a-z]+)\s*[.!?]*\s*$")
+NOT_A_NAME = frozenset(
+    """sir mate boss guys everyone everybody folks love darling man bro miss madam ma okay ok right yeah yes no well
+    look listen now so and but please thanks sorry hey honestly anyway actually alright fine great good sure then
+    doc chief pal buddy team all""".split()
+)
+VOICE_NAME_MIN = 2  # one "Thanks, Sam." may be said about someone absent; twice, next to one voice, is a name
+
+
+def voice_names(sents: list[Sentence], participants: Participants) -> dict[str, str]:
+    """Names of the third voices (`speaker_N`), from what the others call them just before or after they speak.
+
+    An action item of `speaker_2` then belongs to "Dev", whom a person can act on. A voice needs the same name
+    twice, said next to its turns, and none said as often for it.
+    """
+    counts: dict[str, dict[str, int]] = {}
+    roles = {"manager", "employee"}
+    for i, sent in enumerate(sents):
+        said = [m["name"] for m in (VOCATIVE_START.match(sent.text), VOCATIVE_END.search(sent.text)) if m]
+        said = [n for n in said if n.lower() not in NOT_A_NAME and n.lower() not in participants.name_forms]
+        if not said:
+            continue
+        name = said[0]
+        after = next((s.speaker for s in sents[i + 1 :] if s.speaker != sent.speaker), None)
+        before = next((s.speaker for s in reversed(sents[:i]) if s.speaker != sent.speaker), None)
+        for voice in {after, before} - roles - {None, sent.speaker}:
+            if voice is not None:
+                counts.setdefault(voice, {})[name] = counts.setdefault(voice, {}).get(name, 0) + 1
+    names: dict[str, str] = {}
+    for voice, seen in counts.items():
+        ranked = sorted(seen.items(), key=lambda kv: -kv[1])
+        if ranked[0][1] >= VOICE_NAME_MIN and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+            names[voice] = ranked[0][0]
+    return names
+
+
 def extract(
     sents: list[Sentence],
     participants: Participants,
@@ -1347,4 +1407,7 @@ def extract(
     )  # before merging: "speak to him" = "get onto Jonas"
     merged = drop_recaps(merge(cands))
     dates_from_context(merged, sents, meeting_date, skip=excluded | private)  # after merging: not a reply's date
+    named = voice_names(sents, participants)
+    for cand in merged:
+        cand.owner = named.get(cand.owner, cand.owner)
     return merged

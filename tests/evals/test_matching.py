@@ -65,3 +65,15 @@ def test_prf_defines_empty_cases() -> None:
     assert prf(0, 0, 3) == (None, 0.0, 0.0)
     p, r, f = prf(2, 4, 2)
     assert (p, r) == (0.5, 1.0) and f == pytest.approx(2 / 3)
+
+
+def test_a_third_person_may_be_named_by_the_leading_part_of_the_gold_name() -> None:
+    from evals.matching import same_owner
+
+    kw = {"employee": "Priya Nair", "manager": "Dana Lee"}
+    assert same_owner("Dev Pillai", "Dev", **kw)  # the transcript only ever says "Dev"
+    assert same_owner("Dev Pillai", "dev pillai.", **kw)
+    assert not same_owner("Dev Pillai", "Devon", **kw)
+    assert not same_owner("Dev", "Dev Pillai", **kw)  # a longer prediction invents the surname
+    assert not same_owner("Dev Pillai", "speaker_2", **kw)
+    assert same_owner("employee", "Priya", **kw) and not same_owner("manager", "Priya", **kw)

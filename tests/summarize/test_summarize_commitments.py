@@ -1421,3 +1421,88 @@ def test_the_problem_taken_on_lends_no_date_to_the_promise() -> None:
     )
     assert item.task.startswith("Speak to Huw in sound")
     assert item.due is None
+
+
+# blind14 dev: eight varieties of English
+
+
+def test_telling_someone_else_is_a_task_and_telling_you_is_talk() -> None:
+    [item] = items([("manager", "Makes sense. I'll tell the port agent that's the plan.")])
+    assert item.owner == "manager" and item.task.startswith("Tell the port agent")
+    assert items([("manager", "Let me tell you what happened with the buses.")]) == []
+
+
+def test_no_problem_accepts_a_request_and_is_no_refusal() -> None:
+    [item] = items([("manager", "Can you cover the Tuesday ship for her? The tenth?"), ("employee", "No problem.")])
+    assert item.owner == "employee" and "Tuesday ship" in item.task
+    assert items([("manager", "Can you cover the Tuesday ship?"), ("employee", "No, I can't, I'm off.")]) == []
+
+
+def test_reassurance_after_ones_own_promise_withdraws_nothing() -> None:
+    [item] = items([("manager", "I'll write you the reference before the deadline. Don't worry about that.")])
+    assert item.owner == "manager" and "reference" in item.task
+    [item] = items([("manager", "I'll tell the drumline myself, don't you worry about that.")])
+    assert item.task == "Tell the drumline"
+    # taking back someone else's offer still withdraws it
+    assert (
+        items([("employee", "I'll redo the slides tonight."), ("manager", "Don't worry about that, they're fine.")])
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm fixin' to call the repair shop in Tuscaloosa this afternoon, see what they'll charge.",
+        "I going and call the repair shop in Tuscaloosa this afternoon.",
+    ],
+)
+def test_regional_going_to_commits(text: str) -> None:
+    [item] = items([("employee", text)])
+    assert item.owner == "employee" and item.task.startswith("Call the repair shop in Tuscaloosa")
+    assert item.due == MEETING
+
+
+def test_am_i_going_to_is_a_question_not_a_promise() -> None:
+    assert items([("employee", "Is this, like, am I going to lose my job?")]) == []
+
+
+def test_what_someone_else_said_they_would_do_is_no_item() -> None:
+    said = "Coach Daniels said he'd let us have the stadium for Tuesday practice too, now that football's over."
+    assert items([("manager", said)]) == []
+
+
+def test_writing_it_down_is_done_in_the_meeting() -> None:
+    assert items([("manager", "Okay. So let me write this down.")]) == []
+
+
+def test_just_now_in_south_african_english_is_later() -> None:
+    [item] = items([("manager", "And I'll look at the overtime figures just now, see if we can pay them properly.")])
+    assert item.owner == "manager" and "overtime figures" in item.task
+    assert items([("manager", "Let me look at the overtime figures.")]) == []  # still talk now
+
+
+def test_might_could_offers_and_a_later_promise_takes_it_up() -> None:
+    [item] = items(
+        [
+            ("employee", "I might could do a clinic over at the middle school."),
+            ("employee", "I'll do it before Christmas break."),
+        ]
+    )
+    assert item.owner == "employee" and "clinic over at the middle school" in item.task
+
+
+def test_a_third_voice_is_named_by_how_the_others_address_it() -> None:
+    turns = [
+        ("speaker_2", "Knock knock. Am I early?"),
+        ("manager", "Nah, perfect timing, Dev. Grab a chair."),
+        ("speaker_2", "Oh good. Hey, Jarrah."),
+        ("manager", "And, um, Dev, while you're here. Would a weekly sit-down help?"),
+        ("speaker_2", "Sweet. I'll send you the wireframes tomorrow."),
+        ("manager", "Alright, Dev, I won't keep you."),
+    ]
+    [item] = items(turns, employee="Jarrah Whitfield")
+    assert item.owner == "Dev" and "wireframes" in item.task
+    # named once is not enough: "Thanks, Sam." may be about someone else
+    [item] = items([("speaker_2", "I'll send you the wireframes tomorrow."), ("manager", "Thanks, Sam.")])
+    assert item.owner == "speaker_2"
