@@ -24,6 +24,9 @@ WEDNESDAY = dt.date(2026, 3, 11)
         ("Friday week", dt.date(2026, 12, 4), "2026-12-18"),
         ("a week on Friday", MONDAY, "2026-12-11"),
         ("a week tomorrow", MONDAY, "2026-12-08"),
+        ("by a week from Friday", MONDAY, "2026-12-11"),  # American for "a week on Friday"
+        ("The tenth?", MONDAY, "2026-12-10"),  # a sentence that is only a day of the month
+        ("a week from today", MONDAY, "2026-12-07"),
         ("The freeze is the eleventh.", MONDAY, "2026-12-11"),
         ("I'll chase it Thursday morning", MONDAY, "2026-12-03"),
         ("Sprint ends Friday, it's the 4th.", MONDAY, "2026-12-04"),
@@ -100,6 +103,9 @@ def test_resolves_relative_dates(text: str, meeting: dt.date, expected: str | No
         "on the second day",
         "Q2 numbers look good",
         "before tax year-end",
+        "starting from Friday",
+        "The first.",
+        "from Friday on",
     ],
 )
 def test_recurrences_starts_and_plain_words_are_not_due_dates(text: str) -> None:

@@ -288,6 +288,16 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             ),
             day_of_month,
         ),
+        # "Can you cover the Tuesday ship? The tenth?": a sentence that is only a day of the month (not the first
+        # three days, which are as often a list: "The first.")
+        (
+            re.compile(
+                r"^\W*(?:(?:so|and|um|uh|on|by|that's|that\s+is)\s+)*the\s+"
+                r"(\d{1,2}(?:st|nd|rd|th)|(?!first\b|second\b|third\b)(?:" + _ORD_WORDS + r"))\W*$",
+                re.I,
+            ),
+            day_of_month,
+        ),
         # "by mid-month": the next 15th
         (re.compile(r"\bmid[- ]month\b", re.I), lambda _: next_day_of_month(15)),
         (re.compile(r"\bearly\s+next\s+week\b", re.I), lambda _: weekday_of_next_week(m, 0)),
@@ -300,13 +310,13 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             re.compile(rf"\bnext\s+({_WD})\b(?:\s+(?:morning|afternoon|evening|night|lunchtime))?", re.I),
             lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()]),
         ),
-        # "Monday week", "a week on Friday" (British): a week after the coming Monday / Friday
+        # "Monday week", "a week on Friday" (British), "a week from Friday" (American): a week after the coming Friday
         (
-            re.compile(rf"\b({_WD})\s+week\b|\ba\s+week\s+(?:on\s+)?({_WD})\b", re.I),
+            re.compile(rf"\b({_WD})\s+week\b|\ba\s+week\s+(?:on\s+|from\s+)?({_WD})\b", re.I),
             lambda g: nxt(m, WEEKDAYS_EN[(g[1] or g[2]).lower()]) + dt.timedelta(days=7),
         ),
         (
-            re.compile(r"\ba\s+week\s+(today|tomorrow)\b", re.I),
+            re.compile(r"\ba\s+week\s+(?:from\s+)?(today|tomorrow)\b", re.I),
             lambda g: m + dt.timedelta(days=7 + (g[1].lower() == "tomorrow")),
         ),
         (
@@ -413,7 +423,7 @@ def _month_year(meeting: dt.date, month: int) -> tuple[int, int]:
 
 NOT_A_DEADLINE = re.compile(
     r"\b(?:every|each)\s+(?:\w+\s+)?(?:" + _WD + r"|day|week|month|morning)s?\b|每(?:周|週|个|個|天|日|月)"
-    r"|\b(?:starting|beginning|from|since)\s+(?:on\s+|in\s+)?(?:next|this|the)?\s*\w+(?:\s+\w+)?"
+    r"|\b(?:starting|beginning|(?<!\ba\sweek\s)from|since)\s+(?:on\s+|in\s+)?(?:next|this|the)?\s*\w+(?:\s+\w+)?"
     r"|\b(?:tax|fiscal|financial)\s+year[- ]end\b"  # its date depends on the country and the company
     # "the Friday drop-in sessions", "the Thursday one": a weekday naming a recurring thing, not a day
     r"|\bthe\s+(?:" + _WD + r")\s+(?!(?:after|before|of|at|in|morning|afternoon|evening|night|then|and|or)\b)[a-z]"
