@@ -358,8 +358,9 @@ SUGGESTION = re.compile(
     re.I,
 )
 WITHDRAWAL_LEAD_WORDS = 5
-REASSURANCE = re.compile(r"don't\s+(?:you\s+)?worry", re.I)
 """More content words than this before "forget that" in one sentence: it withdraws what that sentence said."""
+# "I'll tell 'em myself, don't you worry about that": after one's own promise, reassurance rather than withdrawal
+REASSURANCE = re.compile(r"don't\s+(?:you\s+)?worry", re.I)
 # "Leave that with me.", "That's on me.", "I'll take that.": the speaker takes on the problem just raised
 TAKE_ON = re.compile(
     r"\bleave\s+(?:it|that|this|those|them)\s+with\s+me\b|\b(?:that's|that\s+is|it's|it\s+is)\s+on\s+me\b"
@@ -621,7 +622,9 @@ def detect(
             continue  # "New one, please, the one Sam sent round": a choice answered politely, no request
         if match.group(0).lower() == "please" and CONSEQUENCE.match(rest):
             rest = ""  # "By close of play tomorrow, please, or payroll will kill me": what follows is no task
-        later = [d for d in dates if d.date > meeting_date or LATER_TODAY.search(d.phrase)] or LATER_WORDS.findall(rest)
+        later = any(d.date > meeting_date or LATER_TODAY.search(d.phrase) for d in dates) or bool(
+            LATER_WORDS.search(rest)
+        )
         # "I'll go through the SOP binder this week": talk now, unless the speaker dates it for later
         talk_now = (CONVERSATIONAL.search(rest) or CONVERSATIONAL.search(restarted)) and not (kind == "self" and later)
         # "I'll just text him now so he's not blindsided", "we'll do it now only": done in the meeting

