@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from copilot.domain.dates import MONTHS_EN, WEEKDAYS_EN, ResolvedDate, find_dates
@@ -1360,7 +1361,7 @@ def voice_names(sents: list[Sentence], participants: Participants) -> dict[str, 
     An action item of `speaker_2` then belongs to "Dev", whom a person can act on. A voice needs the same name
     twice, said next to its turns, and none said as often for it.
     """
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, Counter[str]] = {}
     roles = {"manager", "employee"}
     for i, sent in enumerate(sents):
         said = [m["name"] for m in (VOCATIVE_START.match(sent.text), VOCATIVE_END.search(sent.text)) if m]
@@ -1372,10 +1373,10 @@ def voice_names(sents: list[Sentence], participants: Participants) -> dict[str, 
         before = next((s.speaker for s in reversed(sents[:i]) if s.speaker != sent.speaker), None)
         for voice in {after, before} - roles - {None, sent.speaker}:
             if voice is not None:
-                counts.setdefault(voice, {})[name] = counts.setdefault(voice, {}).get(name, 0) + 1
+                counts.setdefault(voice, Counter())[name] += 1
     names: dict[str, str] = {}
     for voice, seen in counts.items():
-        ranked = sorted(seen.items(), key=lambda kv: -kv[1])
+        ranked = seen.most_common(2)
         if ranked[0][1] >= VOICE_NAME_MIN and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
             names[voice] = ranked[0][0]
     return names
