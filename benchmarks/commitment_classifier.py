@@ -73,6 +73,8 @@ UNTOUCHED_AT = {
     "blind11": "0450c87",
     "blind12": "30936f7",
     "blind13": "5dde9b8",
+    "blind14": "1166b69",
+    "blind15": "7881785",
 }
 FEATURE_SETS = ("cheap", "cheap+quote", "cheap+quote+task")
 L2 = (3.0, 10.0, 30.0, 100.0)

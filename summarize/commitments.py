@@ -46,7 +46,7 @@ SELF_WEAK = re.compile(
 )
 OTHER_STRONG = re.compile(
     r"\b(?:can|could|would|will)\s+you(?:\s+please)?|\byou(?:'ll|\s+will)|\byou(?:'re|\s+are)\s+going\s+to|"
-    r"\b(?:I|we)\s+need\s+you\s+to|\b(?:I|we)(?:'d|\s+would)\s+like\s+you\s+to|\b(?:I|we)\s+want\s+you\s+to|\bplease|"
+    r"\b(?:I|we)\s+need\s+you\s+to|\b(?:I|we)(?:'d|\s+would)\s+like\s+you\s+to|\b(?:I|we)\s+want\s+you\s+to|\bplease\b|"
     r"\bmake\s+sure\s+(?:that\s+)?you|\bdon't\s+forget\s+to|\bremember\s+to\b|"
     r"\bwhat\s+I(?:'d|\s+would)\s+like\s+(?:from\s+you\s+)?is\b|"
     # "it'd be really helpful if you could ...", "any chance you could ...", "would you mind ..."
@@ -116,7 +116,7 @@ ZH_SELF_WEAK = re.compile(r"我(?:要|需要|得|应该|應該)")
 # in the fridge", "I'll let you get your tea")
 CONVERSATIONAL = re.compile(
     r"^\s*(?:(?:only|really|just|actually|still|also|then)\s+)*(?:tell(?=\s+(?:me|you|us|ya)\b)|walk|explain|describe|elaborate|say|repeat|clarify|remind|hear|see|hold|wait|imagine|"
-    r"think|talk\s+(?!to\b|with\b)|give\s+me\s+(?:an?\s+)?example|go\s+on|continue|share\s+(?:more|your\s+thoughts)|be\s+honest|admit|"
+    r"think|talk\s+(?!to\b|with\b)|give\s+me\s+(?:an?\s+)?example|give\s+me\s+(?:a\s+(?:bit|little)\s+)?more\s+than\s+that|read\s+(?:back|out)\b|go\s+on|continue|share\s+(?:more|your\s+thoughts)|be\s+honest|admit|"
     r"start\s+with|keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight|to\b)|ask\s+me\s+again|"
     r"let\s+you\s+(?:go|get\s+(?:back|on|off|going|your\s+(?:tea|lunch|dinner|coffee|break|evening|weekend)))|"
     r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
@@ -128,6 +128,7 @@ CONVERSATIONAL = re.compile(
 # what people say they'll do when fed up, and never mean: no task
 HYPERBOLE = re.compile(
     r"^\s*(?:just\s+|probably\s+|honestly\s+)?(?:resign|quit|emigrate|retire|scream|cry|explode|lose\s+it|lose\s+my\s+mind|"
+    r"forget(?!\s+(?:about|it|that)\b)|"  # "because I'll forget otherwise": what will happen, not what to do
     r"go\s+mad|walk\s+out|run\s+away|move\s+to\s+(?:a|the)\s+(?:desert|island|moon|beach))\b",
     re.I,
 )
@@ -194,7 +195,7 @@ WISH = re.compile(
     re.I,
 )
 REFUSAL = re.compile(
-    r"^\s*(?:no\b(?![\s,]+(?:problem|worries|bother|sweat|trouble)\b)|nope\b|I\s+can't|I\s+cannot|I\s+won't|I\s+don't\s+think\s+(?:so|I\s+can)|not\s+(?:really|by)|"
+    r"^\s*(?:no\b(?![\s,]+(?:problem|worries|bother|sweat|trouble)\b)|nope\b|yeah,?\s+nah\b|I\s+can't|I\s+cannot|I\s+won't|I\s+don't\s+think\s+(?:so|I\s+can)|not\s+(?:really|by)|"
     r"not\s+this\s+(?:week|month|time|quarter|year|cycle|round)\b|that\s+won't\s+work|不行|不能|没办法|沒辦法|做不到)",
     re.I,
 )
@@ -272,13 +273,13 @@ ENDORSE = re.compile(
 )
 # "Will do.", "Yep, on it.": the whole reply accepts a request
 ACCEPTANCE = re.compile(
-    r"^\W*(?:(?:yes|yeah|yep|ok(?:ay)?|sure|right|of\s+course)[,.!\s]+)*(?:will\s+do|on\s+it|no\s+(?:problem|worries|bother)|not\s+a\s+problem|"
+    r"^\W*(?:(?:yes|yeah|yep|ok(?:ay)?|sure|right|of\s+course|nah,?\s+yeah)[,.!\s]+)*(?:will\s+do|on\s+it|no\s+(?:problem|worries|bother)|not\s+a\s+problem|"
     r"sure(?:\s+thing)?|(?:of\s+)?course|can\s+do|I\s+will|I'll\s+do\s+(?:that|it))\W*$",
     re.I,
 )
 # "Yes sir, I'll inform the counter staff.": a yes that goes on to say how; "Yes, and I'll also ..." adds a task
 ACCEPTANCE_LEAD = re.compile(
-    r"^\W*(?:yes|yeah|yep|sure|okay|ok|of\s+course|absolutely)\b[\s,.!]*(?:(?:sir|ma['’]?am|ma|madam|boss|mate)\b[\s,.!]*)?"
+    r"^\W*(?:yes|yeah|yep|sure|okay|ok|of\s+course|absolutely|nah,?\s+yeah)\b[\s,.!]*(?:(?:sir|ma['’]?am|ma|madam|boss|mate)\b[\s,.!]*)?"
     r"(?=I(?:['’]ll|\s+will)\s+(?!also\b)(?!.*\b(?:also|too|as\s+well)\W*$))",
     re.I,
 )
@@ -1412,6 +1413,9 @@ def extract(
     merged = drop_recaps(merge(cands))
     dates_from_context(merged, sents, meeting_date, skip=excluded | private)  # after merging: not a reply's date
     named = voice_names(sents, participants)
-    for cand in merged:
-        cand.owner = named.get(cand.owner, cand.owner)
+    for label, name in named.items():  # "Send speaker_2 the list" -> "Send Winnie the list"
+        said = re.compile(rf"\b{re.escape(label)}\b")
+        for cand in merged:
+            cand.owner = name if cand.owner == label else cand.owner
+            cand.task = said.sub(name, cand.task)
     return merged

@@ -1503,6 +1503,42 @@ def test_a_third_voice_is_named_by_how_the_others_address_it() -> None:
     ]
     [item] = items(turns, employee="Jarrah Whitfield")
     assert item.owner == "Dev" and "wireframes" in item.task
+    # and a task that names the voice names the person: "Send speaker_2 the model" would help nobody
+    asked = [*turns[:4], ("speaker_2", "Jarrah, can you send me the updated model by Friday?"), ("employee", "Yep.")]
+    asked += turns[5:]
+    [item] = items(asked, employee="Jarrah Whitfield")
+    assert item.owner == "employee" and item.task.startswith("Send Dev the updated model")
     # named once is not enough: "Thanks, Sam." may be about someone else
     [item] = items([("speaker_2", "I'll send you the wireframes tomorrow."), ("manager", "Thanks, Sam.")])
     assert item.owner == "speaker_2"
+
+
+# blind15 dev
+
+
+def test_pleased_is_not_please() -> None:
+    assert items([("employee", "Thanks. The wife'll be pleased, her mum's coming up from Swansea.")]) == []
+    [item] = items([("manager", "Send it over, please."), ("employee", "Sure.")])
+    assert item.owner == "employee"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Just to recap, because I'll forget otherwise.",
+        "Okay. So let me just read back what I've got.",
+        "Can you give me a bit more than that?",
+    ],
+)
+def test_forgetting_reading_back_and_asking_for_more_are_no_items(text: str) -> None:
+    assert items([("manager", text)]) == []
+
+
+def test_nah_yeah_accepts_and_yeah_nah_declines() -> None:
+    ask = ("manager", "Can you get the tiny homes consent checklist on the website before the break?")
+    [item] = items([ask, ("employee", "Nah yeah, I can do that. I've got most of it written.")])
+    assert item.owner == "employee" and "tiny homes consent checklist" in item.task
+    assert (
+        items([("manager", "Can you take the Saturday roster?"), ("employee", "Yeah nah, I'm away that weekend.")])
+        == []
+    )
