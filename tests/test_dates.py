@@ -26,6 +26,8 @@ WEDNESDAY = dt.date(2026, 3, 11)
         ("a week tomorrow", MONDAY, "2026-12-08"),
         ("by a week from Friday", MONDAY, "2026-12-11"),  # American for "a week on Friday"
         ("The tenth?", MONDAY, "2026-12-10"),  # a sentence that is only a day of the month
+        ("by tomorrow noon", MONDAY, "2026-12-01"),
+        ("Friday at 3pm", MONDAY, "2026-12-04"),
         ("a week from today", MONDAY, "2026-12-07"),
         ("The freeze is the eleventh.", MONDAY, "2026-12-11"),
         ("I'll chase it Thursday morning", MONDAY, "2026-12-03"),

@@ -193,6 +193,11 @@ ORDINAL_WORDS |= {f"twenty-{w}": 20 + i for w, i in list(ORDINAL_WORDS.items())[
 ORDINAL_WORDS |= {"thirtieth": 30, "thirty-first": 31}
 _ORD_WORDS = "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True))
 _ORD = r"(\d{1,2}(?:st|nd|rd|th)?|" + _ORD_WORDS + r")"
+# "tomorrow noon", "Friday at 3pm", "Monday morning": the time of day belongs to the date phrase, not to the task
+_TIME_OF_DAY = (
+    r"(?:\s+(?:at\s+)?(?:morning|afternoon|evening|night|lunchtime|lunch|noon|midday|"
+    r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)))?"
+)
 _ZH_NUM = r"([0-9]{1,2}|[一二两兩三四五六七八九十廿]{1,3})"
 _ZH_NEXT_WEEK = r"(?:下(?:个|個)?(?:周|週|星期|礼拜|禮拜))"
 _ZH_THIS_WEEK = r"(?:(?:这|這|本)(?:个|個)?(?:周|週|星期|礼拜|禮拜)|(?:周|週|星期|礼拜|禮拜))"
@@ -302,12 +307,12 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         (re.compile(r"\bmid[- ]month\b", re.I), lambda _: next_day_of_month(15)),
         (re.compile(r"\bearly\s+next\s+week\b", re.I), lambda _: weekday_of_next_week(m, 0)),
         (
-            re.compile(rf"\bnext\s+week'?s?\s+({_WD})\b(?:\s+(?:morning|afternoon|evening|night|lunchtime))?", re.I),
+            re.compile(rf"\bnext\s+week'?s?\s+({_WD})\b{_TIME_OF_DAY}", re.I),
             lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()]),
         ),
         (re.compile(rf"\b({_WD})\s+next\s+week\b", re.I), lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()])),
         (
-            re.compile(rf"\bnext\s+({_WD})\b(?:\s+(?:morning|afternoon|evening|night|lunchtime))?", re.I),
+            re.compile(rf"\bnext\s+({_WD})\b{_TIME_OF_DAY}", re.I),
             lambda g: weekday_of_next_week(m, WEEKDAYS_EN[g[1].lower()]),
         ),
         # "Monday week", "a week on Friday" (British), "a week from Friday" (American): a week after the coming Friday
@@ -321,13 +326,13 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         ),
         (
             re.compile(
-                rf"\b(?:first\s+thing\s+(?:on\s+)?)?(?:this\s+(?:coming\s+)?|coming\s+)?({_WD})\b(?:\s+(?:morning|afternoon|evening|night|lunchtime))?",
+                rf"\b(?:first\s+thing\s+(?:on\s+)?)?(?:this\s+(?:coming\s+)?|coming\s+)?({_WD})\b{_TIME_OF_DAY}",
                 re.I,
             ),
             lambda g: nxt(m, WEEKDAYS_EN[g[1].lower()]),
         ),
         (
-            re.compile(r"\b(?:first\s+thing\s+)?tomorrow\b(?:\s+(?:morning|afternoon|evening|night|lunchtime))?", re.I),
+            re.compile(rf"\b(?:first\s+thing\s+)?tomorrow\b{_TIME_OF_DAY}", re.I),
             lambda _: m + dt.timedelta(days=1),
         ),
         (

@@ -1542,3 +1542,9 @@ def test_nah_yeah_accepts_and_yeah_nah_declines() -> None:
         items([("manager", "Can you take the Saturday roster?"), ("employee", "Yeah nah, I'm away that weekend.")])
         == []
     )
+
+
+def test_the_time_of_day_leaves_the_task_with_its_date() -> None:
+    [item] = items([("manager", "Can you send me the list with the reasons by tomorrow noon?"), ("employee", "Sure.")])
+    assert item.task == "Send the manager the list with the reasons"
+    assert item.due == MEETING + dt.timedelta(days=1)
