@@ -54,6 +54,7 @@ from evals.matching import greedy_match, same_owner, task_similarity  # noqa: E4
 from summarize.item_filter import (  # noqa: E402
     FEATURES_VERSION,
     WEIGHTS,
+    Embedder,
     Logistic,
     e5_embedder,
     feature_matrix,
@@ -195,16 +196,6 @@ def rows(found: Items, cases: dict[str, ReviewCase]) -> Rows:
     )
 
 
-class Embedder:
-    """The filter's embedder, caching every text once (the same quote recurs across rule versions)."""
-
-    def __init__(self) -> None:
-        self._embed = e5_embedder()
-
-    def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(self._embed(texts))
-
-
 def prf(keep: np.ndarray, data: Rows) -> dict[str, Any]:
     """Scores of the items kept, by the eval's matching, and what was dropped, by kind."""
     tp, kept, n_gold = int((keep & (data.label == 1)).sum()), int(keep.sum()), sum(data.gold.values())
@@ -267,7 +258,7 @@ def main() -> None:
     for tag, rev in UNTOUCHED_AT.items():
         untouched_items |= items_at(rev, [c for c in dev if blind_set(c) == tag])
     untouched, current = rows(untouched_items, cases), rows(items_at(None, dev), cases)
-    embed = Embedder()
+    embed = e5_embedder()  # caches every text once: the same quote recurs across rule versions
     results = cross_validate(untouched, current, embed)
     baseline = next(r for r in results if r["threshold"] == 0.0)
     # a filter that costs recall on unseen talk only trades one error for another: keep those that cost none

@@ -428,6 +428,12 @@ class Candidate:
         return self.generic or (self.short and bool(ANAPHOR.search(self.task)))
 
 
+# "Nah, perfect timing, Dev." / "And, um, Dev, while you're here": a name the others address someone by
+VOCATIVE_LEAD = r"(?i:so|and|oh|hey|okay|ok|right|alright|um+|uh+|thanks|cheers|nah|yeah|yes|no|well|look)"
+VOCATIVE_START = re.compile(rf"^\W*(?:{VOCATIVE_LEAD}\W+)*(?!{VOCATIVE_LEAD}\b)(?P<name>[A-Z][a-z]+)\s*,")
+VOCATIVE_END = re.compile(r",\s*(?P<name>[A-Z][a-z]+)\s*[.!?]*\s*$")
+
+
 @dataclass(frozen=True)
 class Participants:
     """Who is in the meeting, so 'I'/'you' resolve to people."""
@@ -439,9 +445,9 @@ class Participants:
     def other(self, speaker: str, context: list[Sentence], text: str = "") -> str:
         """The party a speaker addresses: one named at the start ("Jordan, can you ..."), the other role, else the
         nearest other speaker."""
-        vocative = re.match(r"^\W*(?:(?:so|and|oh|hey|okay|ok)\W+)*([A-Z][a-z]+)\s*,", text)
+        vocative = VOCATIVE_START.match(text)
         if vocative:
-            named = self.normalise(vocative.group(1))
+            named = self.normalise(vocative["name"])
             if named in ("manager", "employee") and named != speaker:
                 return named
         if speaker == "manager":
@@ -1344,10 +1350,6 @@ def resolve_references(
     return [c for c in cands if id(c) not in taken_up]
 
 
-# "Nah, perfect timing, Dev." / "And, um, Dev, while you're here": a name the others address someone by
-VOCATIVE_LEAD = r"(?i:so|and|oh|hey|okay|ok|right|alright|um+|uh+|thanks|cheers|nah|yeah|yes|no|well|look)"
-VOCATIVE_START = re.compile(rf"^\W*(?:{VOCATIVE_LEAD}\W+)*(?!{VOCATIVE_LEAD}\b)(?P<name>[A-Z][a-z]+)\s*,")
-VOCATIVE_END = re.compile(r",\s*(?P<name>[A-Z][a-z]+)\s*[.!?]*\s*$")
 NOT_A_NAME = frozenset(
     """sir mate boss guys everyone everybody folks love darling man bro miss madam ma okay ok right yeah yes no well
     look listen now so and but please thanks sorry hey honestly anyway actually alright fine great good sure then
