@@ -430,8 +430,15 @@ class Candidate:
 
 # "Nah, perfect timing, Dev." / "And, um, Dev, while you're here": a name the others address someone by
 VOCATIVE_LEAD = r"(?i:so|and|oh|hey|okay|ok|right|alright|um+|uh+|thanks|cheers|nah|yeah|yes|no|well|look)"
-VOCATIVE_START = re.compile(rf"^\W*(?:{VOCATIVE_LEAD}\W+)*(?!{VOCATIVE_LEAD}\b)(?P<name>[A-Z][a-z]+)\s*,")
-VOCATIVE_END = re.compile(r",\s*(?P<name>[A-Z][a-z]+)\s*[.!?]*\s*$")
+NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"  # "Dev", "Hélène"
+VOCATIVE_START = re.compile(rf"^\W*(?:{VOCATIVE_LEAD}\W+)*(?!{VOCATIVE_LEAD}\b)(?P<name>{NAME})\s*,")
+VOCATIVE_END = re.compile(rf",\s*(?P<name>{NAME})\s*[.!?]*\s*$")
+# "Hallo Niamh." / "Okay, thanks Winnie." / "Niamh!": a greeting or a call needs no comma
+VOCATIVE_CALL = re.compile(
+    rf"(?:^|\b(?i:hi|hiya|hello|hallo|hey|morning|evening|thanks|thank\s+you|cheers|bye)\s+)\W*(?P<name>{NAME})\s*[.!?]+\s*$"
+)
+# "Kevin Mutua is also joining" / "Hélène Dufresne, everyone, our director": a full name said as a voice arrives
+FULL_NAME = re.compile(rf"\b(?P<name>{NAME})\s+{NAME}\b")
 
 
 @dataclass(frozen=True)
@@ -1353,22 +1360,32 @@ def resolve_references(
 NOT_A_NAME = frozenset(
     """sir mate boss guys everyone everybody folks love darling man bro miss madam ma okay ok right yeah yes no well
     look listen now so and but please thanks sorry hey honestly anyway actually alright fine great good sure then
-    doc chief pal buddy team all""".split()
+    doc chief pal buddy team all morning evening afternoon hi hiya hello hallo cheers bye oh ah eh och aye ai um uh
+    hmm ha wow oi perfect brilliant lovely cool nice""".split()
 )
 VOICE_NAME_MIN = 2  # one "Thanks, Sam." may be said about someone absent; twice, next to one voice, is a name
+INTRO_SEGMENTS = 2  # an introduction ("Kevin Mutua is also joining") comes just before or after the first turn
 
 
 def voice_names(sents: list[Sentence], participants: Participants) -> dict[str, str]:
     """Names of the third voices (`speaker_N`), from what the others call them just before or after they speak.
 
     An action item of `speaker_2` then belongs to "Dev", whom a person can act on. A voice needs the same name
-    twice, said next to its turns, and none said as often for it.
+    twice, said next to its turns, and none said as often for it. A full name said by another speaker around the
+    voice's first turn ("For the record, Niamh Gallagher, germination lab") counts as twice. A word that is also
+    written in lower case ("Sawa, sawa": Swahili for okay) or is a greeting ("Morning, Kevin") is no name.
     """
+    lower_case = {w for s in sents for w in re.findall(r"\b[a-zß-öø-ÿ]+\b", s.text)}
+
+    def a_name(word: str) -> bool:
+        low = word.lower()
+        return low not in NOT_A_NAME and low not in participants.name_forms and low not in lower_case
+
     counts: dict[str, Counter[str]] = {}
     roles = {"manager", "employee"}
     for i, sent in enumerate(sents):
-        said = [m["name"] for m in (VOCATIVE_START.match(sent.text), VOCATIVE_END.search(sent.text)) if m]
-        said = [n for n in said if n.lower() not in NOT_A_NAME and n.lower() not in participants.name_forms]
+        calls = (VOCATIVE_START.match(sent.text), VOCATIVE_END.search(sent.text), VOCATIVE_CALL.search(sent.text))
+        said = [n for n in (m["name"] for m in calls if m) if a_name(n)]
         if not said:
             continue
         name = said[0]
@@ -1377,6 +1394,13 @@ def voice_names(sents: list[Sentence], participants: Participants) -> dict[str, 
         for voice in {after, before} - roles - {None, sent.speaker}:
             if voice is not None:
                 counts.setdefault(voice, Counter())[name] += 1
+    first_turns = {s.speaker: s.segment_id for s in reversed(sents) if s.speaker not in roles}
+    for voice, first in first_turns.items():
+        for sent in sents:
+            if sent.speaker != voice and abs(sent.segment_id - first) <= INTRO_SEGMENTS:
+                for match in FULL_NAME.finditer(sent.text):
+                    if a_name(match["name"]):
+                        counts.setdefault(voice, Counter())[match["name"]] += VOICE_NAME_MIN
     names: dict[str, str] = {}
     for voice, seen in counts.items():
         ranked = seen.most_common(2)

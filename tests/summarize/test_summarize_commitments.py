@@ -1548,3 +1548,36 @@ def test_the_time_of_day_leaves_the_task_with_its_date() -> None:
     [item] = items([("manager", "Can you send me the list with the reasons by tomorrow noon?"), ("employee", "Sure.")])
     assert item.task == "Send the manager the list with the reasons"
     assert item.due == MEETING + dt.timedelta(days=1)
+
+
+# blind16 / blind17 dev
+
+
+def test_a_third_voice_is_named_by_an_introduction_or_a_greeting_without_a_comma() -> None:
+    introduced = [
+        ("manager", "Right, Sam. Priya Raman is joining us for this bit, she runs the night shift."),
+        ("speaker_2", "Hi both. I'll send you the handover sheet tomorrow."),
+    ]
+    [item] = items(introduced, employee="Sam Okafor")
+    assert item.owner == "Priya" and "handover sheet" in item.task
+    greeted = [
+        ("manager", "Hélène, come in."),
+        ("speaker_2", "I'll send you the cut list by Monday."),
+        ("employee", "Okay, thanks Hélène."),
+    ]
+    [item] = items(greeted, employee="Sam Okafor")
+    assert item.owner == "Hélène"
+
+
+def test_an_interjection_or_a_greeting_is_no_name() -> None:
+    turns = [
+        ("employee", "Sawa, sawa. Morning, Kevin."),
+        ("speaker_2", "Morning. I'll raise the change ticket today."),
+        ("employee", "Sawa, I'll update the runbook."),
+        ("speaker_2", "Thanks."),
+        ("manager", "Okay. Kevin, the UPS window too."),
+        ("speaker_2", "Noted."),
+    ]
+    owners = {i.owner for i in items(turns, employee="Brian Otieno")}
+    assert "Sawa" not in owners and "Morning" not in owners
+    assert "Kevin" in owners  # "Morning, Kevin" and "Kevin, the UPS window" around its turns
