@@ -22,6 +22,7 @@ from summarize.text import (
     TOPIC_LEAD,
     Sentence,
     content_words,
+    first_sentence,
     is_cjk,
     standalone_topic,
     topic_fragment,
@@ -32,7 +33,7 @@ from summarize.text import (
 
 SELF_STRONG = re.compile(
     r"\b(?:I(?:'ll|\s+will|\s+shall)|I(?:'m|\s+am)\s+(?:going\s+to|gonna|fixin['’g]?\s+to)|(?<!am\s)I\s+going\s+(?:to|and)|let\s+me|I\s+promise\s+to|"
-    r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|put\s+me\s+down\s+(?:for|to)|consider\s+it\s+done|I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
+    r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|put\s+me\s+down\s+(?:for|to)|consider\s+it\s+done|(?<!\bso\s)(?<!\bthat\s)I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
     r"schedule|follow|look|check|get|put|run|pair|update|review|ask|find|organi[sz]e|handle|own|cover))\b"
     r"(?:\s+(?:also|just|then|definitely|certainly|absolutely|happily|gladly|make\s+sure\s+to|try\s+to|try\s+and))*",
     re.I,
@@ -119,8 +120,8 @@ CONVERSATIONAL = re.compile(
     r"think|talk\s+(?!to\b|with\b)|give\s+me\s+(?:an?\s+)?example|give\s+me\s+(?:a\s+(?:bit|little)\s+)?more\s+than\s+that|read\s+(?:back|out)\b|go\s+on|continue|share\s+(?:more|your\s+thoughts)|be\s+honest|admit|"
     r"start\s+with|keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight|to\b)|ask\s+me\s+again|"
     r"let\s+you\s+(?:go|get\s+(?:back|on|off|going|your\s+(?:tea|lunch|dinner|coffee|break|evening|weekend)))|"
-    r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
-    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+it\s+when|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
+    r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute|turn|switch)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|video|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
+    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+(?:it|that|them)\s+when|(?:run|go)\s+(?:back\s+)?(?:over|through)\s+(?:it|that|this|everything|what\s+we)|go\s+back\s+to\s+(?:work|it)\b|(?:\w+\s+){1,4}?as\s+we\s+go\b|leave\s+you\s+(?:to\s+it|be|in\s+peace)|give\s+(?:myself|you|him|her|them)\s+that\b|ask\s+(?:you\s+)?(?:something|somethin['’]?|a\s+question|one\s+thing)\b|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
     r"be\s+brief|let\s+you\s+know|note\s+that|(?:write|jot|note|put)\s+(?:this|that|it|these|those)\s+down|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|start|begin|"
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
     re.I,
@@ -195,7 +196,9 @@ WISH = re.compile(
     re.I,
 )
 REFUSAL = re.compile(
-    r"^\s*(?:no\b(?![\s,]+(?:problem|worries|bother|sweat|trouble)\b)|nope\b|yeah,?\s+nah\b|I\s+can't|I\s+cannot|I\s+won't|I\s+don't\s+think\s+(?:so|I\s+can)|not\s+(?:really|by)|"
+    # "Ai, Wanjiru, I can't." / "Tammy, honestly, I cannot": after a word or two of address, not after a yes
+    r"^\s*(?:(?!(?:yes|yeah|yep|yup|sure|okay|ok|aye|ja|fine|of\s+course|absolutely|definitely)\b)[\w'’]+(?:\s+[\w'’]+)?,\s*){0,2}"
+    r"(?:no\b(?![\s,]+(?:problem|worries|bother|sweat|trouble)\b)|nope\b|yeah,?\s+nah\b|I\s+can't|I\s+cannot|I\s+won't|I\s+don't\s+think\s+(?:so|I\s+can)|not\s+(?:really|by)|"
     r"not\s+this\s+(?:week|month|time|quarter|year|cycle|round)\b|that\s+won't\s+work|不行|不能|没办法|沒辦法|做不到)",
     re.I,
 )
@@ -336,6 +339,11 @@ TELL = re.compile(
 LEAD_CLAUSE = re.compile(r"^(?P<lead>[^,]{3,}?),\s*$")
 # "Sir, if they ask for the stability data again, I'll pull ...": a short address or filler may come first
 CONDITION_CLAUSE = re.compile(r"^(?:[^,]{1,20},\s*)?(?P<lead>[^,]{3,}?),\s*$")
+# "And the house bank mapping from Mr. Reddy, if it doesn't come by Friday, tell me, I'll take it up ...": a topic
+# named first, before more clauses
+TOPIC_CHUNK = re.compile(
+    r"^(?P<lead>(?:(?:and|so|now|oh|also|then)\s+)?(?:the|your|our|their|this|that|those|these)\s+[^,]{3,}?),", re.I
+)
 
 # "those nine", "the other two", "all three", "the last four": a count that points back at what was counted
 COUNTED_REFERENCE = re.compile(
@@ -538,7 +546,7 @@ def _strip_dates(text: str, meeting_date: dt.date) -> str:
 def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, meeting_date: dt.date) -> str:
     """A short imperative task from the words after the cue ("send you the plan by Friday" → "Send the plan ...")."""
     text = HEDGE.sub("", _strip_dates(rest, meeting_date))
-    text = re.split(r"[?!。！？]|\.(?:\s|$)", text, maxsplit=1)[0]
+    text = first_sentence(text)
     text = TRAILING_CLAUSE.sub("", text)
     text = re.sub(r"\s*,?\s*\b(?:by|before|until|till)\s+then\b", "", text, flags=re.I)  # dated from context
     text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please|then|this\s+time)\s*$", "", text, flags=re.I)
@@ -1068,7 +1076,7 @@ def drop_recaps(cands: list[Candidate]) -> list[Candidate]:
 def _topic_phrase(sent: Sentence) -> str:
     """'And the capacity review with the storage team?' → 'the capacity review with the storage team'."""
     text = TOPIC_LEAD.sub("", sent.text).strip()
-    text = re.split(r"[?!。！？]|\.(?:\s|$)", text, maxsplit=1)[0]
+    text = first_sentence(text)
     text = TRAILING_CLAUSE.sub("", text).strip(" ,;:-")
     words = text.split()
     if words and words[0] in ("The", "A", "An", "Our", "My", "Your", "This", "That", "These", "Those"):
@@ -1197,7 +1205,7 @@ def _lead_topic(cand: Candidate) -> str:
     """
     if TELL.search(cand.task) and (condition := _condition(cand)):
         return condition
-    match = LEAD_CLAUSE.match(cand.lead)
+    match = LEAD_CLAUSE.match(cand.lead) or TOPIC_CHUNK.match(cand.lead)
     if match is None or CONDITION.search(match["lead"]) or REPORTED.search(match["lead"]):
         return ""
     phrase = TOPIC_LEAD.sub("", match["lead"]).strip()

@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from copilot.domain.dates import MONTHS_EN, ORDINAL_WORDS, WEEKDAYS_EN
 from copilot.schema import Segment, Transcript
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[。！？；!?])")
+# "I will escalate it to Dr. Hoffman": a title's full stop ends no sentence
+_TITLES = ("Dr", "Mr", "Mrs", "Ms", "Mx", "Prof", "St", "Fr", "Sr", "Jr")
+_AFTER_NO_TITLE = "".join(rf"(?<!\b{t}\.)" for t in _TITLES)  # just after the full stop
+_NO_TITLE = "".join(rf"(?<!\b{t})" for t in _TITLES)  # just before it
+_SENTENCE_END = re.compile(rf"(?<=[.!?]){_AFTER_NO_TITLE}\s+(?=\S)|(?<=[。！？；!?])")
+_FIRST_CLAUSE_END = re.compile(rf"[?!。！？]|{_NO_TITLE}\.(?:\s|$)")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]", re.I)
 STOPWORDS = frozenset(
@@ -48,6 +53,11 @@ def split_sentences(segment: Segment) -> list[tuple[int, int]]:
         if b > a:
             out.append((a, b))
     return out
+
+
+def first_sentence(text: str) -> str:
+    """The text up to its first sentence end ("Dr. Hoffman" has none)."""
+    return _FIRST_CLAUSE_END.split(text, maxsplit=1)[0]
 
 
 def sentences(transcript: Transcript) -> list[Sentence]:

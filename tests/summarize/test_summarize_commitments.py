@@ -1581,3 +1581,54 @@ def test_an_interjection_or_a_greeting_is_no_name() -> None:
     owners = {i.owner for i in items(turns, employee="Brian Otieno")}
     assert "Sawa" not in owners and "Morning" not in owners
     assert "Kevin" in owners  # "Morning, Kevin" and "Kevin, the UPS window" around its turns
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Right, let me just run back over it.",
+        "Let's, let's just go back over it.",
+        "Alright, let me run through it so we're square.",
+        "Okay, let's go back to work.",
+        "I've got the form open, I'll fill it in as we go.",
+        "Hang on, let me turn my camera off and on.",
+        "I'll turn my video off, the wifi's playing up.",
+        "Right, I'll leave you to it, I've got a thing at eleven.",
+        "It went well in the end, I'll give myself that.",
+        "I'm fixin' to ask you somethin' and you can say no.",
+        "They promised new laptops. I'll believe that when I see it.",
+        "Send me the list so I can get the disposal people in.",
+    ],
+)
+def test_meeting_talk_sayings_and_purposes_are_no_items(said: str) -> None:
+    assert [i.task for i in items([("manager", said)]) if "list" not in i.task] == []
+
+
+def test_talk_words_leave_real_work_alone() -> None:
+    for said in (
+        "I'll go back to the supplier tomorrow.",
+        "I'll run through the checklist with Sam on Friday.",
+        "I'll turn the old alarms off on Friday.",
+        "I can send it to you so you can review it by Friday.",
+    ):
+        assert len(items([("employee", said)])) == 1, said
+
+
+def test_a_refusal_may_open_with_a_name_or_a_word_of_address() -> None:
+    for reply in ("Ai, Wanjiru, I can't. Not August.", "Tammy, honestly, I cannot take his queue as well."):
+        asked = [("manager", "Could you pick up his queue while he's out?"), ("employee", reply)]
+        assert items(asked) == [], reply
+    # "Yeah, no" is a yes
+    [item] = items([("manager", "Could you pick up his queue by Friday?"), ("employee", "Yeah, no, I can do that.")])
+    assert item.owner == "employee"
+
+
+def test_a_title_ends_no_sentence() -> None:
+    [item] = items([("employee", "If that comes back denied, I will escalate it to Dr. Hoffman for the peer review.")])
+    assert "Dr. Hoffman for the peer review" in item.task
+
+
+def test_a_topic_named_first_before_more_clauses_is_the_promise_topic() -> None:
+    said = "And the bank mapping from Mr. Reddy, if it doesn't come by Friday, tell me, I'll take it up with them."
+    [item] = items([("manager", said)])
+    assert "bank mapping" in item.task
