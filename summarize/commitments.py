@@ -1256,7 +1256,9 @@ def resolve_references(
             p
             for p in latest_first
             if lo <= p.sentence.index < cand.sentence.index
-            and not p.anaphoric
+            # "I'll get them on the X-ray Tuesday, so-" - "Ah no, wait ... I'll do them Thursday": one's own
+            # promise, said again with a new date, even when it names its object by a pronoun
+            and (not p.anaphoric or (cand.generic and p.kind == "self" and p.sentence.speaker == cand.sentence.speaker))
             # a proposal to the group, or advice to this person; one's own earlier promise only for "do that"
             # ("I'll ring them. I'll take it back": "it" is a thing, not the ringing); never another's promise
             and (p.kind == "we" or (p.owner == cand.owner and (id(p) in latent_ids or cand.generic)))

@@ -137,3 +137,11 @@ def test_a_weekday_naming_a_recurring_thing_is_no_date_and_weekday_the_nth_is_th
     assert found.date == dt.date(2027, 5, 28)
     [found] = find_dates("I'll do it on the Friday.", monday)
     assert found.date == dt.date(2027, 5, 14)
+
+
+def test_a_short_weekday_is_a_day_only_when_capitalised() -> None:
+    meeting = dt.date(2026, 11, 30)  # a Monday
+    assert find_dates("I'll believe it when I see them sat at a desk.", meeting) == []
+    assert not {d.phrase.lower() for d in find_dates("They wed last year, the sun was out.", meeting)} & {"wed", "sun"}
+    assert [d.date for d in find_dates("by Sat", meeting)] == [dt.date(2026, 12, 5)]
+    assert [d.date for d in find_dates("by next Tues", meeting)] == [dt.date(2026, 12, 8)]

@@ -179,7 +179,10 @@ def _month_day(meeting: dt.date, month: int, day: int, year: int | None) -> dt.d
 
 
 _NUM = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|(?:a )?couple of|(?:a )?few)"
-_WD = "|".join(sorted(WEEKDAYS_EN, key=len, reverse=True))
+# a short form only when capitalised: "see them sat at a desk", "they wed in June", "the sun's out" name no day
+_WD_FULL = [w for w in WEEKDAYS_EN if w.endswith("day")]
+_WD_SHORT = [w.capitalize() for w in WEEKDAYS_EN if not w.endswith("day")]
+_WD = f"{'|'.join(sorted(_WD_FULL, key=len, reverse=True))}|(?-i:{'|'.join(sorted(_WD_SHORT, key=len, reverse=True))})"
 _MON = "|".join(sorted(MONTHS_EN, key=len, reverse=True))
 ORDINAL_WORDS = {
     word: i

@@ -1632,3 +1632,13 @@ def test_a_topic_named_first_before_more_clauses_is_the_promise_topic() -> None:
     said = "And the bank mapping from Mr. Reddy, if it doesn't come by Friday, tell me, I'll take it up with them."
     [item] = items([("manager", said)])
     assert "bank mapping" in item.task
+
+
+def test_ones_own_promise_said_again_with_a_new_date_is_one_item() -> None:
+    turns = [
+        ("employee", "And the orchid lots, the ones with empty seeds?"),
+        ("speaker_2", "I'll get them on the X-ray next Tuesday, so-"),
+        ("speaker_2", "Ah no, wait, the X-ray's being serviced Tuesday. Thursday. I'll do them Thursday."),
+    ]
+    [item] = items(turns)
+    assert item.task.startswith("Get them on the X-ray") and item.due == dt.date(2026, 12, 3)
