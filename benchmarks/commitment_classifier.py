@@ -76,6 +76,8 @@ UNTOUCHED_AT = {
     "blind13": "5dde9b8",
     "blind14": "1166b69",
     "blind15": "7881785",
+    "blind16": "7cb4fb9",
+    "blind17": "7cb4fb9",
 }
 FEATURE_SETS = ("cheap", "cheap+quote", "cheap+quote+task")
 L2 = (3.0, 10.0, 30.0, 100.0)
