@@ -33,7 +33,7 @@ from summarize.text import (
 
 SELF_STRONG = re.compile(
     r"\b(?:I(?:'ll|\s+will|\s+shall)|I(?:'m|\s+am)\s+(?:going\s+to|gonna|fixin['’g]?\s+to)|(?<!am\s)I\s+going\s+(?:to|and)|let\s+me|I\s+promise\s+to|"
-    r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|put\s+me\s+down\s+(?:for|to)|consider\s+it\s+done|(?<!\bso\s)(?<!\bthat\s)I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
+    r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|put\s+me\s+down\s+(?:for|to)|consider\s+it\s+done|(?<!\bso\s)(?<!\bso\sthat\s)I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
     r"schedule|follow|look|check|get|put|run|pair|update|review|ask|find|organi[sz]e|handle|own|cover))\b"
     r"(?:\s+(?:also|just|then|definitely|certainly|absolutely|happily|gladly|make\s+sure\s+to|try\s+to|try\s+and))*",
     re.I,
@@ -121,7 +121,7 @@ CONVERSATIONAL = re.compile(
     r"start\s+with|keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight|to\b)|ask\s+me\s+again|"
     r"let\s+you\s+(?:go|get\s+(?:back|on|off|going|your\s+(?:tea|lunch|dinner|coffee|break|evening|weekend)))|"
     r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute|turn|switch)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|video|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
-    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+(?:it|that|them)\s+when|(?:run|go)\s+(?:back\s+)?(?:over|through)\s+(?:it|that|this|everything|what\s+we)|go\s+back\s+to\s+(?:work|it)\b|(?:\w+\s+){1,4}?as\s+we\s+go\b|leave\s+you\s+(?:to\s+it|be|in\s+peace)|give\s+(?:myself|you|him|her|them)\s+that\b|ask\s+(?:you\s+)?(?:something|somethin['’]?|a\s+question|one\s+thing)\b|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
+    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+(?:it|that|them)\s+when|(?:run|go)\s+(?:back\s+)?(?:over|through)\s+(?:it|that|this|everything|what\s+we)|go\s+back\s+to\s+(?:work|it)\b|(?:fill|write|type|note|jot|put)\s+(?:it|this|that|them|things|everything)\s+(?:in|down)\s+as\s+we\s+go\b|leave\s+you\s+(?:to\s+it|be|in\s+peace)|give\s+(?:myself|you|him|her|them)\s+that(?=\s*(?:$|[,.!?;]))|ask\s+(?:you\s+)?(?:something|somethin['’]?|a\s+question|one\s+thing)\b|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
     r"be\s+brief|let\s+you\s+know|note\s+that|(?:write|jot|note|put)\s+(?:this|that|it|these|those)\s+down|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|start|begin|"
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
     re.I,
@@ -197,7 +197,7 @@ WISH = re.compile(
 )
 REFUSAL = re.compile(
     # "Ai, Wanjiru, I can't." / "Tammy, honestly, I cannot": after a word or two of address, not after a yes
-    r"^\s*(?:(?!(?:yes|yeah|yep|yup|sure|okay|ok|aye|ja|fine|of\s+course|absolutely|definitely)\b)[\w'’]+(?:\s+[\w'’]+)?,\s*){0,2}"
+    r"^\s*(?:(?!(?:yes|yeah|yep|yup|sure|okay|ok|aye|ja|fine|of\s+course|absolutely|definitely|today|tonight|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|next|this)\b)[\w'’]+(?:\s+[\w'’]+)?,\s*){0,2}"
     r"(?:no\b(?![\s,]+(?:problem|worries|bother|sweat|trouble)\b)|nope\b|yeah,?\s+nah\b|I\s+can't|I\s+cannot|I\s+won't|I\s+don't\s+think\s+(?:so|I\s+can)|not\s+(?:really|by)|"
     r"not\s+this\s+(?:week|month|time|quarter|year|cycle|round)\b|that\s+won't\s+work|不行|不能|没办法|沒辦法|做不到)",
     re.I,
@@ -443,7 +443,8 @@ VOCATIVE_START = re.compile(rf"^\W*(?:{VOCATIVE_LEAD}\W+)*(?!{VOCATIVE_LEAD}\b)(
 VOCATIVE_END = re.compile(rf",\s*(?P<name>{NAME})\s*[.!?]*\s*$")
 # "Hallo Niamh." / "Okay, thanks Winnie." / "Niamh!": a greeting or a call needs no comma
 VOCATIVE_CALL = re.compile(
-    rf"(?:^|\b(?i:hi|hiya|hello|hallo|hey|morning|evening|thanks|thank\s+you|cheers|bye)\s+)\W*(?P<name>{NAME})\s*[.!?]+\s*$"
+    rf"\b(?i:hi|hiya|hello|hallo|hey|morning|evening|thanks|thank\s+you|cheers|bye)\s+(?P<name>{NAME})\s*[.!?]+\s*$"
+    rf"|^\W*(?P<called>{NAME})\s*[!?]+\s*$"
 )
 # "Kevin Mutua is also joining" / "Hélène Dufresne, everyone, our director": a full name said as a voice arrives
 FULL_NAME = re.compile(rf"\b(?P<name>{NAME})\s+{NAME}\b")
@@ -1389,13 +1390,19 @@ def voice_names(sents: list[Sentence], participants: Participants) -> dict[str, 
 
     def a_name(word: str) -> bool:
         low = word.lower()
-        return low not in NOT_A_NAME and low not in participants.name_forms and low not in lower_case
+        return (
+            low not in NOT_A_NAME
+            and low not in participants.name_forms
+            and low not in lower_case
+            and low not in WEEKDAYS_EN  # "Thursday?" / "Monday Morning" next to a voice name no one
+            and low not in MONTHS_EN
+        )
 
     counts: dict[str, Counter[str]] = {}
     roles = {"manager", "employee"}
     for i, sent in enumerate(sents):
         calls = (VOCATIVE_START.match(sent.text), VOCATIVE_END.search(sent.text), VOCATIVE_CALL.search(sent.text))
-        said = [n for n in (m["name"] for m in calls if m) if a_name(n)]
+        said = [n for n in (m["name"] or m.groupdict().get("called") for m in calls if m) if n and a_name(n)]
         if not said:
             continue
         name = said[0]

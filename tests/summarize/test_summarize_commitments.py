@@ -1642,3 +1642,23 @@ def test_ones_own_promise_said_again_with_a_new_date_is_one_item() -> None:
     ]
     [item] = items(turns)
     assert item.task.startswith("Get them on the X-ray") and item.due == dt.date(2026, 12, 3)
+
+
+def test_the_new_talk_words_stay_narrow() -> None:
+    """What the meeting-talk and refusal rules above must not catch."""
+    [item] = items([("manager", "Can you send me the deck?"), ("employee", "That I can do.")])
+    assert item.owner == "employee" and "deck" in item.task  # "That I can do" accepts; only "so I can" is a purpose
+    moved = items([("manager", "Can you send me the deck Thursday?"), ("employee", "Thursday, no, Friday is better.")])
+    assert len(moved) == 1  # a date before "no" is no refusal
+    assert len(items([("manager", "I'll give you that feedback in writing.")])) == 1  # no concession
+    assert len(items([("employee", "I'll document the steps as we go.")])) == 1  # work, not the meeting's notes
+
+
+def test_a_weekday_said_next_to_a_third_voice_is_no_name() -> None:
+    turns = [
+        ("employee", "Thursday?"),
+        ("speaker_2", "I'll send you the cut list."),
+        ("employee", "Thursday!"),
+    ]
+    [item] = items(turns)
+    assert item.owner == "speaker_2"
