@@ -1156,7 +1156,10 @@ def _asked_between(sents: list[Sentence], earlier: Candidate, cand: Candidate, s
     A question that is itself a request ("Dana, can you own that one?") asks for `earlier`, so it does not count.
     """
     return any(
-        s.speaker != cand.sentence.speaker and s.text.rstrip().endswith(("?", "？")) and s.index not in said
+        s.speaker != cand.sentence.speaker
+        and s.text.rstrip().endswith(("?", "？"))
+        and s.index not in said
+        and s.segment_id != earlier.sentence.segment_id  # "Would you do a talk? Like thirty minutes?": one request
         for s in sents[earlier.sentence.index + 1 : cand.sentence.index]
     )
 

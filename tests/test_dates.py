@@ -145,3 +145,9 @@ def test_a_short_weekday_is_a_day_only_when_capitalised() -> None:
     assert not {d.phrase.lower() for d in find_dates("They wed last year, the sun was out.", meeting)} & {"wed", "sun"}
     assert [d.date for d in find_dates("by Sat", meeting)] == [dt.date(2026, 12, 5)]
     assert [d.date for d in find_dates("by next Tues", meeting)] == [dt.date(2026, 12, 8)]
+
+
+def test_a_cut_off_day_of_the_month_is_still_a_date() -> None:
+    meeting = dt.date(2027, 1, 19)
+    assert [d.date for d in find_dates("Sure. I can do on the twenty-eighth-", meeting)] == [dt.date(2027, 1, 28)]
+    assert find_dates("We can meet on the third-floor landing.", meeting) == []

@@ -280,7 +280,8 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
                 # "by the 28th", "Friday the 28th"
                 rf"\b(?:by|on|before|until|for|{_WD})\s+the\s+(\d{{1,2}}(?:st|nd|rd|th)\b(?!\s+of\b)|(?:"
                 + _ORD_WORDS
-                + r")\b(?=\s*(?:[,.;:!?]|$|(?:and|or|so|then|at|latest|please|if|but|okay|ok|when|which"
+                # a cut-off word ("on the twenty-eighth-") ends the phrase too, a compound ("the third-floor") not
+                + r")\b(?=\s*(?:[,.;:!?]|-(?!\w)|$|(?:and|or|so|then|at|latest|please|if|but|okay|ok|when|which"
                 r"|i|i'll|we|we'll)\b)))",
                 re.I,
             ),

@@ -1662,3 +1662,12 @@ def test_a_weekday_said_next_to_a_third_voice_is_no_name() -> None:
     ]
     [item] = items(turns)
     assert item.owner == "speaker_2"
+
+
+def test_a_follow_up_question_in_the_same_turn_is_part_of_the_request() -> None:
+    turns = [
+        ("manager", "Would you do a lunch-and-learn for the new coders? Like thirty minutes?"),
+        ("employee", "Sure. I can do on the twenty-eighth-"),
+    ]
+    [item] = items(turns)
+    assert "lunch-and-learn" in item.task and item.due == dt.date(2026, 12, 28)
