@@ -1381,6 +1381,37 @@ VOICE_NAME_MIN = 2  # one "Thanks, Sam." may be said about someone absent; twice
 INTRO_SEGMENTS = 2  # an introduction ("Kevin Mutua is also joining") comes just before or after the first turn
 
 
+# "Culture Night. They want someone from conservation to do a talk." - "I'm not doing it." - "I'll ask Niamh."
+ASK_SOMEONE = re.compile(rf"^(?i:ask|get|try)\s+(?P<name>{NAME})$")
+WANTS_SOMEONE = re.compile(
+    r"\b(?:want|wants|wanted|need|needs|needed|looking\s+for|asked\s+for|asking\s+for)\s+(?:someone|somebody|an?\s+\w+)\b",
+    re.I,
+)
+DELEGATION_WINDOW = 16  # sentences back to the ask that was turned down
+
+
+def delegated_after_refusal(cands: list[Candidate], sents: list[Sentence], skip: frozenset[int]) -> None:
+    """'I'll ask Niamh' right after the other person turned the work down is that work, passed on.
+
+    The topic is the sentence that asked for someone, if a refusal came between it and the promise.
+    """
+    for cand in cands:
+        # it beats the nearest-sentence topic ("Ask Lupe (We haven't told a lot of folks yet)")
+        if cand.kind != "self" or not ASK_SOMEONE.match(cand.task.strip().rstrip(".")):
+            continue
+        window = sents[max(0, cand.sentence.index - DELEGATION_WINDOW) : cand.sentence.index]
+        for i in range(len(window) - 1, -1, -1):
+            sent = window[i]
+            if sent.index in skip or not WANTS_SOMEONE.search(sent.text) or sent.text.rstrip().endswith("?"):
+                continue
+            turned_down = any(s.speaker != cand.sentence.speaker and REFUSAL.search(s.text) for s in window[i + 1 :])
+            if turned_down:
+                if cand.topic_evidence in cand.evidence:
+                    cand.evidence.remove(cand.topic_evidence)
+                _cite_topic(cand, _topic_phrase(sent), sent)
+            break
+
+
 def voice_names(sents: list[Sentence], participants: Participants) -> dict[str, str]:
     """Names of the third voices (`speaker_N`), from what the others call them just before or after they speak.
 
@@ -1452,6 +1483,7 @@ def extract(
     latent = [c for c in latent if id(c) not in taken]
     cands = sorted([*(c for c in cands if c.sentence.index not in how), *plans], key=lambda c: c.sentence.index)
     cands = resolve_references(cands, latent, sents, excluded=excluded | private, names=participants.name_forms)
+    delegated_after_refusal(cands, sents, excluded | private)
     date_replies(cands, sents, meeting_date)
     name_people(
         cands, sents, participants, skip=excluded | private

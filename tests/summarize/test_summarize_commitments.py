@@ -1671,3 +1671,18 @@ def test_a_follow_up_question_in_the_same_turn_is_part_of_the_request() -> None:
     ]
     [item] = items(turns)
     assert "lunch-and-learn" in item.task and item.due == dt.date(2026, 12, 28)
+
+
+def test_asking_someone_else_after_a_refusal_passes_the_work_on() -> None:
+    turns = [
+        ("manager", "Open day. They want someone from the lab to run a tour for the school groups."),
+        ("employee", "Oh no. No. I'd be hopeless at that, sorry."),
+        ("manager", "Fair enough. I'll ask Priya, she loves that kind of thing."),
+    ]
+    [item] = items(turns)
+    assert item.owner == "manager" and item.task.startswith("Ask Priya") and "tour" in item.task
+    assert {e.segment_id for e in item.evidence} == {0, 2}
+    # the ask wins over a nearer sentence that names something else
+    chatty = [*turns[:2], ("manager", "Ha. The canteen's doing curry today."), turns[2]]
+    [item] = items(chatty)
+    assert "tour" in item.task and "curry" not in item.task
