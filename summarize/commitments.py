@@ -88,7 +88,14 @@ CONDITIONAL_IMPERATIVE = re.compile(
     re.I,
 )
 # "Someone needs to run the usability benchmark": nobody's task until someone takes it up ("I can take that")
-NEED = re.compile(r"\b(?:someone|somebody|one\s+of\s+us)\s+(?:needs?\s+to|has\s+to|should|must|ought\s+to)\b", re.I)
+NEED = re.compile(
+    r"\b(?:someone|somebody|one\s+of\s+us)\s+(?:needs?\s+to|has\s+to|should|must|ought\s+to)\b"
+    # "The mooring lines, we need a count and a condition check before the survey." - "I'll have that to you Monday"
+    r"|\bwe\s+(?:need|want)\s+(?=(?:a|an|some)\s+\w)",
+    re.I,
+)
+# the task of a need for a thing: "a count and a condition check" -> "Get a count and a condition check"
+NEED_THING = re.compile(r"^(?:a|an|some)\s", re.I)
 NAMED = re.compile(r"\b([A-Z][a-z]+)(?:'ll|\s+will|\s+is\s+going\s+to)\b")
 NOT_OWNERS = frozenset(
     {"i", "we", "you", "it", "that", "this", "there", "he", "she", "they", "what", "who"}
@@ -684,6 +691,8 @@ def detect(
             addressee=addressee,
             meeting_date=meeting_date,
         )
+        if strength == "need" and NEED_THING.match(rest.lstrip()):
+            task = f"Get {task[0].lower()}{task[1:]}" if task else task
         # "I can do that", "I will.", "I'll get it done": no task of its own; "call them" has one (the topic says who)
         words = content_words(task)
         generic = (len(words) < (1 if is_cjk(task) else 2) and not CONTACT.match(task)) or (
@@ -797,6 +806,29 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
             ):
                 # "Are the new starters allowed solo by then? Their nesting finishes on the-" - "Tenth of December":
                 # a date after another question answers that question, not when the task is due
+                break
+
+
+# "I'll have that to you Monday." - "Here, wait, no, I'm off Monday. Actually make that Wednesday."
+DATE_REVISION = re.compile(r"\b(?:make|change)\s+(?:that|it)(?:\s+to)?\s+(?=\S)", re.I)
+
+
+def date_revisions(cands: list[Candidate], sents: list[Sentence], meeting_date: dt.date) -> None:
+    """A dated item whose date is moved a turn or two later ("Actually make that Wednesday") takes the new date."""
+    said = {c.sentence.index for c in cands if not c.generic}
+    for cand in cands:
+        if cand.due is None:
+            continue
+        for sent in sents[cand.sentence.index + 1 :]:
+            if sent.index in said or sent.segment_id > cand.sentence.segment_id + DATE_REPLY_TURNS + 1:
+                break
+            revision = DATE_REVISION.search(sent.text)
+            if revision is None:
+                continue
+            found = [d for d in find_dates(sent.text[revision.end() :], meeting_date) if d.start <= len("the ")]
+            if found and found[0].date >= meeting_date:
+                cand.due = found[0].date
+                cand.evidence.append(Evidence(segment_id=sent.segment_id, quote=sent.text))
                 break
 
 
@@ -1244,7 +1276,9 @@ def resolve_references(
     taken_up: set[int] = set()
     latest_first = sorted((*cands, *latent), key=lambda c: -c.sentence.index)
     latent_ids = {id(c) for c in latent}
-    tasks_said = {c.sentence.index for c in latest_first}  # a sentence with its own task is no topic
+    # a sentence with its own task is no topic; a need nobody has taken up yet may be one ("We need an ASM for the
+    # spring show. I'll post the job by Friday.")
+    tasks_said = {c.sentence.index for c in latest_first if c.strength != "need"}
     for cand in cands:
         counted = COUNTED_REFERENCE.search(cand.task)
         if not cand.bare and not PRONOUN_END.search(cand.task) and not TELL.search(cand.task) and not counted:
@@ -1485,6 +1519,7 @@ def extract(
     cands = resolve_references(cands, latent, sents, excluded=excluded | private, names=participants.name_forms)
     delegated_after_refusal(cands, sents, excluded | private)
     date_replies(cands, sents, meeting_date)
+    date_revisions(cands, sents, meeting_date)
     name_people(
         cands, sents, participants, skip=excluded | private
     )  # before merging: "speak to him" = "get onto Jonas"

@@ -1686,3 +1686,20 @@ def test_asking_someone_else_after_a_refusal_passes_the_work_on() -> None:
     chatty = [*turns[:2], ("manager", "Ha. The canteen's doing curry today."), turns[2]]
     [item] = items(chatty)
     assert "tour" in item.task and "curry" not in item.task
+
+
+def test_a_need_for_a_thing_is_taken_up_and_its_date_moved() -> None:
+    turns = [
+        ("manager", "The fire hoses, we need a pressure test and a condition check before the audit."),
+        ("employee", "I'll have that to you Monday."),
+        ("manager", "Monday's grand."),
+        ("employee", "Wait, no, I'm off Monday. Actually make that Wednesday."),
+    ]
+    [item] = items(turns)
+    assert item.owner == "employee" and "pressure test" in item.task
+    assert item.due == dt.date(2026, 12, 2)  # Wednesday, not Monday
+    # a need nobody takes up is no item, and it may still say what a promise is about
+    assert items(turns[:1]) == []
+    said = "Now, staffing. We need a stage manager for the spring show. I'll post the job by Friday."
+    [job] = items([("manager", said)])
+    assert "stage manager" in job.task and job.due == dt.date(2026, 12, 4)
