@@ -151,3 +151,10 @@ def test_a_cut_off_day_of_the_month_is_still_a_date() -> None:
     meeting = dt.date(2027, 1, 19)
     assert [d.date for d in find_dates("Sure. I can do on the twenty-eighth-", meeting)] == [dt.date(2027, 1, 28)]
     assert find_dates("We can meet on the third-floor landing.", meeting) == []
+
+
+def test_the_nth_weekday_of_a_month() -> None:
+    meeting = dt.date(2027, 4, 16)
+    assert [d.date for d in find_dates("The last Friday in June.", meeting)] == [dt.date(2027, 6, 25)]
+    assert [d.date for d in find_dates("the first Monday of May", meeting)] == [dt.date(2027, 5, 3)]
+    assert [d.date for d in find_dates("the second Tuesday in April", meeting)] == [dt.date(2028, 4, 11)]  # passed

@@ -214,6 +214,21 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
     def iso(g: re.Match[str]) -> dt.date | None:
         return _safe_date(int(g[1]), int(g[2]), int(g[3]))
 
+    def nth_weekday(g: re.Match[str]) -> dt.date:
+        weekday, month = WEEKDAYS_EN[g[2].lower()], MONTHS_EN[g[3].lower()]
+
+        def in_year(year: int) -> dt.date:
+            days = [
+                d
+                for d in range(1, calendar.monthrange(year, month)[1] + 1)
+                if dt.date(year, month, d).weekday() == weekday
+            ]
+            nth = -1 if g[1].lower() == "last" else ("first", "second", "third", "fourth").index(g[1].lower())
+            return dt.date(year, month, days[nth])
+
+        this_year = in_year(m.year)
+        return this_year if this_year >= m else in_year(m.year + 1)
+
     def month_first(g: re.Match[str]) -> dt.date | None:
         return _month_day(m, MONTHS_EN[g[1].lower()], _day(g[2]), int(g[3]) if g[3] else None)
 
@@ -271,6 +286,8 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
     eom_next = end_of_month(*add_months(m, 1))
     return [
         (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), iso),
+        # "The last Friday in June", "the first Monday of May": not the next Friday
+        (re.compile(rf"\b(first|second|third|fourth|last)\s+({_WD})\s+(?:in|of)\s+({_MON})\b", re.I), nth_weekday),
         (re.compile(rf"\b({_MON})\.?\s+{_ORD}(?:,?\s+(\d{{4}}))?\b", re.I), month_first),
         (re.compile(rf"\b{_ORD}\s+(?:of\s+)?({_MON})\b(?:,?\s+(\d{{4}}))?", re.I), day_first),
         (re.compile(rf"\b(?:the\s+)?end\s+of\s+({_MON})\b", re.I), end_of_month_in),
