@@ -514,8 +514,24 @@ def _first(patterns: list[tuple[re.Pattern[str], str, str]], text: str) -> tuple
     return best
 
 
+# "I do this." / "Then I send you the list on Monday" / "Yes, I prepare it": a speaker of another first language often
+# promises in the present tense. It counts only with a date to come or right after the other person asked.
+SELF_PRESENT = re.compile(
+    r"(?:^|"
+    + "|".join(rf"(?<=^{w}\s)|(?<=^{w},\s)" for w in ("yes", "ja", "okay", "ok", "sure", "then", "so", "and"))
+    + r")I\s+"
+    r"(?=(?:do|send|prepare|write|make|fix|check|call|ring|email|share|book|update|finish|clean|sit|show|take|"
+    r"organi[sz]e|arrange|lodge|submit)\s+(?:it|this|that|them|you|her|him|the|those|these)\b)",
+    re.I,
+)
+# "We'll need to clean those up before the audit": a proposal to the group (taken up by "I do this"), before "we'll"
+WE_NEED = re.compile(r"\bwe(?:'ll|\s+will)\s+(?:need|have)\s+to\b", re.I)
+ASKED = re.compile(r"\?\s*$|\b(?:can|could|would|will)\s+you\b|\bwe(?:'ll)?\s+need\s+to\b|\bplease\b", re.I)
+
 CUES: list[tuple[re.Pattern[str], str, str]] = [
     (SELF_STRONG, "self", "strong"),
+    (SELF_PRESENT, "self", "present"),
+    (WE_NEED, "we", "weak"),
     (OTHER_STRONG, "other", "strong"),
     (WE_STRONG, "we", "strong"),
     (SELF_WEAK, "self", "weak"),
@@ -639,6 +655,14 @@ def detect(
         else:
             assert cue is not None
             match, kind, strength = cue
+        if strength == "present":
+            # the speaker's turn before this one: did the other person just ask for something?
+            turn_before = [s for s in sents[max(0, sent.index - 4) : sent.index] if s.segment_id == sent.segment_id - 1]
+            asked = any(s.speaker != sent.speaker and ASKED.search(s.text) for s in turn_before)
+            opens_turn = all(s.segment_id != sent.segment_id for s in sents[max(0, sent.index - 2) : sent.index])
+            if not any(d.date > meeting_date for d in dates) and not (asked and opens_turn):
+                continue
+            strength = "strong"
         rest = text[match.end() :]
         stutter = re.match(r"\s*,?\s*" + re.escape(match.group(0).strip()) + r"\b", rest, re.I)
         rest = rest[stutter.end() :] if stutter else rest  # "Let's, let's come back to that"

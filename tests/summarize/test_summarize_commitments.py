@@ -1703,3 +1703,22 @@ def test_a_need_for_a_thing_is_taken_up_and_its_date_moved() -> None:
     said = "Now, staffing. We need a stage manager for the spring show. I'll post the job by Friday."
     [job] = items([("manager", said)])
     assert "stage manager" in job.task and job.due == dt.date(2026, 12, 4)
+
+
+def test_a_promise_in_the_present_tense_counts_with_a_date_or_right_after_an_ask() -> None:
+    """Speakers of another first language often promise in the present tense ("I send you the list on Monday")."""
+    [dated] = items([("employee", "Then I send you the list of the accessions on Monday, so you can plan.")])
+    assert dated.owner == "employee" and "list of the accessions" in dated.task and dated.due == dt.date(2026, 12, 7)
+    [asked] = items(
+        [("manager", "Could you show her the ICS side?"), ("employee", "Sure. Wednesday afternoon I sit with her.")]
+    )
+    assert asked.owner == "employee" and asked.due == dt.date(2026, 12, 2)
+    taken = items(
+        [
+            ("manager", "The duplicates. We'll need to clean those up before the audit."),
+            ("employee", "I do this. I know where they come from."),
+        ]
+    )
+    assert [(i.owner, i.task.split()[0]) for i in taken] == [("employee", "Clean")]
+    # a habit is no promise: nobody asked, and no date is coming
+    assert items([("manager", "Good."), ("employee", "I check everything two times. I do this every week.")]) == []
