@@ -158,3 +158,11 @@ def test_the_nth_weekday_of_a_month() -> None:
     assert [d.date for d in find_dates("The last Friday in June.", meeting)] == [dt.date(2027, 6, 25)]
     assert [d.date for d in find_dates("the first Monday of May", meeting)] == [dt.date(2027, 5, 3)]
     assert [d.date for d in find_dates("the second Tuesday in April", meeting)] == [dt.date(2028, 4, 11)]  # passed
+
+
+def test_public_holidays_with_a_fixed_rule() -> None:
+    meeting = dt.date(2027, 5, 14)
+    assert [d.date for d in find_dates("I'll get it done by Memorial Day.", meeting)] == [dt.date(2027, 5, 31)]
+    assert [d.date for d in find_dates("before Thanksgiving", meeting)] == [dt.date(2027, 11, 24)]  # the day before
+    assert [d.date for d in find_dates("by New Years Day", meeting)] == [dt.date(2028, 1, 1)]
+    assert find_dates("Memorial Day weekend was fun.", meeting) == []  # no deadline word

@@ -229,6 +229,10 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         this_year = in_year(m.year)
         return this_year if this_year >= m else in_year(m.year + 1)
 
+    def holiday(g: re.Match[str]) -> dt.date:
+        day = next(d for d in (_holiday(g[2], m.year), _holiday(g[2], m.year + 1)) if d >= m)
+        return day - dt.timedelta(days=1) if g[1].lower() == "before" else day
+
     def month_first(g: re.Match[str]) -> dt.date | None:
         return _month_day(m, MONTHS_EN[g[1].lower()], _day(g[2]), int(g[3]) if g[3] else None)
 
@@ -371,6 +375,13 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             re.compile(r"\b(?:(?:the\s+)?end\s+of\s+)?q([1-4])(?:\s+end)?\b", re.I),
             lambda g: quarter_end(int(g[1])) if re.search(r"end", g[0], re.I) else None,
         ),
+        # "by Memorial Day", "before Thanksgiving": a public holiday with a fixed rule (the day before, for "before")
+        (
+            re.compile(
+                rf"\b(by|before|on|for|until|till|at)\s+(?:the\s+)?({_HOLIDAYS})(?!\s+(?:weekend|break)\b)", re.I
+            ),
+            holiday,
+        ),
         # "before Christmas", "before the holidays" said in the last third of the year: Christmas Eve
         (
             re.compile(
@@ -440,6 +451,37 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             zh_in_units,
         ),
     ]
+
+
+# public holidays with a fixed rule (month, day) or (month, weekday, nth; -1 = last); Christmas has its own rule
+HOLIDAYS: dict[str, tuple[int, int] | tuple[int, int, int]] = {
+    "memorial day": (5, 0, -1),
+    "labor day": (9, 0, 1),
+    "labour day": (9, 0, 1),
+    "thanksgiving": (11, 3, 4),
+    "independence day": (7, 4),
+    "fourth of july": (7, 4),
+    "halloween": (10, 31),
+    "new year's eve": (12, 31),
+    "new year's day": (1, 1),
+    "boxing day": (12, 26),
+    "valentine's day": (2, 14),
+}
+_HOLIDAYS = "|".join(re.escape(h).replace("'", "['’]?") for h in sorted(HOLIDAYS, key=len, reverse=True))
+
+
+_HOLIDAY_KEYS = {name.replace("'", ""): name for name in HOLIDAYS}  # "new years day" is said too
+
+
+def _holiday(said: str, year: int) -> dt.date:
+    rule = HOLIDAYS[_HOLIDAY_KEYS[re.sub(r"['’]", "", said.lower())]]
+    if len(rule) == 2:
+        return dt.date(year, rule[0], rule[1])
+    month, weekday, nth = rule
+    days = [
+        d for d in range(1, calendar.monthrange(year, month)[1] + 1) if dt.date(year, month, d).weekday() == weekday
+    ]
+    return dt.date(year, month, days[nth if nth < 0 else nth - 1])
 
 
 def _month_year(meeting: dt.date, month: int) -> tuple[int, int]:
