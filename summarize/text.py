@@ -19,7 +19,9 @@ _WORD = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]", re.I)
 STOPWORDS = frozenset(
     "a an the and or but to of in on for with by at from is are was were be been it this that these those i you we "
     "he she they me my your our their us him her them will would can could should do did does have has had so as "
-    "not no yes okay ok also just then there here what which who how if about up out all any some more very".split()
+    "not no yes okay ok also just then there here what which who how if about up out all any some more very "
+    # interjections carry no content: "Ah, yes, Melissa asked me also" names nothing to work on
+    "ah oh eh uh um umm hmm er erm ooh aw wow ha haha och ai ja yeah yep mm mhm aye".split()
 )
 
 

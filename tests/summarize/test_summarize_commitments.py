@@ -1722,3 +1722,10 @@ def test_a_promise_in_the_present_tense_counts_with_a_date_or_right_after_an_ask
     assert [(i.owner, i.task.split()[0]) for i in taken] == [("employee", "Clean")]
     # a habit is no promise: nobody asked, and no date is coming
     assert items([("manager", "Good."), ("employee", "I check everything two times. I do this every week.")]) == []
+
+
+def test_an_interjection_names_nothing_to_work_on() -> None:
+    from summarize.text import content_words
+
+    assert content_words("Ah, yes, Melissa asked me also.") == {"melissa", "asked"}
+    assert content_words("Och aye, mm, yeah.") == set()
