@@ -345,7 +345,7 @@ TELL = re.compile(
 # "So our next catch-up, I'll move it": the speaker names the thing first, in the same sentence
 LEAD_CLAUSE = re.compile(r"^(?P<lead>[^,]{3,}?),\s*$")
 # "Sir, if they ask for the stability data again, I'll pull ...": a short address or filler may come first
-CONDITION_CLAUSE = re.compile(r"^(?:[^,]{1,20},\s*)?(?P<lead>[^,]{3,}?),\s*$")
+CONDITION_CLAUSE = re.compile(r"^(?:[^,]{1,20},\s*)?(?P<lead>[^,]{3,}?),?\s*$")  # the comma is often not written
 # "And the house bank mapping from Mr. Reddy, if it doesn't come by Friday, tell me, I'll take it up ...": a topic
 # named first, before more clauses
 TOPIC_CHUNK = re.compile(

@@ -1729,3 +1729,8 @@ def test_an_interjection_names_nothing_to_work_on() -> None:
 
     assert content_words("Ah, yes, Melissa asked me also.") == {"melissa", "asked"}
     assert content_words("Och aye, mm, yeah.") == set()
+
+
+def test_a_condition_said_without_a_comma_stays_with_the_promise() -> None:
+    [item] = items([("employee", "If the lab slips past Friday again I'll send the next batch to Perth instead.")])
+    assert "if the lab slips past" in item.task
