@@ -329,7 +329,7 @@ PLEASE_CHOICE = re.compile(r"^\W*(?:the|a|an|this|that|those|these|one|both|eith
 SO_DATE = re.compile(r"\bso[,\s]*$", re.I)
 # "put your name forward for it": the task ends on a pronoun that stands for what it is about
 PRONOUN_END = re.compile(
-    r"\b(?:for|to|on|about|with|into|of|in)\s+(?:it|that|this|them)\s*$"
+    r"\b(?:for|to|on|about|with|into|of|in)\s+(?:it|that|this|them)\s*(?:$|,)"  # "Ring Whitby about it, tell 'em ..."
     r"|^\w+\s+(?:it|that|this|them|those)\b(?!\s+(?:is|was|are|were)\b)",  # "book it in with the fleet people"
     re.I,
 )

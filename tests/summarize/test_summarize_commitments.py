@@ -1734,3 +1734,12 @@ def test_an_interjection_names_nothing_to_work_on() -> None:
 def test_a_condition_said_without_a_comma_stays_with_the_promise() -> None:
     [item] = items([("employee", "If the lab slips past Friday again I'll send the next batch to Perth instead.")])
     assert "if the lab slips past" in item.task
+
+
+def test_a_pronoun_before_a_comma_needs_its_topic_too() -> None:
+    turns = [
+        ("employee", "The fish came in warm again, the Whitby van is late every week."),
+        ("employee", "I'll ring Whitby about it first thing Monday, tell them to sort their van out."),
+    ]
+    [item] = items(turns)
+    assert item.task.startswith("Ring Whitby about it") and "fish came in warm" in item.task
