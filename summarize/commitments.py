@@ -330,7 +330,8 @@ SO_DATE = re.compile(r"\bso[,\s]*$", re.I)
 # "put your name forward for it": the task ends on a pronoun that stands for what it is about
 PRONOUN_END = re.compile(
     r"\b(?:for|to|on|about|with|into|of|in)\s+(?:it|that|this|them)\s*(?:$|,)"  # "Ring Whitby about it, tell 'em ..."
-    r"|^\w+\s+(?:it|that|this|them|those)\b(?!\s+(?:is|was|are|were)\b)",  # "book it in with the fleet people"
+    r"|^\w+\s+(?:it|that|this|them|those)\b(?!\s+(?:is|was|are|were)\b)"  # "book it in with the fleet people"
+    r"|\b\w+\s+(?:it|them)\s+(?:up|out|off|over|across|back|round|around|in|through|down)\s*(?:$|,)",  # "put it up"
     re.I,
 )
 CONTACT = re.compile(
@@ -574,6 +575,8 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     text = TRAILING_CLAUSE.sub("", text)
     text = re.sub(r"\s*,?\s*\b(?:by|before|until|till)\s+then\b", "", text, flags=re.I)  # dated from context
     text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please|then|this\s+time)\s*$", "", text, flags=re.I)
+    # "I'll take that, sir": a form of address ends no task
+    text = re.sub(r"\s*,\s*(?:sir|ma['’]?am|madam|boss|mate|hon|bro|chief|love|my\s+friend)\s*$", "", text, flags=re.I)
     # "do the fire walk with them on their first day, yeah?": a question tag ("tell them yes" keeps its "yes")
     text = re.sub(r"\s*,\s*(?:yeah|yes|eh|innit|lah|yah)\s*$", "", text, flags=re.I)
     text = PAST_FIRST.sub(lambda m: PAST_TO_BASE.get(m[1].lower(), m[1][:-1]), text)  # "What if you did the schedule"

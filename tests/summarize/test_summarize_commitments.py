@@ -1743,3 +1743,14 @@ def test_a_pronoun_before_a_comma_needs_its_topic_too() -> None:
     ]
     [item] = items(turns)
     assert item.task.startswith("Ring Whitby about it") and "fish came in warm" in item.task
+
+
+def test_a_form_of_address_ends_no_task_and_a_pronoun_before_a_particle_needs_a_topic() -> None:
+    [item] = items([("manager", "Could you take the weekend support?"), ("employee", "I'll take that, sir.")])
+    assert item.task == "Take the weekend support"
+    turns = [
+        ("manager", "The consent checklist for tiny homes, is it on the website yet?"),
+        ("employee", "No. I'll get comms to put it up before the break."),
+    ]
+    [item] = items(turns)
+    assert "consent checklist" in item.task
