@@ -128,7 +128,7 @@ CONVERSATIONAL = re.compile(
     r"start\s+with|keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight|to\b)|ask\s+me\s+again|"
     r"let\s+you\s+(?:go|get\s+(?:back|on|off|going|your\s+(?:tea|lunch|dinner|coffee|break|evening|weekend)))|"
     r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute|turn|switch)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|video|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
-    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+(?:it|that|them)\s+when|(?:run|go)\s+(?:back\s+)?(?:over|through)\s+(?:it|that|this|everything|what\s+we)|go\s+back\s+to\s+(?:work|it)\b|(?:fill|write|type|note|jot|put)\s+(?:it|this|that|them|things|everything)\s+(?:in|down)\s+as\s+we\s+go\b|leave\s+you\s+(?:to\s+it|be|in\s+peace)|give\s+(?:myself|you|him|her|them)\s+that(?=\s*(?:$|[,.!?;]))|ask\s+(?:you\s+)?(?:something|somethin['’]?|a\s+question|one\s+thing)\b|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
+    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+(?:it|that|them)\s+when|(?:run|go)\s+(?:back\s+)?(?:over|through)\s+(?:it|that|this|everything|what\s+we)|play\s+(?:it|that)\s+back\b|come\s+back\s+to\s+(?:it|that|this)\b|go\s+back\s+to\s+(?:work|it)\b|(?:fill|write|type|note|jot|put)\s+(?:it|this|that|them|things|everything)\s+(?:in|down)\s+as\s+we\s+go\b|leave\s+you\s+(?:to\s+it|be|in\s+peace)|give\s+(?:myself|you|him|her|them)\s+that(?=\s*(?:$|[,.!?;]))|ask\s+(?:you\s+)?(?:something|somethin['’]?|a\s+question|one\s+thing)\b|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
     r"be\s+brief|let\s+you\s+know|note\s+that|(?:write|jot|note|put)\s+(?:this|that|it|these|those)\s+down|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|start|begin|"
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
     re.I,
@@ -199,6 +199,8 @@ VAGUE_TIME = re.compile(
 )
 WISH = re.compile(
     r"\bI(?:'d|\s+would)\s+(?:like|love)\s+to\b|\bI\s+(?:want|hope|wish)\s+to\b|\bmy\s+goal\b|\bI'm\s+hoping\b|"
+    # "Maybe next year I can do some course" (a hope), "So sometimes I will have meetings" (a habit)
+    r"\b(?:maybe|perhaps|possibly)\b[^.,;?!]*\bI\s+can\b|\b(?:sometimes|usually|normally|often)\s+I(?:'ll|\s+will)\b|"
     r"我(?:想|希望|想要)",
     re.I,
 )
@@ -295,7 +297,7 @@ ACCEPTANCE_LEAD = re.compile(
 )
 # "the guests say, no, I'll just book it online": someone else's words, quoted
 REPORTED = re.compile(
-    r"\b(?:say|says|said|saying|asks|asked|goes|went)\s*[,:]"
+    r"\b(?:say|says|said|saying|asks|asked|goes|went)\s*[,:]|\b(?:was|were|is|are|been|keeps?|kept)\s+saying\b"
     # "Coach Daniels said he'd let us have the stadium": what someone else said they would do
     r"|\b(?:said|says|told\s+(?:me|us))\s+(?:that\s+)?(?:he|she|they)(?:['’]d|['’]ll|\s+would|\s+will)\b",
     re.I,

@@ -1754,3 +1754,22 @@ def test_a_form_of_address_ends_no_task_and_a_pronoun_before_a_particle_needs_a_
     ]
     [item] = items(turns)
     assert "consent checklist" in item.task
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Okay, let me just play it back so we're on the same page.",
+        "I'll come back to it.",
+        "HR were saying you'll rotate to the litigation seat in September, by the way.",
+        "Maybe next year I can do some course.",
+        "So sometimes I will have meetings with the members.",
+    ],
+)
+def test_recaps_deferrals_hearsay_hopes_and_habits_are_no_items(said: str) -> None:
+    assert items([("manager", said)]) == []
+
+
+def test_coming_back_to_someone_with_an_answer_is_still_an_item() -> None:
+    [item] = items([("manager", "I'll come back to you on that by Friday.")])
+    assert item.owner == "manager" and item.due == dt.date(2026, 12, 4)
