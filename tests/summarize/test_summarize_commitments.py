@@ -1773,3 +1773,23 @@ def test_recaps_deferrals_hearsay_hopes_and_habits_are_no_items(said: str) -> No
 def test_coming_back_to_someone_with_an_answer_is_still_an_item() -> None:
     [item] = items([("manager", "I'll come back to you on that by Friday.")])
     assert item.owner == "manager" and item.due == dt.date(2026, 12, 4)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Every year I say I will learn the butchery properly, every year no.",
+        "Well, it's your annual review, so let's just crack on before it drops out.",
+        "Okay, let's wrap it before I lose you again.",
+        "If the Michelin inspector comes here, I will faint on the pass.",
+        "Or I'll just take over your job, Trevor.",
+    ],
+)
+def test_more_sayings_jokes_and_meeting_talk_are_no_items(said: str) -> None:
+    assert items([("employee", said)]) == []
+
+
+def test_a_promise_keeps_its_task_without_the_honest() -> None:
+    [item] = items([("manager", "I'll order the scaler tips today, honest, as soon as we come off this call.")])
+    assert item.task == "Order the scaler tips"
+    assert items([("employee", "I'll crack on with the audit tomorrow.")])[0].task == "Crack on with the audit"
