@@ -78,6 +78,8 @@ UNTOUCHED_AT = {
     "blind15": "7881785",
     "blind16": "7cb4fb9",
     "blind17": "7cb4fb9",
+    "blind18": "81c025e",
+    "blind19": "81c025e",
 }
 FEATURE_SETS = ("cheap", "cheap+quote", "cheap+quote+task")
 L2 = (3.0, 10.0, 30.0, 100.0)
