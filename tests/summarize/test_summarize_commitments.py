@@ -1793,3 +1793,8 @@ def test_a_promise_keeps_its_task_without_the_honest() -> None:
     [item] = items([("manager", "I'll order the scaler tips today, honest, as soon as we come off this call.")])
     assert item.task == "Order the scaler tips"
     assert items([("employee", "I'll crack on with the audit tomorrow.")])[0].task == "Crack on with the audit"
+
+
+def test_wrapping_up_work_and_coming_back_with_something_are_still_items() -> None:
+    assert items([("employee", "I'll wrap that report up.")])[0].task == "Wrap that report up"
+    assert items([("manager", "I'll come back to this with numbers.")])[0].owner == "manager"
