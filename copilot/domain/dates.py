@@ -217,17 +217,9 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
     def nth_weekday(g: re.Match[str]) -> dt.date:
         weekday, month = WEEKDAYS_EN[g[2].lower()], MONTHS_EN[g[3].lower()]
 
-        def in_year(year: int) -> dt.date:
-            days = [
-                d
-                for d in range(1, calendar.monthrange(year, month)[1] + 1)
-                if dt.date(year, month, d).weekday() == weekday
-            ]
-            nth = -1 if g[1].lower() == "last" else ("first", "second", "third", "fourth").index(g[1].lower())
-            return dt.date(year, month, days[nth])
-
-        this_year = in_year(m.year)
-        return this_year if this_year >= m else in_year(m.year + 1)
+        nth = -1 if g[1].lower() == "last" else ("first", "second", "third", "fourth").index(g[1].lower()) + 1
+        this_year = _nth_weekday(m.year, month, weekday, nth)
+        return this_year if this_year >= m else _nth_weekday(m.year + 1, month, weekday, nth)
 
     def holiday(g: re.Match[str]) -> dt.date:
         day = next(d for d in (_holiday(g[2], m.year), _holiday(g[2], m.year + 1)) if d >= m)
@@ -477,7 +469,11 @@ def _holiday(said: str, year: int) -> dt.date:
     rule = HOLIDAYS[_HOLIDAY_KEYS[re.sub(r"['’]", "", said.lower())]]
     if len(rule) == 2:
         return dt.date(year, rule[0], rule[1])
-    month, weekday, nth = rule
+    return _nth_weekday(year, *rule)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
+    """The nth (1-4) or last (-1) given weekday of a month: Memorial Day is the last Monday of May."""
     days = [
         d for d in range(1, calendar.monthrange(year, month)[1] + 1) if dt.date(year, month, d).weekday() == weekday
     ]
