@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -48,7 +47,6 @@ def silent_endpoint() -> Iterator[str]:
         server.close()
 
 
-@pytest.mark.skipif(importlib.util.find_spec("summarize.pipeline") is None, reason="summarize.pipeline not built yet")
 def test_sigterm_marks_the_run_incomplete_and_writes_a_partial_report(tmp_path: Path, silent_endpoint: str) -> None:
     home = tmp_path / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith("COPILOT_")} | {

@@ -6,7 +6,6 @@ metric), not the judgement. A strong endpoint is what `--judge` is meant for.
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import subprocess
 import sys
@@ -24,7 +23,6 @@ from tests.evals.test_runner import cases, factory
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.slow,
-    pytest.mark.skipif(importlib.util.find_spec("summarize.llm") is None, reason="summarize.llm not built yet"),
 ]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -16,10 +15,6 @@ from tests.conftest import REPO_ROOT
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        importlib.util.find_spec("summarize.pipeline") is None,
-        reason="summarize.pipeline does not exist yet; the smoke eval needs the real summariser",
-    ),
 ]
 
 

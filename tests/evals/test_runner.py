@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import time
 from dataclasses import dataclass, field
@@ -219,7 +218,6 @@ def test_specs_map_to_settings(settings: Settings) -> None:
     )
 
 
-@pytest.mark.skipif(importlib.util.find_spec("summarize.pipeline") is None, reason="summarize.pipeline not built yet")
 def test_unreachable_endpoint_with_the_real_summariser_is_a_per_case_error(settings: Settings) -> None:
     """Real summariser, real HTTP client, closed port on loopback: each case says why, the run is incomplete."""
     base = settings.model_copy(update={"llm_max_retries": 0, "llm_timeout_s": 5.0})
