@@ -518,7 +518,7 @@ def _routed_quotes(turns: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 def test_idioms_questions_headers_and_the_agenda_are_no_section_items() -> None:
     """Each of these carries a section cue ('course', 'training', 'growth', 'feedback', 'work on', 'late',
-    'finished', 'fixed') without being an item a manager would keep."""
+    'finished', 'fixed', 'automated') without being an item a manager would keep."""
     routed = _routed_quotes(
         [
             ("manager", "Lena, I'd like to spend most of today on your growth plan."),
@@ -535,6 +535,8 @@ def test_idioms_questions_headers_and_the_agenda_are_no_section_items() -> None:
             ("employee", "We should get that fixed."),
             ("manager", "We might do a bit more on the phonics training in the spring, maybe, we'll see."),
             ("manager", "I'd love to work on a tunnelling job one day, that's the dream."),
+            ("manager", "If you are sick one day, or on holiday, we are finished."),
+            ("employee", "The owners are saying we might get the automated shuttle system in twenty-nine."),
         ]
     )
     assert routed["contributions"] == []
