@@ -33,12 +33,14 @@ from summarize.text import (
 
 SELF_STRONG = re.compile(
     r"\b(?:I(?:'ll|\s+will|\s+shall)|I(?:'m|\s+am)\s+(?:going\s+to|gonna|fixin['’g]?\s+to)|(?<!am\s)I\s+going\s+(?:to|and)|let\s+me|I\s+promise\s+to|"
-    r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|put\s+me\s+down\s+(?:for|to)|consider\s+it\s+done|(?<!\bso\s)(?<!\bso\sthat\s)I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
+    r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|my\s+plan\s+is\s+to|put\s+me\s+down\s+(?:for|to)|consider\s+it\s+done|(?<!\bso\s)(?<!\bso\sthat\s)I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
     r"schedule|follow|look|check|get|put|run|pair|update|review|ask|find|organi[sz]e|handle|own|cover))\b"
     r"(?:\s+(?:also|just|then|definitely|certainly|absolutely|happily|gladly|make\s+sure\s+to|try\s+to|try\s+and))*",
     re.I,
 )
 SELF_WEAK = re.compile(
+    # "I should be able to get the slides to you by the end of the month": with its date, a promise
+    r"\bI\s+should\s+be\s+able\s+to\b|"
     r"\bI\s+(?:need|have|ought)\s+to\b|\bI(?:'ve|\s+have)?\s+got\s+to\b|\bI\s+should\b|\bI(?:'d|\s+would)\s+better\b"
     r"|\bI\s+might\s+could\b"  # US South: "I might could do a clinic" offers, tentatively
     # "I was going to go through the DNA list": a plan, an item once the other person endorses it ("Yeah, do that")
@@ -128,7 +130,7 @@ CONVERSATIONAL = re.compile(
     r"start\s+with|keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight|to\b)|ask\s+me\s+again|"
     r"let\s+you\s+(?:go|get\s+(?:back|on|off|going|your\s+(?:tea|lunch|dinner|coffee|break|evening|weekend)))|"
     r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute|turn|switch)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|video|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
-    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+(?:it|that|them)\s+when|(?:run|go)\s+(?:back\s+)?(?:over|through)\s+(?:it|that|this|everything|what\s+we)|play\s+(?:it|that)\s+back\b|come\s+back\s+to\s+(?:it|that|this)(?=\s*(?:$|[,.!?;]|later\b))|go\s+back\s+to\s+(?:work|it)\b|crack\s+on(?!\s+with)\b|wrap\s+(?:it|this|that)(?:\s+up)?(?=\s*(?:$|[,.!?;]|before\b))|(?:fill|write|type|note|jot|put)\s+(?:it|this|that|them|things|everything)\s+(?:in|down)\s+as\s+we\s+go\b|leave\s+you\s+(?:to\s+it|be|in\s+peace)|give\s+(?:myself|you|him|her|them)\s+that(?=\s*(?:$|[,.!?;]))|ask\s+(?:you\s+)?(?:something|somethin['’]?|a\s+question|one\s+thing)\b|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
+    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+(?:it|that|them)\s+when|(?:run|go)\s+(?:back\s+)?(?:over|through)\s+(?:it|that|this|everything|what\s+we)|play\s+(?:it|that)\s+back\b|come\s+back\s+to\s+(?:it|that|this)(?=\s*(?:$|[,.!?;]|later\b))|go\s+back\s+to\s+(?:work|it)\b|crack\s+on(?!\s+with)\b|wrap\s+(?:it|this|that)(?:\s+up)?(?=\s*(?:$|[,.!?;]|before\b))|(?:fill|write|type|note|jot|put)\s+(?:it|this|that|them|things|everything)\s+(?:in|down)\s+as\s+we\s+go\b|leave\s+you\s+(?:to\s+it|be|in\s+peace)|give\s+(?:myself|you|him|her|them)\s+that(?=\s*(?:$|[,.!?;]))|ask\s+(?:you\s+)?(?:something|somethin['’]?|a\s+question|one\s+thing)\b|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|lose\s+you\b|check\s+(?:the|my)\s+(?:calendar|diary|schedule)(?=\s*(?:$|[,.!?;]))|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
     r"be\s+brief|let\s+you\s+know|note\s+that|(?:write|jot|note|put)\s+(?:this|that|it|these|those)\s+down|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|start|begin|"
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
     re.I,
@@ -138,7 +140,8 @@ HYPERBOLE = re.compile(
     r"^\s*(?:just\s+|probably\s+|honestly\s+)?(?:resign|quit|emigrate|retire|scream|cry|explode|lose\s+it|lose\s+my\s+mind|"
     r"forget(?!\s+(?:about|it|that)\b)|"  # "because I'll forget otherwise": what will happen, not what to do
     r"go\s+mad|walk\s+out|run\s+away|move\s+to\s+(?:a|the)\s+(?:desert|island|moon|beach)|faint|"
-    r"(?:just\s+)?take\s+over\s+(?:your|his|her)\s+job)\b",
+    r"(?:just\s+)?take\s+over\s+(?:your|his|her)\s+job|clone\s+myself)\b"
+    r"|^.*\bat\s+this\s+rate\W*$",  # "I'll get a tattoo of the OASys login at this rate"
     re.I,
 )
 DONE_NOW = re.compile(r"(?<!\bfrom\s)(?<!\bfor\s)(?<!\buntil\s)\b(?:right\s+)?now\b(?!\s+(?:on|that)\b)", re.I)
@@ -203,6 +206,7 @@ WISH = re.compile(
     # "Maybe next year I can do some course" (a hope), "So sometimes I will have meetings" (a habit)
     r"\b(?:maybe|perhaps|possibly)\b[^.,;?!]*\bI\s+can\b|\b(?:sometimes|usually|normally|often)\s+I(?:'ll|\s+will)\b|"
     r"\bI\s+(?:say|keep\s+saying)\s+(?:that\s+)?I(?:'ll|\s+will)\b|"  # "Every year I say I will learn the butchery"
+    r"\b(?:someday|some\s+day|one\s+day)\b[^.,;?!]*\bI(?:'ll|\s+will)\b|"  # "And someday I'll learn to make haggis"
     r"我(?:想|希望|想要)",
     re.I,
 )
@@ -228,6 +232,7 @@ ACCEPTANCE = re.compile(
 )
 DATE_PREPOSITION = re.compile(
     r"(?:\s*,)?\s*(?:\b(?:by|before|on|until|till|no\s+later\s+than|for|within|in|at|around|latest\s+by|by\s+the|to)\s+)?"
+    r"(?:(?:close|end)\s+of\s+(?:play|business|day)\s+(?:on\s+)?|cob\s+|eod\s+)?"  # "by close of play Thursday"
     r"(?:the\s+)?(?:在|於|于|喺)?$",
     re.I,
 )
@@ -1096,8 +1101,10 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
         carried = [e for e in cand.evidence if e != cand.topic_evidence]  # the topic goes only with its own task
         if _how_of(target, cand) and not target.topic and cand.topic:
             target.topic, target.topic_evidence, carried = cand.topic, cand.topic_evidence, list(cand.evidence)
-        if (target.anaphoric and not cand.anaphoric) or (
-            target.bare and not cand.bare and cand.kind == "self" and not ANAPHOR.search(cand.task)
+        if (
+            (target.anaphoric and not cand.anaphoric)
+            or (target.bare and not cand.bare and cand.kind == "self" and not ANAPHOR.search(cand.task))
+            or _restated(target, cand)
         ):
             # the reply names what the request only pointed at ("Can you share the link?" - "I'll drop the
             # triage dashboard link in the producers' channel")
@@ -1111,6 +1118,20 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
         if target.strength == "weak" and cand.strength == "strong":
             target.strength = "strong"
     return merged
+
+
+def _restated(request: Candidate, reply: Candidate) -> bool:
+    """'Can you have a look at the PRV settings?' - 'I'll review the PRV settings in DMA fourteen': the one who
+    takes the work on says what it is, in more words than the ask."""
+    return (
+        request.kind == "other"
+        and reply.kind == "self"
+        and not reply.generic
+        and not ANAPHOR.search(reply.task)
+        and not request.topic
+        and len(content_words(reply.task)) > len(content_words(request.task))
+        and bool((content_words(reply.task) & content_words(request.task)) - LIGHT_VERBS)  # the same work
+    )
 
 
 def _roots(task: str) -> frozenset[str]:

@@ -15,7 +15,7 @@ _NO_TITLE = "".join(rf"(?<!\b{t})" for t in _TITLES)  # just before it
 _SENTENCE_END = re.compile(rf"(?<=[.!?]){_AFTER_NO_TITLE}\s+(?=\S)|(?<=[。！？；!?])")
 _FIRST_CLAUSE_END = re.compile(rf"[?!。！？]|{_NO_TITLE}\.(?:\s|$)")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_WORD = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]", re.I)
+_WORD = re.compile(r"[a-z]&[a-z]\b|[a-z0-9]+|[\u3400-\u9fff]", re.I)  # "L&D", "R&D" are one word
 STOPWORDS = frozenset(
     "a an the and or but to of in on for with by at from is are was were be been it this that these those i you we "
     "he she they me my your our their us him her them will would can could should do did does have has had so as "
@@ -74,7 +74,7 @@ def sentences(transcript: Transcript) -> list[Sentence]:
 # "And the capacity review with the storage team?", "What about the postmortem?", "Where are you with the NVQ
 # units?": the words that bring a topic up, before the words that name it
 TOPIC_LEAD = re.compile(
-    r"^\s*(?:(?:and|so|okay|ok|right|um|uh|oh|yeah|yes|well|alright|then|also|now|next|great|good)[,.\s]+)*"
+    r"^\s*(?:(?:and|so|okay|ok|right|um|uh|oh|ah|aha|yeah|yes|well|alright|then|also|now|next|great|good)[,.\s]+)*"
     r"(?:(?:what\s+about|how\s+about|how's|how\s+is|where\s+are\s+(?:we|you)\s+(?:on|with)|the\s+other\s+thing,?)"
     r"[,.\s]*)?\s*",
     re.I,

@@ -1798,3 +1798,56 @@ def test_a_promise_keeps_its_task_without_the_honest() -> None:
 def test_wrapping_up_work_and_coming_back_with_something_are_still_items() -> None:
     assert items([("employee", "I'll wrap that report up.")])[0].task == "Wrap that report up"
     assert items([("manager", "I'll come back to this with numbers.")])[0].owner == "manager"
+
+
+def test_an_ampersand_abbreviation_is_a_word_and_ah_opens_a_topic() -> None:
+    """'L&D' was split into two lone letters, which left 'Send them to L&D' without a task; 'Ah,' now leads a
+    topic phrase like 'Oh,' does, so 'them' names the training needs."""
+    [item] = items(
+        [
+            ("manager", "And the training needs for the team, L&D asked again."),
+            ("employee", "Ah, the training needs. I will send them to L&D by the end of next month."),
+        ]
+    )
+    expected = ("employee", "Send them to L&D (the training needs)", dt.date(2026, 12, 31))
+    assert (item.owner, item.task, item.due) == expected
+
+
+def test_should_be_able_to_with_a_date_and_a_stated_plan_are_promises() -> None:
+    found = items(
+        [
+            ("employee", "I should be able to get the slides to you by Friday, so you can check them."),
+            ("employee", "My plan is to build a template upload for the FX revaluation journals."),
+            ("employee", "I should be able to help, probably."),
+        ]
+    )
+    assert [(i.owner, i.task, i.due) for i in found] == [
+        ("employee", "Get the slides to the manager", dt.date(2026, 12, 4)),
+        ("employee", "Build a template upload for the FX revaluation journals", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Okay, I'm coming into Waterloo, I'm gonna lose you.",
+        "Let me check the calendar.",
+        "And someday I'll learn to make proper haggis.",
+        "I'll get a tattoo of the OASys login at this rate.",
+        "I will clone myself, then everything will be fine.",
+    ],
+)
+def test_call_talk_the_diary_wishes_and_jokes_are_no_items(line: str) -> None:
+    assert items([("manager", "Anything else?"), ("employee", line)]) == []
+
+
+def test_the_one_who_takes_work_on_restates_it_in_more_words() -> None:
+    [item] = items(
+        [
+            ("manager", "Can you have a look at the PRV settings this week?"),
+            ("employee", "Yeah. I'll review the PRV settings in DMA fourteen by close of play Thursday."),
+        ]
+    )
+    expected = ("employee", "Review the PRV settings in DMA fourteen", dt.date(2026, 12, 3))
+    assert (item.owner, item.task, item.due) == expected
+    assert [e.segment_id for e in item.evidence] == [0, 1]
