@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from copilot.domain.dates import MONTHS_EN, WEEKDAYS_EN, ResolvedDate, find_dates
 from copilot.schema import Evidence
@@ -142,6 +142,15 @@ HYPERBOLE = re.compile(
     r"go\s+mad|walk\s+out|run\s+away|move\s+to\s+(?:a|the)\s+(?:desert|island|moon|beach)|faint|"
     r"(?:just\s+)?take\s+over\s+(?:your|his|her)\s+job|clone\s+myself)\b"
     r"|^.*\bat\s+this\s+rate\W*$",  # "I'll get a tattoo of the OASys login at this rate"
+    re.I,
+)
+# "If they change that cladding one more time, I going to go live in Tobago": what one threatens when fed up
+VENTING = re.compile(r"\bif\b[^.?!]*\bone\s+more\s+time\b", re.I)
+THINKING = re.compile(r"^(?:[\s,.!?-]|\b(?:um+|uh+|erm|er|yes|yeah|ok|okay|so|well|hmm+|mm+|see)\b)*$", re.I)
+# "Make sure you do, legal will have kittens otherwise": the work was named before, in the sentence this answers
+ELLIPSIS = re.compile(
+    r"^\s*(?:do|will|did)\s*(?:[.!?;]|$|,\s+(?!(?:um+|uh+|erm|er|like|you\s+know|the|a|an|some|all|my|your|our|that|"
+    r"this|those|these|it|them)\b))",  # "I'll do, um, the rota" still names its work
     re.I,
 )
 DONE_NOW = re.compile(r"(?<!\bfrom\s)(?<!\bfor\s)(?<!\buntil\s)\b(?:right\s+)?now\b(?!\s+(?:on|that)\b)", re.I)
@@ -625,6 +634,17 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     return text[0].upper() + text[1:]
 
 
+def _continued(sents: list[Sentence], sent: Sentence) -> Sentence | None:
+    """The rest of a sentence the speaker finished after the listener's "Mm-hm" (a transcript cuts a segment there):
+    "I'll check the policy on the standby allowance" - "Mm." - "and get back to you both by Friday."."""
+    if sent.text.rstrip().endswith((".", "?", "!", "。", "？", "！")) or sent.index + 2 >= len(sents):
+        return None
+    listener, rest = sents[sent.index + 1], sents[sent.index + 2]
+    backchannel = listener.speaker != sent.speaker and not content_words(listener.text) - ACKNOWLEDGEMENTS
+    same_turn_on = rest.speaker == sent.speaker and rest.segment_id == listener.segment_id + 1
+    return rest if backchannel and same_turn_on and rest.text[:1].islower() else None
+
+
 def detect(
     sents: list[Sentence],
     participants: Participants,
@@ -655,6 +675,12 @@ def detect(
         if cue is None and named is None and need is None:
             continue
         dates = [d for d in find_dates(text, meeting_date) if d.date >= meeting_date]
+        if (after := _continued(sents, sent)) is not None:  # "I'll get the PSR," - "Mm-hm." - "written by the 14th."
+            dates += [
+                replace(d, start=d.start + len(text) + 1, end=d.end + len(text) + 1)
+                for d in find_dates(after.text, meeting_date)
+                if d.date >= meeting_date
+            ]
         # "We'll do it now only, otherwise this will also go to next month": that date is the consequence's
         otherwise = OTHERWISE.search(text)
         dates = [d for d in dates if otherwise is None or d.start < otherwise.start()]
@@ -686,6 +712,10 @@ def detect(
         restarted = rest[restart.end() :] if restart else rest
         if NEGATED.search(rest) or REPORTED.search(text[: match.start()]):
             continue
+        thinking_aloud = match.group(0).lower().startswith("let") and THINKING.match(rest)
+        elided = ELLIPSIS.match(rest) and not re.search(r"\b(?:can|could|would)\s+you\s*$", match.group(0), re.I)
+        if elided or thinking_aloud:  # "Make sure you do, legal will ...", "Let me, um, yes."
+            continue
         if match.group(0).lower() == "please" and PLEASE_CHOICE.match(rest):
             continue  # "New one, please, the one Sam sent round": a choice answered politely, no request
         if match.group(0).lower() == "please" and CONSEQUENCE.match(rest):
@@ -701,7 +731,7 @@ def detect(
             continue
         if kind == "self" and WISH.search(text[: match.start()] + text[match.start() : match.end()]):
             continue
-        if kind == "self" and HYPERBOLE.match(rest):
+        if kind == "self" and (HYPERBOLE.match(rest) or VENTING.search(text[: match.start()])):
             continue  # "If one more rat runs over my foot, I'll resign and go and sell suya"
         if WISH.search(text) and not dates and strength == "weak":
             continue

@@ -1851,3 +1851,37 @@ def test_the_one_who_takes_work_on_restates_it_in_more_words() -> None:
     expected = ("employee", "Review the PRV settings in DMA fourteen", dt.date(2026, 12, 3))
     assert (item.owner, item.task, item.due) == expected
     assert [e.segment_id for e in item.evidence] == [0, 1]
+
+
+def test_a_sentence_finished_after_the_listeners_mm_hm_gives_its_date() -> None:
+    found = items(
+        [
+            ("manager", "Who checks the allowance?"),
+            ("employee", "I'll check the policy on the standby allowance"),
+            ("manager", "Mm."),
+            ("employee", "and get back to you both by Friday."),
+            ("employee", "Right. So, um, I'll get the PSR, the full report,"),
+            ("manager", "Mm-hm."),
+            ("employee", "written by the fourteenth. That gives you a week to QA it."),
+        ]
+    )
+    assert [(i.task, i.due) for i in found] == [
+        ("Check the policy on the standby allowance", dt.date(2026, 12, 4)),
+        ("Get the PSR, the full report", dt.date(2026, 12, 14)),
+    ]
+
+
+def test_venting_an_elided_verb_and_thinking_aloud_are_no_items() -> None:
+    found = items(
+        [
+            ("manager", "If they change that cladding one more time, I going to go live in Tobago."),
+            ("manager", "Make sure you do, legal will have kittens otherwise."),
+            ("employee", "Let me, um, yes."),
+            ("manager", "If ALS slips past Friday again I'll send the next batch to Kalgoorlie."),
+        ]
+    )
+    assert [(i.owner, i.task) for i in found] == [
+        ("manager", "Send the next batch to Kalgoorlie (if ALS slips past again)")
+    ]
+    [taken] = items([("manager", "Can you take the rota?"), ("employee", "Let me do that.")])
+    assert (taken.owner, taken.task) == ("employee", "Take the rota")
