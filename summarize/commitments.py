@@ -634,6 +634,12 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     return text[0].upper() + text[1:]
 
 
+def _plays_along(sents: list[Sentence], sent: Sentence, joked: set[int]) -> bool:
+    """A reply in the turn right after the other person's joke joins in the joke."""
+    before = [s for s in sents[max(0, sent.index - 4) : sent.index] if s.segment_id == sent.segment_id - 1]
+    return any(s.speaker != sent.speaker and s.segment_id in joked for s in before)
+
+
 def _continued(sents: list[Sentence], sent: Sentence) -> Sentence | None:
     """The rest of a sentence the speaker finished after the listener's "Mm-hm" (a transcript cuts a segment there):
     "I'll check the policy on the standby allowance" - "Mm." - "and get back to you both by Friday."."""
@@ -659,6 +665,7 @@ def detect(
     ("we need to update the rota") is no item, but it goes to `latent`: a later "I'll do that" may take it up.
     """
     out: list[Candidate] = []
+    joked: set[int] = set()  # segments where a speaker vented or joked ("I'll resign and go and sell suya")
     for sent in sents:
         if sent.index in excluded:
             continue
@@ -732,7 +739,10 @@ def detect(
         if kind == "self" and WISH.search(text[: match.start()] + text[match.start() : match.end()]):
             continue
         if kind == "self" and (HYPERBOLE.match(rest) or VENTING.search(text[: match.start()])):
+            joked.add(sent.segment_id)
             continue  # "If one more rat runs over my foot, I'll resign and go and sell suya"
+        if kind == "self" and not dates and _plays_along(sents, sent, joked):
+            continue  # "... I going to go live in Tobago." - "I will come with you, boss."
         if WISH.search(text) and not dates and strength == "weak":
             continue
         if kind == "we" and not dates and (WE_NOW.search(rest) or VAGUE_TIME.search(rest)):

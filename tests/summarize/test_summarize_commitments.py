@@ -1885,3 +1885,15 @@ def test_venting_an_elided_verb_and_thinking_aloud_are_no_items() -> None:
     ]
     [taken] = items([("manager", "Can you take the rota?"), ("employee", "Let me do that.")])
     assert (taken.owner, taken.task) == ("employee", "Take the rota")
+
+
+def test_a_reply_that_plays_along_with_a_joke_is_no_item() -> None:
+    found = items(
+        [
+            ("manager", "If they change that cladding one more time, I going to go live in Tobago and sell doubles."),
+            ("employee", "I will come with you, boss. I can do the setting out for the stall."),
+            ("manager", "If one more rat runs over my foot, I'll resign."),
+            ("employee", "I'll call pest control tomorrow."),
+        ]
+    )
+    assert [(i.owner, i.task, i.due) for i in found] == [("employee", "Call pest control", dt.date(2026, 12, 1))]
