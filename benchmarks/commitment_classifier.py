@@ -80,6 +80,8 @@ UNTOUCHED_AT = {
     "blind17": "7cb4fb9",
     "blind18": "81c025e",
     "blind19": "81c025e",
+    "blind20": "9e212c0",
+    "blind21": "9e212c0",
 }
 FEATURE_SETS = ("cheap", "cheap+quote", "cheap+quote+task")
 L2 = (3.0, 10.0, 30.0, 100.0)
