@@ -166,3 +166,14 @@ def test_public_holidays_with_a_fixed_rule() -> None:
     assert [d.date for d in find_dates("before Thanksgiving", meeting)] == [dt.date(2027, 11, 24)]  # the day before
     assert [d.date for d in find_dates("by New Years Day", meeting)] == [dt.date(2028, 1, 1)]
     assert find_dates("Memorial Day weekend was fun.", meeting) == []  # no deadline word
+
+
+def test_a_day_put_after_its_event_and_the_weekend() -> None:
+    meeting = dt.date(2028, 3, 17)  # a Friday
+    said = "I will do the teaching at the next staff meeting, the twenty-ninth."
+    assert [d.date for d in find_dates(said, meeting)] == [dt.date(2028, 3, 29)]
+    assert find_dates("Yeah, the twentieth. Thanks.", meeting) == []  # an answer says which day, not a deadline
+    assert [d.date for d in find_dates("I'll send you my reflections this weekend.", meeting)] == [dt.date(2028, 3, 19)]
+    assert [d.date for d in find_dates("over the weekend", meeting)] == [dt.date(2028, 3, 19)]
+    assert [d.date for d in find_dates("next weekend", meeting)] == [dt.date(2028, 3, 26)]
+    assert find_dates("I'm on nights at weekends.", meeting) == []

@@ -320,6 +320,23 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             ),
             day_of_month,
         ),
+        # "at the next staff meeting, the twenty-ninth.": a day of the month put after what happens on it
+        (
+            re.compile(
+                # not an answer ("Yeah, the twentieth."): that says which day, not when a task falls due
+                r"(?<=\w{3}, )(?<!\byes, )(?<!yeah, )(?<!okay, )(?<!right, )(?<!sure, )(?<!\bno, )"
+                r"the\s+(\d{1,2}(?:st|nd|rd|th)|(?!first\b|second\b|third\b)(?:" + _ORD_WORDS + r"))"
+                r"(?=\s*(?:[.;:!?]|$))",
+                re.I,
+            ),
+            day_of_month,
+        ),
+        # "I'll send you my reflections this weekend": by its Sunday
+        (
+            re.compile(r"\b(?:this|over\s+the|at\s+the)\s+weekend\b", re.I),
+            lambda _: m + dt.timedelta(days=(6 - m.weekday()) % 7),
+        ),
+        (re.compile(r"\bnext\s+weekend\b", re.I), lambda _: m + dt.timedelta(days=(6 - m.weekday()) % 7 + 7)),
         # "by mid-month": the next 15th
         (re.compile(r"\bmid[- ]month\b", re.I), lambda _: next_day_of_month(15)),
         (re.compile(r"\bearly\s+next\s+week\b", re.I), lambda _: weekday_of_next_week(m, 0)),
