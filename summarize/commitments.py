@@ -617,6 +617,14 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
         r"^\s*(?:have|grab)\s+a\s+(?:quick\s+|proper\s+)?(?:word|chat)\s+with\b", "speak to", text, flags=re.I
     )
     text = re.sub(r"^\s*give\s+(.{1,40}?)\s+a\s+(?:quick\s+)?(?:ring|call|bell|buzz)\b", r"call \1", text, flags=re.I)
+    # "I'll have the report to you", "I'll have all four OASys done": the speaker gets it there, or done
+    text = re.sub(
+        r"^\s*have(?=\s+(?:the|your|my|our|all|those|these|a\s+first|a\s+draft)\s+\w.{0,60}?\s+"
+        r"(?:to|over|back|done|ready|finished|drafted|written|sorted|completed|booked|signed)\b)",
+        "get",
+        text,
+        flags=re.I,
+    )
     if owner_is_speaker:
         text = re.sub(r"\byou\b", f"the {addressee}" if addressee in ("manager", "employee") else addressee, text)
         text = re.sub(
@@ -717,6 +725,11 @@ def detect(
             r"\s*,?\s*(?:(?:um+|uh+|erm|er)\s*,?\s*)+" + re.escape(match.group(0).strip()) + r"\b", rest, re.I
         )
         restarted = rest[restart.end() :] if restart else rest
+        # "So I will, um, I'll have the committee report to you by the eighteenth": the cue said again, reworded
+        filler = re.match(r"\s*,\s*(?:(?:um+|uh+|erm|er)\s*,?\s*)+", rest, re.I)
+        again = match.re.match(rest, filler.end()) if filler and kind == "self" else None
+        if again is not None and not restart:
+            rest = restarted = rest[again.end() :]
         if NEGATED.search(rest) or REPORTED.search(text[: match.start()]):
             continue
         thinking_aloud = match.group(0).lower().startswith("let") and THINKING.match(rest)

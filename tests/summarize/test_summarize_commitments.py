@@ -1897,3 +1897,16 @@ def test_a_reply_that_plays_along_with_a_joke_is_no_item() -> None:
         ]
     )
     assert [(i.owner, i.task, i.due) for i in found] == [("employee", "Call pest control", dt.date(2026, 12, 1))]
+
+
+def test_a_promise_restarted_in_other_words_and_have_it_to_you() -> None:
+    found = items(
+        [
+            ("employee", "So I will, um, I'll have the committee report to you by Friday. That gives you the weekend."),
+            ("employee", "I'll have all four OASys done by Thursday."),
+        ]
+    )
+    assert [(i.task, i.due) for i in found] == [
+        ("Get the committee report to the manager", dt.date(2026, 12, 4)),
+        ("Get all four OASys done", dt.date(2026, 12, 3)),
+    ]
