@@ -600,7 +600,9 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     text = re.sub(r"\s*,\s*(?:yeah|yes|eh|innit|lah|yah)\s*$", "", text, flags=re.I)
     text = PAST_FIRST.sub(lambda m: PAST_TO_BASE.get(m[1].lower(), m[1][:-1]), text)  # "What if you did the schedule"
     text = re.sub(r"\s*,?\s+(?:and|or|but|so)\s*$", "", text, flags=re.I)  # "do two sessions Monday and Tuesday"
-    text = re.sub(r"\s+(?:yourself|yourselves|myself|ourselves)\b", "", text, flags=re.I)  # "write them yourself"
+    text = re.sub(
+        r"\s+(?:yourself|yourselves|myself|meself|masel|ourselves)\b", "", text, flags=re.I
+    )  # "write them yourself"
     text = re.sub(r"\s*,?\s*\bfirst\s+thing\b(?:\s+in\s+the\s+morning)?", "", text, flags=re.I)  # when, not what
     text = re.sub(
         r"\s+when\s+(?:you|you've|you're|you\s+have)\s+(?:can|got|get|a\s+(?:minute|sec|chance))\b.*$",
@@ -680,8 +682,10 @@ def detect(
         text = sent.text
         withdrawal = WITHDRAWAL.search(text)
         # "I'll tell 'em myself, don't you worry about that": reassurance after a promise, no withdrawal
+        # "Don't worry about that, I'll chase Dev myself this week": reassurance, then the speaker takes it on
         if withdrawal and not (
-            REASSURANCE.match(withdrawal.group(0)) and SELF_STRONG.search(text[: withdrawal.start()])
+            REASSURANCE.match(withdrawal.group(0))
+            and (SELF_STRONG.search(text[: withdrawal.start()]) or SELF_STRONG.search(text[withdrawal.end() :]))
         ):
             continue
         cue = _first(CUES, text) or (_dated_subject(text, meeting_date) if is_cjk(text) else None)

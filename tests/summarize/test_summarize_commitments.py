@@ -1910,3 +1910,14 @@ def test_a_promise_restarted_in_other_words_and_have_it_to_you() -> None:
         ("Get the committee report to the manager", dt.date(2026, 12, 4)),
         ("Get all four OASys done", dt.date(2026, 12, 3)),
     ]
+
+
+def test_reassurance_before_taking_the_work_on_is_no_withdrawal() -> None:
+    [item] = items(
+        [
+            ("employee", "Ad ops never tagged the back catalogue."),
+            ("manager", "Yeah, I know. Don't worry about that, I'll chase Dev in ad ops meself this week."),
+        ]
+    )
+    assert (item.owner, item.task, item.due) == ("manager", "Chase Dev in ad ops", dt.date(2026, 12, 4))
+    assert items([("manager", "Can you redo the slides?"), ("manager", "Actually, don't worry about that.")]) == []
