@@ -689,6 +689,12 @@ def detect(
         ):
             continue
         cue = _first(CUES, text) or (_dated_subject(text, meeting_date) if is_cjk(text) else None)
+        # "I'll be her buddy, and I'll set up a shadowing plan": a state first, then a promise in the same sentence
+        while cue is not None and cue[1] == "self" and STATUS.match(text[cue[0].end() :]):
+            again = SELF_STRONG.search(text, cue[0].end())
+            cue = (again, "self", "strong") if again is not None else cue
+            if again is None:
+                break
         named = NAMED.search(text)
         need = NEED.search(text) if cue is None and named is None else None
         if cue is None and named is None and need is None:

@@ -1921,3 +1921,16 @@ def test_reassurance_before_taking_the_work_on_is_no_withdrawal() -> None:
     )
     assert (item.owner, item.task, item.due) == ("manager", "Chase Dev in ad ops", dt.date(2026, 12, 4))
     assert items([("manager", "Can you redo the slides?"), ("manager", "Actually, don't worry about that.")]) == []
+
+
+def test_a_state_first_does_not_hide_the_promise_after_it() -> None:
+    found = items(
+        [
+            (
+                "employee",
+                "Yes, with pleasure. I'll be her buddy, and I'll set up a shadowing plan for her first two weeks.",
+            ),
+            ("employee", "I'll be there at nine."),
+        ]
+    )
+    assert [(i.owner, i.task) for i in found] == [("employee", "Set up a shadowing plan for her first two weeks")]
