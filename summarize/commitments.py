@@ -219,6 +219,8 @@ WISH = re.compile(
     r"我(?:想|希望|想要)",
     re.I,
 )
+# "Maybe I will submit next year, if I'm lucky": an undated promise hedged with luck is a hope
+HOPE = re.compile(r"\bif\s+I(?:'m|\s+am)\s+lucky\b|\bwith\s+(?:any|a\s+bit\s+of)\s+luck\b|\bfingers\s+crossed\b", re.I)
 REFUSAL = re.compile(
     # "Ai, Wanjiru, I can't." / "Tammy, honestly, I cannot": after a word or two of address, not after a yes
     r"^\s*(?:(?!(?:yes|yeah|yep|yup|sure|okay|ok|aye|ja|fine|of\s+course|absolutely|definitely|today|tonight|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|next|this)\b)[\w'’]+(?:\s+[\w'’]+)?,\s*){0,2}"
@@ -593,7 +595,12 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     text = first_sentence(text)
     text = TRAILING_CLAUSE.sub("", text)
     text = re.sub(r"\s*,?\s*\b(?:by|before|until|till)\s+then\b", "", text, flags=re.I)  # dated from context
-    text = re.sub(r"\s*,?\s*(?:okay|ok|alright|right|please|then|this\s+time)\s*$", "", text, flags=re.I)
+    text = re.sub(
+        r"\s*,?\s*(?:okay|ok|alright|right|please|then|this\s+time|fingers\s+crossed|touch\s+wood|hopefully)\s*$",
+        "",
+        text,
+        flags=re.I,
+    )
     # "I'll take that, sir": a form of address ends no task
     text = re.sub(r"\s*,\s*(?:sir|ma['’]?am|madam|boss|mate|hon|bro|chief|love|my\s+friend)\s*$", "", text, flags=re.I)
     # "do the fire walk with them on their first day, yeah?": a question tag ("tell them yes" keeps its "yes")
@@ -766,7 +773,7 @@ def detect(
             continue  # "If one more rat runs over my foot, I'll resign and go and sell suya"
         if kind == "self" and not dates and _plays_along(sents, sent, joked):
             continue  # "... I going to go live in Tobago." - "I will come with you, boss."
-        if WISH.search(text) and not dates and strength == "weak":
+        if not dates and (kind == "self" and HOPE.search(text) or WISH.search(text) and strength == "weak"):
             continue
         if kind == "we" and not dates and (WE_NOW.search(rest) or VAGUE_TIME.search(rest)):
             continue

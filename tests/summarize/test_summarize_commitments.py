@@ -1934,3 +1934,9 @@ def test_a_state_first_does_not_hide_the_promise_after_it() -> None:
         ]
     )
     assert [(i.owner, i.task) for i in found] == [("employee", "Set up a shadowing plan for her first two weeks")]
+
+
+def test_an_undated_promise_hedged_with_luck_is_a_hope() -> None:
+    assert items([("manager", "And the paper?"), ("employee", "Maybe I will submit next year, if I'm lucky.")]) == []
+    [dated] = items([("employee", "I'll send the report Friday, fingers crossed.")])
+    assert (dated.task, dated.due) == ("Send the report", dt.date(2026, 12, 4))
