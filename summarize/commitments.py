@@ -33,8 +33,9 @@ from summarize.text import (
 
 SELF_STRONG = re.compile(
     r"\b(?:I(?:'ll|\s+will|\s+shall)|I(?:'m|\s+am)\s+(?:going\s+to|gonna|fixin['’g]?\s+to)|(?<!am\s)I\s+going\s+(?:to|and)|let\s+me|I\s+promise\s+to|"
-    r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|my\s+plan\s+is\s+to|put\s+me\s+down\s+(?:for|to)|consider\s+it\s+done|(?<!\bso\s)(?<!\bso\sthat\s)I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
-    r"schedule|follow|look|check|get|put|run|pair|update|review|ask|find|organi[sz]e|handle|own|cover))\b"
+    r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|my\s+plan\s+is\s+to|put\s+me\s+down(?:\s+(?:for|to)|(?=\s*[.!]))|"
+    r"assign\s+(?:it|that|this|them)\s+to\s+me\b|consider\s+it\s+done|(?<!\bso\s)(?<!\bso\sthat\s)I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
+    r"schedule|follow|look|check|get|put|run|pair|update|review|ask|find|organi[sz]e|handle|own|cover|pick))\b"
     r"(?:\s+(?:also|just|then|definitely|certainly|absolutely|happily|gladly|make\s+sure\s+to|try\s+to|try\s+and))*",
     re.I,
 )
@@ -130,10 +131,22 @@ CONVERSATIONAL = re.compile(
     r"start\s+with|keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight|to\b)|ask\s+me\s+again|"
     r"let\s+you\s+(?:go|get\s+(?:back|on|off|going|your\s+(?:tea|lunch|dinner|coffee|break|evening|weekend)))|"
     r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute|turn|switch)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|video|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
-    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+(?:it|that|them)\s+when|(?:run|go)\s+(?:back\s+)?(?:over|through)\s+(?:it|that|this|everything|what\s+we)|play\s+(?:it|that)\s+back\b|come\s+back\s+to\s+(?:it|that|this)(?=\s*(?:$|[,.!?;]|later\b))|go\s+back\s+to\s+(?:work|it)\b|crack\s+on(?!\s+with)\b|wrap\s+(?:it|this|that)(?:\s+up)?(?=\s*(?:$|[,.!?;]|before\b))|(?:fill|write|type|note|jot|put)\s+(?:it|this|that|them|things|everything)\s+(?:in|down)\s+as\s+we\s+go\b|leave\s+you\s+(?:to\s+it|be|in\s+peace)|give\s+(?:myself|you|him|her|them)\s+that(?=\s*(?:$|[,.!?;]))|ask\s+(?:you\s+)?(?:something|somethin['’]?|a\s+question|one\s+thing)\b|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|lose\s+you\b|check\s+(?:the|my)\s+(?:calendar|diary|schedule)(?=\s*(?:$|[,.!?;]))|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
+    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+(?:it|that|them)\s+when|(?:run|go)\s+(?:back\s+)?(?:over|through)\s+(?:it|that|this|everything|what\s+we)|play\s+(?:it|that)\s+back\b|come\s+back\s+to\s+(?:it|that|this)(?=\s*(?:$|[,.!?;]|later\b))|go\s+back\s+to\s+(?:work|it)\b|crack\s+on(?!\s+with)\b|wrap\s+(?:it|this|that)(?:\s+up)?(?=\s*(?:$|[,.!?;]|before\b))|(?:fill|write|type|note|jot|put)\s+(?:it|this|that|them|things|everything)\s+(?:in|down)\s+as\s+we\s+go\b|leave\s+you\s+(?:to\s+it|be|in\s+peace)|give\s+(?:myself|you|him|her|them)\s+that(?=\s*(?:$|[,.!?;]))|ask\s+(?:you\s+)?(?:something|somethin['’]?|a\s+question|one\s+thing)\b|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|lose\s+you\b|share\s+(?:my|the|your)\s+screen\b|stay\s+(?:on\s+mute|muted|quiet)\b|(?:both|all)\s+see\b|check\s+(?:the|my)\s+(?:calendar|diary|schedule)(?=\s*(?:$|[,.!?;]))|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
     r"be\s+brief|let\s+you\s+know|note\s+that|(?:write|jot|note|put)\s+(?:this|that|it|these|those)\s+down|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|start|begin|"
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
     re.I,
+)
+# "I will just unplug it from the internet and go live in the desert": running away, anywhere in the promise
+ESCAPE = re.compile(
+    r"\bgo\s+(?:and\s+)?live\s+(?:in|on)\s+(?:a|an|the)\s+(?:desert|island|cave|mountain|forest|woods|beach|tent|hut)\b"
+    r"|\bsell\s+\w+\s+on\s+the\s+beach\b",
+    re.I,
+)
+# "I'll keep cleanin' the fermenters Mondays like always": a routine, nothing new to track
+ROUTINE = re.compile(r"\b(?:like|as)\s+(?:always|usual|ever)\b|\bsame\s+as\s+(?:always|ever|usual|aye)\b", re.I)
+# "Yeah, yeah, one sec, let me get this tyre off": done right there
+ONE_MOMENT = re.compile(
+    r"\b(?:one|a)\s+sec(?:ond)?\b|\bhang\s+on\b|\bhold\s+on\b|\bgive\s+me\s+a\s+(?:sec|second|minute|moment)\b", re.I
 )
 # what people say they'll do when fed up, and never mean: no task
 HYPERBOLE = re.compile(
@@ -229,7 +242,7 @@ REFUSAL = re.compile(
     re.I,
 )
 WITHDRAWAL = re.compile(
-    r"\blet's\s+not\b|\blet\s+us\s+not\b|\bscratch\s+that\b|\bnever\s*mind\b|\bforget\s+(?:about\s+)?(?:it|that)\b|"
+    r"\blet's\s+not\b|\blet\s+us\s+not\b|\bscratch\s+that\b|\bnever\s*mind\b|\bforget\s+(?:about\s+)?(?:it|that)\b|\blet's\s+forget\b|"
     r"\bon\s+second\s+thought\b|\bno\s+need\b|\bdon't\s+(?:you\s+)?worry\s+about\s+(?:it|that)\b|\bcancel\s+that\b|"
     r"\bactually,?\s+(?:we|I|you)\s+(?:don't|won't|shouldn't)\b|\bdon't\s+do\s+that\b|\bdon't\s+bother\b|"
     r"\bforget\s+I\s+(?:asked|said)\b|\bignore\s+that\b|\bskip\s+(?:it|that)\b|\b(?:drop|park)\s+(?:that|it)\b|"
@@ -345,13 +358,15 @@ RECURRING_START = re.compile(r"\b(?:starting|beginning|from)\s+(?:on\s+)?", re.I
 # "please, or payroll will kill me" / "New one, please, the one Sam sent round": no request follows "please"
 OTHERWISE = re.compile(r",\s*(?:otherwise|or\s+else)\b", re.I)
 CONSEQUENCE = re.compile(r"^\W*(?:or|otherwise|because|cos|as|since)\b", re.I)
+PLEA = re.compile(r"^\W*(?:no|don't|stop)\b", re.I)  # "Haha, please no, the release team will find you"
 PLEASE_CHOICE = re.compile(r"^\W*(?:the|a|an|this|that|those|these|one|both|either)\b", re.I)
 # "She's in branch on Tuesdays, so, next Tuesday.": a date the speaker concludes
 SO_DATE = re.compile(r"\bso[,\s]*$", re.I)
 # "put your name forward for it": the task ends on a pronoun that stands for what it is about
 PRONOUN_END = re.compile(
     r"\b(?:for|to|on|about|with|into|of|in)\s+(?:it|that|this|them)\s*(?:$|,)"  # "Ring Whitby about it, tell 'em ..."
-    r"|^\w+\s+(?:it|that|this|them|those)\b(?!\s+(?:is|was|are|were)\b)"  # "book it in with the fleet people"
+    # "book it in with the fleet people"
+    r"|^\w+\s+(?:it|that|this|them|those|['’]em)(?!\w)(?!\s+(?:is|was|are|were)\b)"
     r"|\b\w+\s+(?:it|them)\s+(?:up|out|off|over|across|back|round|around|in|through|down)\s*(?:$|,)",  # "put it up"
     re.I,
 )
@@ -381,7 +396,7 @@ COUNTED_REFERENCE = re.compile(
     re.I,
 )
 # "get it rescheduled", "pull those together": the task names its object only by a pronoun
-ANAPHOR = re.compile(r"\b(?:that|it|this|those|these|them)\b", re.I)
+ANAPHOR = re.compile(r"\b(?:that|it|this|those|these|them)\b|(?<!\w)['’]em\b", re.I)  # "I'll call 'em Monday"
 ROLE_WORDS = frozenset({"manager", "employee", "manager's", "employee's"})
 """Put into tasks for "you"/"me"; they say to whom, not what, so they do not make two tasks the same."""
 EMPTY_WORDS = ROLE_WORDS | {"done", "sorted", "handled", "ready", "finished"}
@@ -753,7 +768,7 @@ def detect(
         elided = ELLIPSIS.match(rest) and not re.search(r"\b(?:can|could|would)\s+you\s*$", match.group(0), re.I)
         if elided or thinking_aloud:  # "Make sure you do, legal will ...", "Let me, um, yes."
             continue
-        if match.group(0).lower() == "please" and PLEASE_CHOICE.match(rest):
+        if match.group(0).lower() == "please" and (PLEASE_CHOICE.match(rest) or PLEA.match(rest)):
             continue  # "New one, please, the one Sam sent round": a choice answered politely, no request
         if match.group(0).lower() == "please" and CONSEQUENCE.match(rest):
             rest = ""  # "By close of play tomorrow, please, or payroll will kill me": what follows is no task
@@ -764,11 +779,14 @@ def detect(
         talk_now = (CONVERSATIONAL.search(rest) or CONVERSATIONAL.search(restarted)) and not (kind == "self" and later)
         # "I'll just text him now so he's not blindsided", "we'll do it now only": done in the meeting
         talk_now = talk_now or (kind in ("self", "we") and not later and bool(DONE_NOW.search(rest)))
+        talk_now = talk_now or (kind == "self" and not later and bool(ONE_MOMENT.search(text[: match.start()])))
+        if kind in ("self", "we") and ROUTINE.search(rest):
+            continue
         if talk_now or STATUS.search(rest) or STATUS.search(text[: match.start()]):
             continue
         if kind == "self" and WISH.search(text[: match.start()] + text[match.start() : match.end()]):
             continue
-        if kind == "self" and (HYPERBOLE.match(rest) or VENTING.search(text[: match.start()])):
+        if kind == "self" and (HYPERBOLE.match(rest) or ESCAPE.search(rest) or VENTING.search(text[: match.start()])):
             joked.add(sent.segment_id)
             continue  # "If one more rat runs over my foot, I'll resign and go and sell suya"
         if kind == "self" and not dates and _plays_along(sents, sent, joked):

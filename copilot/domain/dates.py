@@ -333,7 +333,7 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         ),
         # "I'll send you my reflections this weekend": by its Sunday
         (
-            re.compile(r"\b(?:this|over\s+the|at\s+the)\s+weekend\b", re.I),
+            re.compile(r"\b(?:this|at\s+the)\s+weekend\b", re.I),  # "over the weekend" says when, not by when
             lambda _: m + dt.timedelta(days=(6 - m.weekday()) % 7),
         ),
         (re.compile(r"\bnext\s+weekend\b", re.I), lambda _: m + dt.timedelta(days=(6 - m.weekday()) % 7 + 7)),

@@ -224,7 +224,7 @@ def test_a_vague_request_takes_the_task_its_acceptance_names() -> None:
             ("employee", "Yeah. I'll have the reallocation proposal to you by the 15th."),
         ]
     )
-    assert (item.owner, item.task) == ("employee", "Have the reallocation proposal to the manager")
+    assert (item.owner, item.task) == ("employee", "Get the reallocation proposal to the manager")
     assert item.due == dt.date(2026, 12, 15)
 
 
@@ -1940,3 +1940,37 @@ def test_an_undated_promise_hedged_with_luck_is_a_hope() -> None:
     assert items([("manager", "And the paper?"), ("employee", "Maybe I will submit next year, if I'm lucky.")]) == []
     [dated] = items([("employee", "I'll send the report Friday, fingers crossed.")])
     assert (dated.task, dated.due) == ("Send the report", dt.date(2026, 12, 4))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Let me share my screen, the objectives sheet.",
+        "I'll stay on mute mostly, my neighbour is drilling again.",
+        "Can you both see the doc?",
+        "Let's forget the red team for now.",
+        "And if Jenkins fails me again, I will just unplug it from the internet and go live in the desert.",
+        "Haha, please no, the release team will find you.",
+        "I'll keep cleanin' the fermenters Mondays like always.",
+        "Yeah, yeah, one sec, let me get this tyre off.",
+    ],
+)
+def test_remote_meeting_talk_escapes_pleas_routines_and_errands_now_are_no_items(line: str) -> None:
+    assert items([("manager", "Right."), ("employee", line)]) == []
+
+
+def test_few_word_acceptances_take_the_request() -> None:
+    for accept in ("Sure, assign it to me.", "Yes, put me down.", "I can pick that up."):
+        [item] = items([("manager", "Can you write the release notes for 5.2 by Friday?"), ("employee", accept)])
+        assert (item.owner, item.task, item.due) == (
+            "employee",
+            "Write the release notes for 5.2",
+            dt.date(2026, 12, 4),
+        )
+
+
+def test_em_is_a_pronoun_that_names_the_topic() -> None:
+    [item] = items(
+        [("employee", "The kegs from Mountain Beverage."), ("manager", "I'll call 'em Monday and raise some Cain.")]
+    )
+    assert item.task.startswith("Call 'em") and "kegs" in item.task
