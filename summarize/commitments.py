@@ -611,7 +611,7 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     text = TRAILING_CLAUSE.sub("", text)
     text = re.sub(r"\s*,?\s*\b(?:by|before|until|till)\s+then\b", "", text, flags=re.I)  # dated from context
     text = re.sub(
-        r"\s*,?\s*(?:okay|ok|alright|right|please|then|this\s+time|fingers\s+crossed|touch\s+wood|hopefully)\s*$",
+        r"\s*,?\s*\b(?:okay|ok|alright|right|please|then|this\s+time|fingers\s+crossed|touch\s+wood|hopefully)\s*$",
         "",
         text,
         flags=re.I,

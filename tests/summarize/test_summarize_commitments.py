@@ -1974,3 +1974,11 @@ def test_em_is_a_pronoun_that_names_the_topic() -> None:
         [("employee", "The kegs from Mountain Beverage."), ("manager", "I'll call 'em Monday and raise some Cain.")]
     )
     assert item.task.startswith("Call 'em") and "kegs" in item.task
+
+
+def test_a_trailing_okay_is_cut_only_as_a_word() -> None:
+    """'runbook' ends in 'ok': the task had read 'Update the runbo'."""
+    found = items(
+        [("employee", "I'll update the runbook by Friday."), ("employee", "I'll fix the notebook by Friday, okay.")]
+    )
+    assert [i.task for i in found] == ["Update the runbook", "Fix the notebook"]
