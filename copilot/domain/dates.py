@@ -366,7 +366,8 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             lambda g: nxt(m, WEEKDAYS_EN[g[1].lower()]),
         ),
         (
-            re.compile(rf"\b(?:first\s+thing\s+)?tomorrow\b{_TIME_OF_DAY}", re.I),
+            # "I'll get it done the morn" (Scots): tomorrow, not "the morning"
+            re.compile(rf"\b(?:first\s+thing\s+)?(?:tomorrow|the\s+morn|the\s+morra)\b{_TIME_OF_DAY}", re.I),
             lambda _: m + dt.timedelta(days=1),
         ),
         (
