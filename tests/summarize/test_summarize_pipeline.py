@@ -544,15 +544,19 @@ def test_idioms_questions_headers_and_the_agenda_are_no_section_items() -> None:
     assert routed["development_plan"] == ["I'd love to work on a tunnelling job one day, that's the dream."]
 
 
-def test_overtime_and_a_tractor_are_no_lateness_and_no_status() -> None:
+def test_overtime_a_tractor_a_hypothetical_and_a_boast_are_no_section_items() -> None:
     routed = _routed_quotes(
         [
             ("manager", "Tuesday night, you didn't have to stay late for that."),
             ("employee", "Sorry, I was stuck behind a tractor on the Caerphilly road for twenty minutes."),
             ("employee", "The caterer is sorted for the late-night snack."),
             ("manager", "The bottling line is two weeks behind the schedule we agreed."),
+            ("employee", "If the developers stopped writing SELECT star, I would not need any training, haha."),
+            ("employee", "We're built different."),
         ]
     )
+    assert routed["development_plan"] == []
+    assert routed["contributions"] == []
     assert routed["improvement_areas"] == []
     assert routed["okr_progress"] == ["The bottling line is two weeks behind the schedule we agreed."]
 
