@@ -82,6 +82,8 @@ UNTOUCHED_AT = {
     "blind19": "81c025e",
     "blind20": "9e212c0",
     "blind21": "9e212c0",
+    "blind22": "9746280",
+    "blind23": "9746280",
 }
 FEATURE_SETS = ("cheap", "cheap+quote", "cheap+quote+task")
 L2 = (3.0, 10.0, 30.0, 100.0)
