@@ -289,6 +289,7 @@ TRAILING_CLAUSE = re.compile(
     r"that's|that\s+is|it's|it\s+is|I|I'm|I'll|I've|we|we're|we'll|they|they're|they'll|he|she|you|you're|you'll|"
     r"before|after|when|once|while|until|probably|maybe|perhaps|don't\s+(?:you\s+)?worry)\b.*$"
     r"|\s+(?:because|so\s+that|so\s+(?:people|we|they|nobody|everyone|the\s+team|you|I|he|she|it))\b.*$"
+    r"|\s+and\s+I(?:'m|\s+am)?\s+(?:not|don't|won't|never)\b.*$"  # "write them and I'm not assigning it at random"
     # "ring Pieter, if I can get hold of him" (a hedge, not the condition), "get it done before I go"
     r"|\s*,\s*if\s+I\s+can\b.*$"
     r"|\s+before\s+(?:I|you|we|he|she|they)\s+(?:go|leave|head\s+off)\b.*$",

@@ -183,3 +183,13 @@ def test_the_morn_is_tomorrow() -> None:
     meeting = dt.date(2027, 7, 10)
     assert [d.date for d in find_dates("Aye, I'll get it done the morn.", meeting)] == [dt.date(2027, 7, 11)]
     assert find_dates("the morning after the match", meeting) == []
+
+
+def test_a_weekday_with_its_day_said_as_a_number() -> None:
+    meeting = dt.date(2027, 7, 12)  # a Monday
+    assert [d.date for d in find_dates("Monday twenty-six, okay.", meeting)] == [dt.date(2027, 7, 26)]
+    assert [d.date for d in find_dates("Monday 26, okay", meeting)] == [dt.date(2027, 7, 26)]
+    assert [d.date for d in find_dates("Monday 25, okay", meeting)] == [
+        dt.date(2027, 7, 19)
+    ]  # not a Monday: the weekday
+    assert [d.date for d in find_dates("Tuesday two hours", meeting)] == [dt.date(2027, 7, 13)]

@@ -195,6 +195,12 @@ ORDINAL_WORDS = {
 ORDINAL_WORDS |= {f"twenty-{w}": 20 + i for w, i in list(ORDINAL_WORDS.items())[:9]}
 ORDINAL_WORDS |= {"thirtieth": 30, "thirty-first": 31}
 _ORD_WORDS = "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True))
+_UNITS = "one two three four five six seven eight nine".split()
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen".split()
+CARDINAL_DAYS = {w: i for i, w in enumerate(_UNITS + _TEENS, 1)}
+CARDINAL_DAYS |= {"eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "thirty-one": 31}
+CARDINAL_DAYS |= {f"twenty-{w}": 20 + i for i, w in enumerate(_UNITS, 1)}
+_CARD_WORDS = "|".join(sorted(CARDINAL_DAYS, key=len, reverse=True))
 _ORD = r"(\d{1,2}(?:st|nd|rd|th)?|" + _ORD_WORDS + r")"
 # "tomorrow noon", "Friday at 3pm", "Monday morning": the time of day belongs to the date phrase, not to the task
 _TIME_OF_DAY = (
@@ -235,6 +241,12 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         """The next such day on or after the meeting (this month, else next month)."""
         candidate = _safe_date(m.year, m.month, day)
         return candidate if candidate is not None and candidate >= m else _safe_date(*add_months(m, 1), day)
+
+    def weekday_and_day(g: re.Match[str]) -> dt.date | None:
+        """ "Monday twenty-six": the day of the month, when it falls on that weekday (else it is no date)."""
+        day = CARDINAL_DAYS.get(g[2].lower()) or (int(g[2]) if g[2].isdigit() else None)
+        found = next_day_of_month(day) if day else None
+        return found if found is not None and found.weekday() == WEEKDAYS_EN[g[1].lower()] else None
 
     def day_of_month(g: re.Match[str]) -> dt.date | None:
         """ "by the 15th", "on the third"."""
@@ -319,6 +331,13 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
                 re.I,
             ),
             day_of_month,
+        ),
+        # "Monday twenty-six, okay.": a weekday with its day of the month, said as a number
+        (
+            re.compile(
+                rf"\b({_WD})\s+(\d{{1,2}}|{_CARD_WORDS})\b(?!\s*(?:%|percent|hours?|minutes?|o'clock|am|pm))", re.I
+            ),
+            weekday_and_day,
         ),
         # "at the next staff meeting, the twenty-ninth.": a day of the month put after what happens on it
         (

@@ -1982,3 +1982,8 @@ def test_a_trailing_okay_is_cut_only_as_a_word() -> None:
         [("employee", "I'll update the runbook by Friday."), ("employee", "I'll fix the notebook by Friday, okay.")]
     )
     assert [i.task for i in found] == ["Update the runbook", "Fix the notebook"]
+
+
+def test_a_negated_clause_after_and_i_leaves_the_task() -> None:
+    [item] = items([("employee", "I'll write the release notes by Friday and I'm not doing them twice.")])
+    assert item.task == "Write the release notes"
