@@ -1145,16 +1145,20 @@ def _similar(a: Candidate, b: Candidate) -> bool:
     )
 
 
+OBJECT_PRONOUN = re.compile(r"^\w+\s+(?:it|them|that|those|these)\b", re.I)  # "Set them up", "Do it"
+
+
 def _how_of(first: Candidate, then: Candidate) -> bool:
     """'I'm going to get the integrator to review them. I'll email them tomorrow.': the second sentence says how
     (and when) the first gets done, so the two are one item."""
-    return (
-        bool(CONTACT.match(then.task))
-        and not CONTACT.match(first.task)
-        and first.owner == then.owner
+    next_said = (
+        first.owner == then.owner
         and first.sentence.segment_id == then.sentence.segment_id
         and then.sentence.index - first.sentence.index == 1
     )
+    # "I can take the cost anomaly alerts. I'll set them up before the FinOps review on February second."
+    when = then.due is not None and first.due is None and bool(OBJECT_PRONOUN.match(then.task)) and not first.generic
+    return next_said and ((bool(CONTACT.match(then.task)) and not CONTACT.match(first.task)) or when)
 
 
 def merge(cands: list[Candidate]) -> list[Candidate]:

@@ -1987,3 +1987,13 @@ def test_a_trailing_okay_is_cut_only_as_a_word() -> None:
 def test_a_negated_clause_after_and_i_leaves_the_task() -> None:
     [item] = items([("employee", "I'll write the release notes by Friday and I'm not doing them twice.")])
     assert item.task == "Write the release notes"
+
+
+def test_a_dated_pronoun_promise_right_after_a_task_says_when_that_task_is_done() -> None:
+    [item] = items(
+        [
+            ("manager", "Can someone take them?"),
+            ("employee", "Sure, I can take the cost anomaly alerts. I'll set them up before the review on Friday."),
+        ]
+    )
+    assert (item.owner, item.task, item.due) == ("employee", "Take the cost anomaly alerts", dt.date(2026, 12, 4))
