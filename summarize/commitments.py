@@ -358,6 +358,7 @@ RECURRING = re.compile(r"\b(?:recurring|regular|every|weekly|fortnightly|monthly
 RECURRING_START = re.compile(r"\b(?:starting|beginning|from)\s+(?:on\s+)?", re.I)
 # "please, or payroll will kill me" / "New one, please, the one Sam sent round": no request follows "please"
 OTHERWISE = re.compile(r",\s*(?:otherwise|or\s+else)\b", re.I)
+REASON = re.compile(r"\b(?:because|cos|'cause|since)\b|,\s*as\s+(?:I|we)(?:'m|\s+am|'re|\s+are)\b", re.I)
 CONSEQUENCE = re.compile(r"^\W*(?:or|otherwise|because|cos|as|since)\b", re.I)
 PLEA = re.compile(r"^\W*(?:no|don't|stop)\b", re.I)  # "Haha, please no, the release team will find you"
 PLEASE_CHOICE = re.compile(r"^\W*(?:the|a|an|this|that|those|these|one|both|either)\b", re.I)
@@ -732,6 +733,9 @@ def detect(
         # "We'll do it now only, otherwise this will also go to next month": that date is the consequence's
         otherwise = OTHERWISE.search(text)
         dates = [d for d in dates if otherwise is None or d.start < otherwise.start()]
+        # "I can have that done by Monday week, I reckon, because I'm on nights this weekend": the reason's date
+        reason = REASON.search(text, match_end := (cue[0].end() if cue else 0))
+        dates = [d for d in dates if reason is None or d.start < reason.start() or d.start < match_end]
         if need is not None:
             cue = (need, "we", "need")
         if cue is None and named is not None:
@@ -792,7 +796,7 @@ def detect(
             continue  # "If one more rat runs over my foot, I'll resign and go and sell suya"
         if kind == "self" and not dates and _plays_along(sents, sent, joked):
             continue  # "... I going to go live in Tobago." - "I will come with you, boss."
-        if not dates and (kind == "self" and HOPE.search(text) or WISH.search(text) and strength == "weak"):
+        if not dates and ((kind == "self" and HOPE.search(text)) or (WISH.search(text) and strength == "weak")):
             continue
         if kind == "we" and not dates and (WE_NOW.search(rest) or VAGUE_TIME.search(rest)):
             continue

@@ -177,6 +177,7 @@ def test_a_day_put_after_its_event_and_the_weekend() -> None:
     assert find_dates("if the pump fails over the weekend", meeting) == []  # when it happens, not a deadline
     assert [d.date for d in find_dates("next weekend", meeting)] == [dt.date(2028, 3, 26)]
     assert find_dates("I'm on nights at weekends.", meeting) == []
+    assert find_dates("I'm away at the weekend.", meeting) == []  # when, not by when
 
 
 def test_the_morn_is_tomorrow() -> None:

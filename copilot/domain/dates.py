@@ -352,7 +352,7 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         ),
         # "I'll send you my reflections this weekend": by its Sunday
         (
-            re.compile(r"\b(?:this|at\s+the)\s+weekend\b", re.I),  # "over the weekend" says when, not by when
+            re.compile(r"\bthis\s+weekend\b", re.I),  # "over/at the weekend" says when, not by when
             lambda _: m + dt.timedelta(days=(6 - m.weekday()) % 7),
         ),
         (re.compile(r"\bnext\s+weekend\b", re.I), lambda _: m + dt.timedelta(days=(6 - m.weekday()) % 7 + 7)),

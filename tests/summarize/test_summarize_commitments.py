@@ -1997,3 +1997,8 @@ def test_a_dated_pronoun_promise_right_after_a_task_says_when_that_task_is_done(
         ]
     )
     assert (item.owner, item.task, item.due) == ("employee", "Take the cost anomaly alerts", dt.date(2026, 12, 4))
+
+
+def test_a_date_in_the_reason_after_because_is_no_due_date() -> None:
+    found = items([("employee", "I'll send the rota by Monday week, I reckon, because I'm on nights this weekend.")])
+    assert [(i.task, i.due) for i in found] == [("Send the rota", dt.date(2026, 12, 14))]
