@@ -763,7 +763,7 @@ def detect(
         )
         restarted = rest[restart.end() :] if restart else rest
         # "So I will, um, I'll have the committee report to you by the eighteenth": the cue said again, reworded
-        filler = re.match(r"\s*,\s*(?:(?:um+|uh+|erm|er)\s*,?\s*)+", rest, re.I)
+        filler = re.match(r"\s*,\s*(?:(?:um+|uh+|erm|er)\b\s*,?\s*)+", rest, re.I)
         again = match.re.match(rest, filler.end()) if filler and kind == "self" else None
         if again is not None and not restart:
             rest = restarted = rest[again.end() :]
