@@ -176,6 +176,21 @@ def test_union_roles_are_sensitive(remark: str, private: bool) -> None:
     assert bool(SENSITIVE.search(remark)) is private
 
 
+@pytest.mark.parametrize(
+    ("remark", "private"),
+    [
+        ("Yes, I was fasting, so the afternoons, I was a bit slow. But it's finished now, Eid was Saturday.", True),
+        ("Aye. It's been rough. We've split up.", True),
+        ("I've got the weans every second weekend now, so I might need a Saturday aff.", True),
+        ("We split up the work between the two shifts.", False),
+        ("Separation of duties is in the audit plan.", False),
+        ("I lent him my drill.", False),
+    ],
+)
+def test_fasting_feasts_and_a_family_coming_apart_are_sensitive(remark: str, private: bool) -> None:
+    assert bool(SENSITIVE.search(remark)) is private
+
+
 def test_low_content_check_in_invents_nothing() -> None:
     t = transcript_from_turns([("manager", "Hi, how are you?"), ("employee", "Fine, thanks."), ("manager", "Okay.")])
     draft = drafter().draft(t, meeting_date=MEETING)
