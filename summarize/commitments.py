@@ -138,7 +138,8 @@ CONVERSATIONAL = re.compile(
 )
 # "I will just unplug it from the internet and go live in the desert": running away, anywhere in the promise
 ESCAPE = re.compile(
-    r"\bgo\s+(?:and\s+)?live\s+(?:in|on)\s+(?:a|an|the)\s+(?:desert|island|cave|mountain|forest|woods|beach|tent|hut)\b"
+    r"\b(?:go\s+(?:and\s+)?live\s+(?:in|on)|move\s+to)\s+(?:a|an|the)\s+"
+    r"(?:desert|island|moon|cave|mountain|forest|woods|beach|tent|hut)\b"
     r"|\bsell\s+\w+\s+on\s+the\s+beach\b",
     re.I,
 )
@@ -152,7 +153,7 @@ ONE_MOMENT = re.compile(
 HYPERBOLE = re.compile(
     r"^\s*(?:just\s+|probably\s+|honestly\s+)?(?:resign|quit|emigrate|retire|scream|cry|explode|lose\s+it|lose\s+my\s+mind|"
     r"forget(?!\s+(?:about|it|that)\b)|"  # "because I'll forget otherwise": what will happen, not what to do
-    r"go\s+mad|walk\s+out|run\s+away|move\s+to\s+(?:a|the)\s+(?:desert|island|moon|beach)|faint|"
+    r"go\s+mad|walk\s+out|run\s+away|faint|"
     r"(?:just\s+)?take\s+over\s+(?:your|his|her)\s+job|clone\s+myself)\b"
     r"|^.*\bat\s+this\s+rate\W*$",  # "I'll get a tattoo of the OASys login at this rate"
     re.I,
@@ -716,9 +717,9 @@ def detect(
         # "I'll be her buddy, and I'll set up a shadowing plan": a state first, then a promise in the same sentence
         while cue is not None and cue[1] == "self" and STATUS.match(text[cue[0].end() :]):
             again = SELF_STRONG.search(text, cue[0].end())
-            cue = (again, "self", "strong") if again is not None else cue
             if again is None:
                 break
+            cue = (again, "self", "strong")
         named = NAMED.search(text)
         need = NEED.search(text) if cue is None and named is None else None
         if cue is None and named is None and need is None:
@@ -734,8 +735,8 @@ def detect(
         otherwise = OTHERWISE.search(text)
         dates = [d for d in dates if otherwise is None or d.start < otherwise.start()]
         # "I can have that done by Monday week, I reckon, because I'm on nights this weekend": the reason's date
-        reason = REASON.search(text, match_end := (cue[0].end() if cue else 0))
-        dates = [d for d in dates if reason is None or d.start < reason.start() or d.start < match_end]
+        reason = REASON.search(text, cue[0].end() if cue else 0)
+        dates = [d for d in dates if reason is None or d.start < reason.start()]
         if need is not None:
             cue = (need, "we", "need")
         if cue is None and named is not None:

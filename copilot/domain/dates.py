@@ -196,10 +196,9 @@ ORDINAL_WORDS |= {f"twenty-{w}": 20 + i for w, i in list(ORDINAL_WORDS.items())[
 ORDINAL_WORDS |= {"thirtieth": 30, "thirty-first": 31}
 _ORD_WORDS = "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True))
 _UNITS = "one two three four five six seven eight nine".split()
-_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen".split()
-CARDINAL_DAYS = {w: i for i, w in enumerate(_UNITS + _TEENS, 1)}
-CARDINAL_DAYS |= {"eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "thirty-one": 31}
-CARDINAL_DAYS |= {f"twenty-{w}": 20 + i for i, w in enumerate(_UNITS, 1)}
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+CARDINAL_DAYS = {w: i for i, w in enumerate(_UNITS + _TEENS, 1)}  # "Monday twenty-six": a day said as a number
+CARDINAL_DAYS |= {f"twenty-{w}": 20 + i for i, w in enumerate(_UNITS, 1)} | {"thirty": 30, "thirty-one": 31}
 _CARD_WORDS = "|".join(sorted(CARDINAL_DAYS, key=len, reverse=True))
 _ORD = r"(\d{1,2}(?:st|nd|rd|th)?|" + _ORD_WORDS + r")"
 # "tomorrow noon", "Friday at 3pm", "Monday morning": the time of day belongs to the date phrase, not to the task
