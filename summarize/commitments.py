@@ -19,6 +19,7 @@ from copilot.schema import Evidence
 from summarize.text import (
     ACKNOWLEDGEMENTS,
     DETERMINERS,
+    STOPWORDS,
     TOPIC_LEAD,
     Sentence,
     content_words,
@@ -1556,6 +1557,91 @@ def resolve_references(
     return [c for c in cands if id(c) not in taken_up]
 
 
+# "Finish the audit" after "the Hall 3 cable audit is half done": a task names a thing by its bare head noun
+BARE_DEFINITE = re.compile(r"\b(?:the|that|this|those|these|your|my|our|their)\s+(?=(?P<rest>[a-z][^,.;:!?()]*))")
+NOUN_PHRASE_END = frozenset(
+    "before after until till over into onto through under below above per via within across around against between "
+    "without during like than done sorted".split()
+)
+HEAD_WORDS = 3  # "the threat modeling session": the longest bare phrase looked up in full
+NOT_A_HEAD = DATE_WORDS | ROLE_WORDS | {
+    "one", "ones", "other", "others", "rest", "same", "way", "lot", "bit", "thing", "things", "stuff", "time",
+    "times", "whole", "last", "list", "idea", "plan", "call", "meeting", "chat", "point", "bits", "lads",
+    "team", "guys", "people", "numbers", "details", "info", "work",
+}  # fmt: skip
+"""Heads too general to take words from an earlier mention: "the other one", "the whole thing", "the team"."""
+MODIFIER_WORDS = 3  # "the Hall 3 cable audit": at most this many words between a determiner and its head
+# a verb form is no modifier: "the team finished the audit" must not make "the team finished audit"
+VERB_FORM = re.compile(r"^[a-z]+(?:ed|ing)$")
+# words that rate or place a thing rather than say which thing it is ("the proper root cause", "the short survey")
+STOP_MODIFIERS = STOPWORDS | {
+    "one", "other", "same", "only", "own", "whole", "new", "old", "first", "last", "per", "proper", "short", "long",
+    "quick", "big", "small", "little", "good", "full", "real", "actual", "nice", "final", "right", "wrong", "usual",
+    "main", "current", "latest", "next", "bloody", "damn", "entire", "certain", "particular",
+}  # fmt: skip
+
+
+def _full_mention(head: str, sent: Sentence) -> str:
+    """'the Hall 3 cable audit' in `sent` for the head 'audit': the modifier words of its fullest mention, or ""."""
+    head_words = r"\s+".join(map(re.escape, head.split()))
+    mention = re.compile(
+        rf"(?:\b(?i:the|a|an|our|your|my|their|his|her|this|that|those|these)\s+|\b{NAME}['’]s\s+)"
+        rf"(?P<mods>(?:[\w&'’-]+\s+){{1,{MODIFIER_WORDS}}}?){head_words}\b",
+        re.I if head[:1].isupper() else 0,
+    )
+    for match in mention.finditer(sent.text):
+        mods = match["mods"].split()
+        if all(
+            m.lower() not in STOP_MODIFIERS and not VERB_FORM.match(m) and m.lower() not in NOT_A_HEAD for m in mods
+        ):
+            return " ".join(mods)
+    return ""
+
+
+def _head_phrase(rest: str) -> str:
+    """'refresher for the night staff' -> 'refresher'; 'device lab budget with Stefan' -> 'device lab budget'.
+
+    The phrase ends at a function word, a verb form or the end; one that runs on past `HEAD_WORDS` words, or holds
+    a general word ("the other one", "the team"), is not looked up.
+    """
+    words = rest.split()
+    head: list[str] = []
+    for word in words:
+        low = word.lower()
+        if low in STOPWORDS or low in NOUN_PHRASE_END or VERB_FORM.match(low):
+            break
+        if low in NOT_A_HEAD or low in STOP_MODIFIERS or not re.fullmatch(r"[a-z][a-z-]{2,}", word):
+            return ""
+        head.append(word)
+    return " ".join(head) if 0 < len(head) <= HEAD_WORDS else ""
+
+
+def complete_noun_phrases(cands: list[Candidate], sents: list[Sentence], skip: frozenset[int] | set[int]) -> None:
+    """'Finish the audit' -> 'Finish the Hall 3 cable audit': a bare definite noun gets the modifiers of its nearest
+    fuller mention a few sentences back (the speaker's own or the other person's), and cites that sentence.
+
+    The head must be said the same way; a general head ("the other one", "the team") is left alone.
+    """
+    for cand in cands:
+        for match in list(BARE_DEFINITE.finditer(cand.task))[::-1]:  # right to left keeps earlier offsets valid
+            head = _head_phrase(match["rest"])
+            if not head:
+                continue
+            window = sents[max(0, cand.sentence.index - REFERENCE_WINDOW) : cand.sentence.index + 1][::-1]
+            for sent in window:
+                if sent.index in skip:
+                    continue
+                mods = _full_mention(head, sent)
+                if not mods or content_words(mods) <= content_words(cand.task):
+                    continue
+                cand.task = f"{cand.task[: match.start('rest')]}{mods} {cand.task[match.start('rest') :]}"
+                if (source := Evidence(segment_id=sent.segment_id, quote=sent.text)) not in cand.evidence:
+                    cand.evidence.append(source)
+                break
+        if cand.topic and content_words(cand.topic) <= content_words(cand.task):
+            cand.topic = ""  # "Finish the Hall 3 cable audit (the Hall 3 cable audit)" says it twice
+
+
 NOT_A_NAME = frozenset(
     """sir mate boss guys everyone everybody folks love darling man bro miss madam ma okay ok right yeah yes no well
     look listen now so and but please thanks sorry hey honestly anyway actually alright fine great good sure then
@@ -1674,6 +1760,7 @@ def extract(
     name_people(
         cands, sents, participants, skip=excluded | private
     )  # before merging: "speak to him" = "get onto Jonas"
+    complete_noun_phrases(cands, sents, excluded | private)
     merged = drop_recaps(merge(cands))
     dates_from_context(merged, sents, meeting_date, skip=excluded | private)  # after merging: not a reply's date
     named = voice_names(sents, participants)

@@ -178,8 +178,8 @@ def test_i_will_do_that_takes_up_the_proposal_it_refers_to() -> None:
             ("manager", "Yeah. We need to update the rota. I'll do that, I'll have it out by Friday."),
         ]
     )
-    assert (item.owner, item.task, item.due) == ("manager", "Update the rota", dt.date(2026, 12, 4))
-    assert {e.segment_id for e in item.evidence} == {1}
+    assert (item.owner, item.task, item.due) == ("manager", "Update the on-call rota", dt.date(2026, 12, 4))
+    assert {e.segment_id for e in item.evidence} == {0, 1}  # "on-call" comes from the employee's turn
 
 
 def test_a_we_proposal_taken_up_by_the_other_person_is_theirs_alone() -> None:
@@ -2002,3 +2002,45 @@ def test_a_dated_pronoun_promise_right_after_a_task_says_when_that_task_is_done(
 def test_a_date_in_the_reason_after_because_is_no_due_date() -> None:
     found = items([("employee", "I'll send the rota by Monday week, I reckon, because I'm on nights this weekend.")])
     assert [(i.task, i.due) for i in found] == [("Send the rota", dt.date(2026, 12, 14))]
+
+
+def test_a_bare_definite_noun_takes_the_words_of_its_fuller_mention_and_cites_it() -> None:
+    """'Finish the audit' says which audit only with the words the manager used a turn earlier."""
+    [item] = items(
+        [
+            ("manager", "Where are we with the Hall 3 cable audit?"),
+            ("employee", "Half done. I'll finish the audit by Friday."),
+        ]
+    )
+    assert (item.task, item.due) == ("Finish the Hall 3 cable audit", dt.date(2026, 12, 4))
+    assert {e.segment_id for e in item.evidence} == {0, 1}
+
+
+@pytest.mark.parametrize(
+    ("turns", "task"),
+    [
+        # the phrase's head is its last word: "the device lab budget" is no "device" to complete
+        (
+            [("employee", "The crash alerts per device are fine."), ("employee", "I'll raise the device lab budget.")],
+            "Raise the device lab budget",
+        ),
+        # a rating word says nothing of which thing ("the proper root cause")
+        ([("manager", "We need a proper root cause."), ("employee", "I'll do the root cause.")], "Do the root cause"),
+        # a verb form is no modifier: "the team finished" is not "the team finished audit"
+        ([("manager", "The team finished audits."), ("employee", "I'll send the audits.")], "Send the audits"),
+        # a general head stays as it is
+        ([("manager", "The Friday planning meeting."), ("employee", "I'll book the meeting.")], "Book the meeting"),
+    ],
+)
+def test_a_bare_noun_is_completed_only_from_a_mention_of_the_same_head(turns: list[tuple[str, str]], task: str) -> None:
+    assert [i.task.split(" (")[0] for i in items(turns)] == [task]  # a topic may follow in brackets
+
+
+def test_each_bare_noun_of_a_task_is_completed_on_its_own() -> None:
+    [item] = items(
+        [
+            ("manager", "The on-call rota is a mess and the incident runbook is stale."),
+            ("employee", "I'll update the rota and the runbook by Friday."),
+        ]
+    )
+    assert item.task == "Update the on-call rota and the incident runbook"
