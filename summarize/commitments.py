@@ -19,6 +19,7 @@ from copilot.schema import Evidence
 from summarize.text import (
     ACKNOWLEDGEMENTS,
     DETERMINERS,
+    NOT_TOPICS,
     STOPWORDS,
     TOPIC_LEAD,
     Sentence,
@@ -1642,6 +1643,73 @@ def complete_noun_phrases(cands: list[Candidate], sents: list[Sentence], skip: f
             cand.topic = ""  # "Finish the Hall 3 cable audit (the Hall 3 cable audit)" says it twice
 
 
+AGENDA_SEGMENTS = 3
+"""Segments back to the agenda point ("Now, the catamaran.") that an item without its own topic was agreed under."""
+# points of the meeting itself, not of the work: "Now, your review.", "Another thing.", "Same as last quarter."
+GENERIC_AGENDA = frozenset(
+    "review reviews plan plans target targets goal goals thing things stuff career development quarter year mid-year "
+    "run-through quick another same last objectives okrs feedback summary points bits numbers update updates".split()
+)
+
+
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
+def _agenda_point(text: str) -> str:
+    """The point a sentence moves the meeting to ('Now, the catamaran.' -> 'the catamaran'), if it names work.
+
+    A clause is no point ("The programme needs updating", "The Saturday clinics really helped"), nor a phrase cut
+    off ("the grinder on the"), nor the meeting's own business ("your review", "another thing").
+    """
+    words = topic_opener(text).split()
+    while len(words) > 1 and words[0].endswith(",") and words[0].rstrip(",").lower() in NOT_TOPICS | ACKNOWLEDGEMENTS:
+        words = words[1:]  # "God, the chairs"
+    if not words or words[-1].lower() in STOPWORDS:
+        return ""
+    # a verb after a noun makes a clause ("the vessel slipped", "the programme needs updating"); "the controlled
+    # drugs register" and "the staff training" stay noun phrases
+    if any(re.fullmatch(r"[a-z]+ed|needs?", w) for w in words[2:]):
+        return ""
+    first = words[0]
+    if first.lower() not in (*DETERMINERS, "yer") and not first[:1].isupper() and not any(_has_digit(w) for w in words):
+        return ""  # "mentor one of the new hires" is advice, not a point; "site 104" names one
+    phrase = " ".join(words)
+    return phrase if content_words(phrase) - GENERIC_AGENDA - NOT_TOPICS else ""
+
+
+def _opens_turn(sents: list[Sentence], sent: Sentence) -> bool:
+    """'Good. Now, the catamaran.': nothing but acknowledgements comes before it in its turn."""
+    before = [s for s in sents[max(0, sent.index - 3) : sent.index] if s.segment_id == sent.segment_id]
+    return all(not content_words(s.text) - ACKNOWLEDGEMENTS for s in before)
+
+
+def agenda_topics(cands: list[Candidate], sents: list[Sentence], skip: frozenset[int] | set[int]) -> None:
+    """'Now, Imran.' ... 'I will take him through it on Monday' -> 'Take him through it (Imran)'.
+
+    Reviews move from point to point by naming the next one at the start of a turn. An item agreed within a few
+    turns of such a point, that says nothing of it and has no topic of its own, shows the point and cites it.
+    """
+    for cand in cands:
+        if cand.topic:
+            continue
+        lo = cand.sentence.segment_id - AGENDA_SEGMENTS
+        for sent in sents[: cand.sentence.index][::-1]:
+            if sent.segment_id < lo:
+                break
+            if sent.index in skip or not _opens_turn(sents, sent):
+                continue
+            phrase = _agenda_point(sent.text)
+            if not phrase:
+                continue
+            if content_words(phrase) - content_words(cand.task) - ROLE_WORDS:
+                cand.topic = phrase
+                cand.topic_evidence = Evidence(segment_id=sent.segment_id, quote=sent.text)
+                if cand.topic_evidence not in cand.evidence:
+                    cand.evidence.append(cand.topic_evidence)
+            break
+
+
 NOT_A_NAME = frozenset(
     """sir mate boss guys everyone everybody folks love darling man bro miss madam ma okay ok right yeah yes no well
     look listen now so and but please thanks sorry hey honestly anyway actually alright fine great good sure then
@@ -1763,6 +1831,7 @@ def extract(
     complete_noun_phrases(cands, sents, excluded | private)
     merged = drop_recaps(merge(cands))
     dates_from_context(merged, sents, meeting_date, skip=excluded | private)  # after merging: not a reply's date
+    agenda_topics(merged, sents, excluded | private)  # after dating: an agenda point says what, not when
     named = voice_names(sents, participants)
     for label, name in named.items():  # "Send speaker_2 the list" -> "Send Winnie the list"
         said = re.compile(rf"\b{re.escape(label)}\b")

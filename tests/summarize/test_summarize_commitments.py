@@ -2044,3 +2044,47 @@ def test_each_bare_noun_of_a_task_is_completed_on_its_own() -> None:
         ]
     )
     assert item.task == "Update the on-call rota and the incident runbook"
+
+
+def test_an_item_agreed_under_an_agenda_point_shows_the_point_and_cites_it() -> None:
+    """'Now, the catamaran.' opens the point; the promise three turns later says only whom to talk to."""
+    [item] = items(
+        [
+            ("manager", "Good. Now, the catamaran."),
+            ("employee", "The life-jacket count was short on the last inspection. Two jackets."),
+            ("manager", "Two jackets. With sixty tourists."),
+            ("employee", "I know. I'll go and talk to Mr Boyce on Monday."),
+        ]
+    )
+    assert (item.owner, item.task) == ("employee", "Go and talk to Mr Boyce (the catamaran)")
+    assert {e.segment_id for e in item.evidence} == {0, 3}
+
+
+@pytest.mark.parametrize(
+    "opener",
+    [
+        "Now, your review.",  # the meeting's own business
+        "Now, another thing.",
+        "The programme needs updating.",  # a clause, not a point
+        "And the grinder on the.",  # cut off
+    ],
+)
+def test_no_agenda_point_from_meeting_talk_or_a_clause(opener: str) -> None:
+    [item] = items([("manager", opener), ("employee", "I'll send the pour dates to Anna by Friday.")])
+    assert item.task == "Send the pour dates to Anna"
+
+
+def test_an_agenda_point_too_far_back_or_already_said_adds_nothing() -> None:
+    found = items(
+        [
+            ("manager", "Now, the catamaran."),
+            ("employee", "Fine."),
+            ("manager", "Fine."),
+            ("employee", "Fine."),
+            ("manager", "Fine."),
+            ("employee", "I'll send the rota to Anna by Friday."),
+            ("manager", "Now, the Korea certificates."),
+            ("employee", "I'll fix the Korea certificates by Friday."),
+        ]
+    )
+    assert [i.task for i in found] == ["Send the rota to Anna", "Fix the Korea certificates"]
