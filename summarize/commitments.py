@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from copilot.domain.dates import MONTHS_EN, WEEKDAYS_EN, ResolvedDate, find_dates
+from copilot.domain.dates import MONTHS_EN, ORDINAL_WORDS, WEEKDAYS_EN, ResolvedDate, find_dates
 from copilot.schema import Evidence
 from summarize.text import (
     ACKNOWLEDGEMENTS,
@@ -1660,13 +1660,16 @@ def _agenda_point(text: str) -> str:
     """The point a sentence moves the meeting to ('Now, the catamaran.' -> 'the catamaran'), if it names work.
 
     A clause is no point ("The programme needs updating", "The Saturday clinics really helped"), nor a phrase cut
-    off ("the grinder on the"), nor the meeting's own business ("your review", "another thing").
+    off ("the grinder on the"), nor a date ("the thirteenth") or a title ("Mr"), nor the meeting's own business
+    ("your review", "another thing").
     """
     words = topic_opener(text).split()
     while len(words) > 1 and words[0].endswith(",") and words[0].rstrip(",").lower() in NOT_TOPICS | ACKNOWLEDGEMENTS:
         words = words[1:]  # "God, the chairs"
-    if not words or words[-1].lower() in STOPWORDS:
+    if not words or words[-1].lower() in STOPWORDS or words[-1].rstrip(".") in TITLES:
         return ""
+    if content_words(" ".join(words)) <= DATE_WORDS | ORDINAL_WORDS.keys():
+        return ""  # "the thirteenth"
     # a verb after a noun makes a clause ("the vessel slipped", "the programme needs updating"); "the controlled
     # drugs register" and "the staff training" stay noun phrases
     if any(re.fullmatch(r"[a-z]+ed|needs?", w) for w in words[2:]):
@@ -1678,10 +1681,15 @@ def _agenda_point(text: str) -> str:
     return phrase if content_words(phrase) - GENERIC_AGENDA - NOT_TOPICS else ""
 
 
+TITLES = frozenset({"Mr", "Mrs", "Ms", "Mx", "Dr", "Prof"})
+AGENDA_LEAD = re.compile(r"^\W*(?:now|okay|ok|right|so|and|oh|also|next|then)\b", re.I)
+
+
 def _opens_turn(sents: list[Sentence], sent: Sentence) -> bool:
-    """'Good. Now, the catamaran.': nothing but acknowledgements comes before it in its turn."""
+    """'Good. Now, the catamaran.': nothing but acknowledgements comes before it in its turn, or a lead word moves
+    the talk on ('Ha. I will remember this. Okay, the pentest.')."""
     before = [s for s in sents[max(0, sent.index - 3) : sent.index] if s.segment_id == sent.segment_id]
-    return all(not content_words(s.text) - ACKNOWLEDGEMENTS for s in before)
+    return bool(AGENDA_LEAD.match(sent.text)) or all(not content_words(s.text) - ACKNOWLEDGEMENTS for s in before)
 
 
 def agenda_topics(cands: list[Candidate], sents: list[Sentence], skip: frozenset[int] | set[int]) -> None:

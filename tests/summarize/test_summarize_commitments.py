@@ -2088,3 +2088,20 @@ def test_an_agenda_point_too_far_back_or_already_said_adds_nothing() -> None:
         ]
     )
     assert [i.task for i in found] == ["Send the rota to Anna", "Fix the Korea certificates"]
+
+
+def test_a_lead_word_opens_an_agenda_point_after_other_talk_in_the_turn() -> None:
+    [item] = items(
+        [
+            ("manager", "Ha. Cookies beat policies, who knew. Okay, the pentest."),
+            ("employee", "The vendor can only do Saturday."),
+            ("employee", "I'll run the retest on Sunday with our own tooling."),
+        ]
+    )
+    assert item.task == "Run the retest with our own tooling (the pentest)"
+
+
+@pytest.mark.parametrize("opener", ["Okay, the thirteenth.", "Now, Mr."])
+def test_a_date_or_a_title_is_no_agenda_point(opener: str) -> None:
+    [item] = items([("manager", opener), ("employee", "I'll send the pour dates to Anna by Friday.")])
+    assert item.task == "Send the pour dates to Anna"
