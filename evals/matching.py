@@ -98,6 +98,19 @@ def task_similarity(predicted: str, gold_phrasings: Sequence[str]) -> float:
     return best
 
 
+def task_dice(predicted: str, gold_phrasings: Sequence[str]) -> float:
+    """Dice overlap of content tokens, best over phrasings (0..1): unlike `task_similarity`, extra predicted words
+    cost. Not the harness's rule; benchmarks report it next to it, so a gain that only comes from longer tasks
+    shows."""
+    pred = tokens(predicted)
+    best = 0.0
+    for phrasing in gold_phrasings:
+        gold = tokens(phrasing)
+        if gold and pred:
+            best = max(best, 2 * len(gold & pred) / (len(gold) + len(pred)))
+    return best
+
+
 def normalise_owner(owner: str, *, employee: str | None = None, manager: str | None = None) -> str:
     """Map an owner to 'employee', 'manager' or a cleaned name so different spellings compare equal."""
     text = unicodedata.normalize("NFKC", owner).strip().lower()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evals.matching import TASK_THRESHOLD, greedy_match, normalise_owner, prf, task_similarity, tokens
+from evals.matching import TASK_THRESHOLD, greedy_match, normalise_owner, prf, task_dice, task_similarity, tokens
 
 
 def test_tokens_drop_stop_words_and_stem() -> None:
@@ -22,6 +22,14 @@ def test_similarity_is_share_of_gold_tokens_found() -> None:
     )
     assert task_similarity("Send the latency plan", ["send latency plan"]) == 1.0
     assert task_similarity("Book a room", ["send latency plan"]) == 0.0
+
+
+def test_dice_charges_for_extra_words_where_the_harness_rule_does_not() -> None:
+    long = "Send the latency plan (the dashboard latency goal is behind for the platform team)"
+    assert task_similarity(long, ["send latency plan"]) == 1.0
+    assert task_dice(long, ["send latency plan"]) == pytest.approx(2 * 3 / (3 + 8))
+    assert task_dice("Send the latency plan", ["book a room", "send latency plan"]) == 1.0
+    assert task_dice("", ["send latency plan"]) == 0.0
 
 
 def test_similarity_takes_the_best_phrasing() -> None:
