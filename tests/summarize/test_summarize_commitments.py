@@ -2105,3 +2105,30 @@ def test_a_lead_word_opens_an_agenda_point_after_other_talk_in_the_turn() -> Non
 def test_a_date_or_a_title_is_no_agenda_point(opener: str) -> None:
     [item] = items([("manager", opener), ("employee", "I'll send the pour dates to Anna by Friday.")])
     assert item.task == "Send the pour dates to Anna"
+
+
+def test_starting_a_new_routine_is_work_and_its_start_may_follow_in_the_next_sentence() -> None:
+    [item] = items(
+        [("employee", "Yeah, okay. I'll start sending you the food cost tracker every Monday. Starting next Monday.")]
+    )
+    assert (item.task, item.due) == (
+        "Start sending the manager the food cost tracker every Monday",
+        dt.date(2026, 12, 7),
+    )
+
+
+def test_sitting_down_with_other_people_is_work_sitting_down_together_is_the_meeting() -> None:
+    found = items(
+        [
+            ("employee", "I'll sit down with every one of the servers, the stay interviews."),
+            ("manager", "Let's sit down with you next week and go through it."),
+        ]
+    )
+    assert [i.task for i in found] == ["Sit down with every one of the servers, the stay interviews"]
+
+
+@pytest.mark.parametrize(
+    "said", ["Let's start.", "I'll start wi' the audit cos that's the good news.", "I'll start by saying well done."]
+)
+def test_starting_the_meeting_is_no_item(said: str) -> None:
+    assert items([("manager", said)]) == []
