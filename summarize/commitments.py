@@ -37,7 +37,8 @@ SELF_STRONG = re.compile(
     r"\b(?:I(?:'ll|\s+will|\s+shall)|I(?:'m|\s+am)\s+(?:going\s+to|gonna|fixin['’g]?\s+to)|(?<!am\s)I\s+going\s+(?:to|and)|let\s+me|I\s+promise\s+to|"
     r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|my\s+plan\s+is\s+to|put\s+me\s+down(?:\s+(?:for|to)|(?=\s*[.!]))|"
     r"assign\s+(?:it|that|this|them)\s+to\s+me\b|consider\s+it\s+done|(?<!\bso\s)(?<!\bso\sthat\s)I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
-    r"schedule|follow|look|check|get|put|run|pair|update|review|ask|find|organi[sz]e|handle|own|cover|pick))\b"
+    r"schedule|follow|look|check|get|put|run|pair|update|review|ask|find|organi[sz]e|handle|own|cover|pick|"
+    r"have\s+(?:it|that|this|those|these|them|the|a|an|my|your)\b))\b"
     r"(?:\s+(?:also|just|then|definitely|certainly|absolutely|happily|gladly|make\s+sure\s+to|try\s+to|try\s+and))*",
     re.I,
 )

@@ -2132,3 +2132,22 @@ def test_sitting_down_with_other_people_is_work_sitting_down_together_is_the_mee
 )
 def test_starting_the_meeting_is_no_item(said: str) -> None:
     assert items([("manager", said)]) == []
+
+
+def test_i_can_have_it_by_a_date_promises_and_a_counted_point_is_its_topic() -> None:
+    """'One, I want to get quotes ...': the count 'One,' is no topic; the wish it opens is."""
+    [item] = items(
+        [
+            (
+                "employee",
+                "Two things. One, I want to get quotes from two other produce vendors. I can have those by Friday.",
+            ),
+            ("manager", "Okay, good. Friday."),
+        ]
+    )
+    assert (item.owner, item.due) == ("employee", dt.date(2026, 12, 4))
+    assert item.task == "Have those (I want to get quotes from two other produce vendors)"
+
+
+def test_i_can_have_needs_a_thing_to_have() -> None:
+    assert items([("employee", "I can have lunch with the team on Friday, I suppose.")]) == []
