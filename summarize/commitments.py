@@ -138,7 +138,9 @@ CONVERSATIONAL = re.compile(
     r"be\s+brief|let\s+you\s+know|note\s+that|(?:write|jot|note|put)\s+(?:this|that|it|these|those)\s+down|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|"
     # "Let's start." / "I'll start by ...": the meeting's own start; "I'll start sending you the tracker" is work
     r"(?:start|begin)(?=\s*(?:$|[,.!?;]|by\b|off\b|again\b|there\b|here\b|then\b|now\b|first\b))|"
-    r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter))\b",
+    r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter)"
+    # "I'll manage.", "I'll drop off." (leaving a call): coping or leaving, no work
+    r"|(?:manage|cope|survive|live|muddle\s+through|get\s+by|drop\s+off|hop\s+off|jump\s+off)(?=\s*(?:$|[,.!?;])))\b",
     re.I,
 )
 # "I will just unplug it from the internet and go live in the desert": running away, anywhere in the promise
@@ -218,6 +220,9 @@ WE_NOW = re.compile(
 # status and forecasts ("we're going to be at 80% by the end of the quarter")
 STATUS = re.compile(
     r"^\s*(?:be|hit|reach|land|end\s+up|finish\s+(?:at|around)|get\s+to\s+\d|probably\s+be|likely\s+be)\b"
+    # "we'll smash the Christmas target, easy": a forecast about a number, no work
+    r"|^\s*(?:smash|beat|crush|nail|exceed|blow\s+past)\s+(?:the|our|my|your|this|that)\s+(?:\w+\s+){0,2}?"
+    r"(?:target|targets|number|numbers|budget|record|forecast|quota)\b"
     r"|\b(?:key\s+result|okr|kr)\s+is\b|\b\d+\s*(?:%|percent)\s+(?:by|at)\b"
     # "we will have more guests waiting": a forecast ("I'll have it ready" is not: it names the work)
     r"|^\s*have\s+(?:more|less|fewer|a\s+lot|lots|plenty|no|some|many|much|enough)\b"
@@ -658,7 +663,12 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
         flags=re.I,
     )
     if owner_is_speaker:
-        text = re.sub(r"\byou\b", f"the {addressee}" if addressee in ("manager", "employee") else addressee, text)
+        # "an email intro between you two": more than the listener, said as it is
+        text = re.sub(
+            r"\byou\b(?!\s+(?:two|three|both|all|guys|lot|lads)\b)",
+            f"the {addressee}" if addressee in ("manager", "employee") else addressee,
+            text,
+        )
         text = re.sub(
             r"\byour\b", f"the {addressee}'s" if addressee in ("manager", "employee") else f"{addressee}'s", text
         )

@@ -2151,3 +2151,20 @@ def test_i_can_have_it_by_a_date_promises_and_a_counted_point_is_its_topic() -> 
 
 def test_i_can_have_needs_a_thing_to_have() -> None:
     assert items([("employee", "I can have lunch with the team on Friday, I suppose.")]) == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "The timing with the STR report is tight. Yeah, it's fine. I'll manage.",  # coping
+        "No, that's all from me. I'll drop off. Good luck with the report.",  # leaving a call
+        "Yeah. I reckon we'll smash the Christmas target, easy.",  # a forecast about a number
+    ],
+)
+def test_coping_leaving_a_call_and_forecasts_are_no_items(said: str) -> None:
+    assert items([("employee", said)]) == []
+
+
+def test_you_two_is_more_than_the_listener() -> None:
+    [item] = items([("manager", "I'll do an email intro between you two by Friday.")])
+    assert item.task == "Do an email intro between you two"
