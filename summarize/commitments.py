@@ -360,6 +360,10 @@ DATE_REPLY_LEAD = re.compile(
     re.I,
 )
 DATE_REPLY_TURNS = 2
+RESTATED_DATE = re.compile(r",\s*(?:so|that's|that\s+is|which\s+is|i\.e\.)\s*(?:the\s+)?$", re.I)
+RESTATING = re.compile(r"(?:so|that's|that\s+is|which\s+is)\b", re.I)
+DATE_NOTE_LEAD_WORDS = 2  # "Handover end of next week.": a word or two naming the step, then when
+DATE_NOTE_WORDS = 7
 """Turns after a commitment in which a bare date answers "when?"."""
 PRE_CUE_DATE_WORDS = 6
 """Most words between a date and the cue after it for the date to be the task's ("First thing Monday, I'll ...")."""
@@ -746,6 +750,9 @@ def detect(
                 for d in find_dates(after.text, meeting_date)
                 if d.date >= meeting_date
             ]
+        # "by the Friday before, so the twenty-fifth": the date said again, more exactly, is the one meant
+        restated = [d for d in dates if RESTATED_DATE.search(text[: d.start]) or RESTATING.match(d.phrase)]
+        dates = restated[-1:] or dates
         # "We'll do it now only, otherwise this will also go to next month": that date is the consequence's
         otherwise = OTHERWISE.search(text)
         dates = [d for d in dates if otherwise is None or d.start < otherwise.start()]
@@ -944,7 +951,13 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
             lead = sent.text[: found[0].start] if found else ""
             # "I'll book you in with her. She's in branch on Tuesdays, so, next Tuesday.": the speaker's own conclusion
             concluded = sent.segment_id == cand.sentence.segment_id and bool(SO_DATE.search(lead))
-            if found and found[0].date >= meeting_date and (DATE_REPLY_LEAD.match(lead) or concluded):
+            # "Fine, I'll take them. Handover end of next week.": the speaker's own short note of when
+            noted = (
+                sent.segment_id == cand.sentence.segment_id
+                and len(lead.split()) <= DATE_NOTE_LEAD_WORDS
+                and len(sent.text.split()) <= DATE_NOTE_WORDS
+            )
+            if found and found[0].date >= meeting_date and (DATE_REPLY_LEAD.match(lead) or concluded or noted):
                 cand.due = found[0].date
                 cand.evidence.append(Evidence(segment_id=sent.segment_id, quote=sent.text))
                 break

@@ -173,6 +173,8 @@ def test_a_day_put_after_its_event_and_the_weekend() -> None:
     said = "I will do the teaching at the next staff meeting, the twenty-ninth."
     assert [d.date for d in find_dates(said, meeting)] == [dt.date(2028, 3, 29)]
     assert find_dates("Yeah, the twentieth. Thanks.", meeting) == []  # an answer says which day, not a deadline
+    restated = find_dates("I'll have it done by the Friday before, so the twenty-fifth.", meeting)
+    assert [(d.phrase, d.date) for d in restated][-1] == ("so the twenty-fifth", dt.date(2028, 3, 25))
     assert [d.date for d in find_dates("I'll send you my reflections this weekend.", meeting)] == [dt.date(2028, 3, 19)]
     assert find_dates("if the pump fails over the weekend", meeting) == []  # when it happens, not a deadline
     assert [d.date for d in find_dates("next weekend", meeting)] == [dt.date(2028, 3, 26)]

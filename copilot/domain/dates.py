@@ -343,6 +343,7 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             re.compile(
                 # not an answer ("Yeah, the twentieth."): that says which day, not when a task falls due
                 r"(?<=\w{3}, )(?<!\byes, )(?<!yeah, )(?<!okay, )(?<!right, )(?<!sure, )(?<!\bno, )"
+                r"(?:(?:so|that's|that\s+is|which\s+is)\s+)?"  # "by the Friday before, so the twenty-fifth."
                 r"the\s+(\d{1,2}(?:st|nd|rd|th)|(?!first\b|second\b|third\b)(?:" + _ORD_WORDS + r"))"
                 r"(?=\s*(?:[.;:!?]|$))",
                 re.I,

@@ -2168,3 +2168,28 @@ def test_coping_leaving_a_call_and_forecasts_are_no_items(said: str) -> None:
 def test_you_two_is_more_than_the_listener() -> None:
     [item] = items([("manager", "I'll do an email intro between you two by Friday.")])
     assert item.task == "Do an email intro between you two"
+
+
+def test_a_date_said_again_more_exactly_is_the_due_date() -> None:
+    [item] = items([("employee", "I'll have the rollback plan done by the Friday before, so the twenty-fifth.")])
+    assert item.due == dt.date(2026, 12, 25)
+
+
+def test_the_speakers_own_short_note_of_when_dates_the_item() -> None:
+    [item] = items(
+        [
+            ("manager", "Can you take two of his MAPPA cases?"),
+            ("employee", "Fine, I'll take them. Handover end of next week."),
+        ]
+    )
+    assert (item.task, item.due) == ("Take two of his MAPPA cases", dt.date(2026, 12, 11))
+
+
+def test_a_long_sentence_with_a_date_later_in_the_turn_is_no_note_of_when() -> None:
+    [item] = items(
+        [
+            ("manager", "Can you take two of his MAPPA cases?"),
+            ("employee", "Fine, I'll take them. My sister is visiting us from Leeds at the end of next week."),
+        ]
+    )
+    assert item.due is None
