@@ -186,6 +186,8 @@ LATER_TODAY = re.compile(
 # notes before then?")
 BY_THEN = re.compile(r"\b(?:by|before|until|till)\s+then\b", re.I)
 BY_THEN_LOOKBACK = 3  # sentences
+# "Tuesday the eighth, yeah. I'll run the tabletop then.", "I'll move the site visit to then": the date just said
+AT_THEN = re.compile(r"\b(?:to|for|on)\s+then\b|\bthen\s*[.!]?\s*$", re.I)
 # "before the freeze", "by the end of the sprint", "ahead of their consultation": an event whose date was said earlier
 BEFORE_EVENT = re.compile(
     r"\b(?:before|by|ahead\s+of|in\s+time\s+for)\s+(?:the\s+end\s+of\s+)?(?:the|their|our|his|her|your|my|this)\s+"
@@ -626,7 +628,7 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     text = HEDGE.sub("", _strip_dates(rest, meeting_date))
     text = first_sentence(text)
     text = TRAILING_CLAUSE.sub("", text)
-    text = re.sub(r"\s*,?\s*\b(?:by|before|until|till)\s+then\b", "", text, flags=re.I)  # dated from context
+    text = re.sub(r"\s*,?\s*\b(?:by|before|until|till|to|for|on)\s+then\b", "", text, flags=re.I)  # dated from context
     text = re.sub(
         r"\s*,?\s*\b(?:okay|ok|alright|right|please|then|this\s+time|fingers\s+crossed|touch\s+wood|hopefully)\s*$",
         "",
@@ -1090,6 +1092,11 @@ def dates_from_context(
             # a date in another item's own sentence is that item's deadline, not this one's
             if source is not None and own.get(source.index, cand) is cand:
                 found = last_date([source])
+        if found is None and AT_THEN.search(cand.sentence.text) and cand.sentence.index > 0:
+            # only the speaker's own sentence just before: a bare "then" is as often "in that case"
+            before = sents[cand.sentence.index - 1]
+            if before.segment_id == cand.sentence.segment_id and before.index not in skip:
+                found = last_date([before])
         if found is not None:
             cand.due, said = found
             evidence = Evidence(segment_id=said.segment_id, quote=said.text)

@@ -2193,3 +2193,26 @@ def test_a_long_sentence_with_a_date_later_in_the_turn_is_no_note_of_when() -> N
         ]
     )
     assert item.due is None
+
+
+def test_then_at_the_end_of_a_promise_takes_the_date_the_speaker_just_said() -> None:
+    found = items(
+        [
+            ("employee", "The eighth, Tuesday the eighth, yeah. I'll run the tabletop then."),
+            ("employee", "Not the Tuesday, the Wednesday, the ninth. I'll move the site visit to then."),
+        ]
+    )
+    assert [(i.task, i.due) for i in found] == [
+        ("Run the tabletop", dt.date(2026, 12, 8)),
+        ("Move the site visit", dt.date(2026, 12, 9)),
+    ]
+
+
+def test_then_meaning_in_that_case_takes_no_date_from_the_other_speakers_aside() -> None:
+    [item] = items(
+        [
+            ("manager", "I'm off on Friday, by the way. Anyway."),
+            ("employee", "Okay, I'll send the budget to Anna then."),
+        ]
+    )
+    assert item.due is None
