@@ -575,11 +575,12 @@ def _first(patterns: list[tuple[re.Pattern[str], str, str]], text: str) -> tuple
 SELF_PRESENT = re.compile(
     r"(?:^|"
     + "|".join(rf"(?<=^{w}\s)|(?<=^{w},\s)" for w in ("yes", "ja", "okay", "ok", "sure", "then", "so", "and"))
-    + r")I\s+"
+    + r"|(?<=,\s))I\s+"  # "So Thursday, I send them Thursday": after a short lead (see PRESENT_LEAD_WORDS)
     r"(?=(?:do|send|prepare|write|make|fix|check|call|ring|email|share|book|update|finish|clean|sit|show|take|"
     r"organi[sz]e|arrange|lodge|submit)\s+(?:it|this|that|them|you|her|him|the|those|these)\b)",
     re.I,
 )
+PRESENT_LEAD_WORDS = 3
 # "We'll need to clean those up before the audit": a proposal to the group (taken up by "I do this"), before "we'll"
 WE_NEED = re.compile(r"\bwe(?:'ll|\s+will)\s+(?:need|have)\s+to\b", re.I)
 ASKED = re.compile(r"\?\s*$|\b(?:can|could|would|will)\s+you\b|\bwe(?:'ll)?\s+need\s+to\b|\bplease\b", re.I)
@@ -771,6 +772,8 @@ def detect(
         else:
             assert cue is not None
             match, kind, strength = cue
+        if strength == "present" and len(text[: match.start()].split()) > PRESENT_LEAD_WORDS:
+            continue  # "We had two cuts in February, I check the kits every day": a clause, then a habit
         if strength == "present":
             # the speaker's turn before this one: did the other person just ask for something?
             turn_before = [s for s in sents[max(0, sent.index - 4) : sent.index] if s.segment_id == sent.segment_id - 1]

@@ -138,6 +138,7 @@ _NOT_OPENING = frozenset(
     "grab go take give wish mind forget touch bother cheers hey hi speak makes staying failed ate bit".split()
 )
 _DATE_WORDS = frozenset([*WEEKDAYS_EN, *MONTHS_EN, *ORDINAL_WORDS, "today", "tomorrow", "tonight", "weekend"])
+_DATE_TALK = frozenset("then next last end week weeks month months day days morning afternoon evening".split())
 
 
 _POSSESSIVE = re.compile(r"[a-z]['\u2019]s$")
@@ -177,7 +178,8 @@ def topic_opener(text: str) -> str:
         return ""
     rest = text[lead.end() :]
     words = _noun_phrase(rest.split()[: OPENER_WORDS + 1])
-    if not words or len(words) > OPENER_WORDS or _DATE_WORDS & {w.lower() for w in words}:
+    # "Okay, the fourth then." is a date; "February overtime." is work named by its month
+    if not words or len(words) > OPENER_WORDS or not content_words(" ".join(words)) - _DATE_WORDS - _DATE_TALK:
         return ""
     first = words[0]
     said = rest.split()

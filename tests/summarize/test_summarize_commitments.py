@@ -2216,3 +2216,19 @@ def test_then_meaning_in_that_case_takes_no_date_from_the_other_speakers_aside()
         ]
     )
     assert item.due is None
+
+
+def test_a_present_tense_promise_after_a_short_date_lead_counts() -> None:
+    [item] = items([("employee", "Ah. Yes. I have the overtime sheets. So Thursday, I send the sheets Thursday.")])
+    assert (item.task, item.due) == ("Send the overtime sheets", dt.date(2026, 12, 3))
+
+
+def test_a_present_tense_habit_after_a_clause_is_no_item() -> None:
+    assert items([("employee", "We had two small cuts in February, I check the first aid kits every Monday.")]) == []
+
+
+def test_an_agenda_point_named_by_its_month_is_a_point_and_a_bare_date_is_not() -> None:
+    [item] = items([("manager", "Now, February overtime."), ("employee", "I'll send the sheets to payroll by Friday.")])
+    assert item.task == "Send the sheets to payroll (February overtime)"
+    [item] = items([("manager", "Okay, the fourth then."), ("employee", "I'll send the sheets to payroll by Friday.")])
+    assert item.task == "Send the sheets to payroll"
