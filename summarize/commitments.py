@@ -691,6 +691,37 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     return text[0].upper() + text[1:]
 
 
+# "Ha!", "Haha, file a P1.", "(laughs)": the other person takes what was just said as a joke
+# "Ha, good." laughs at a remark but approves the plan: no joke
+LAUGH = re.compile(
+    r"^\W*(?:ha(?:ha)*|hah|heh(?:eh)*|lol|\(laugh\w*\)|\[laugh\w*\])(?!\w)"
+    r"(?![\s,.!]+(?:good|great|fair|nice|brilliant|perfect|lovely|cheers|thanks|love\s+it|excellent)\b)",
+    re.I,
+)
+
+
+def _laughed_at(sents: list[Sentence], sent: Sentence) -> bool:
+    """The turn ends on this sentence and the next speaker's reply opens with a laugh."""
+    after = sents[sent.index + 1] if sent.index + 1 < len(sents) else None
+    return (
+        after is not None
+        and after.segment_id != sent.segment_id
+        and after.speaker != sent.speaker
+        and bool(LAUGH.match(after.text))
+    )
+
+
+def _in_laughing_reply(sents: list[Sentence], sent: Sentence) -> bool:
+    """The sentence opens a turn by laughing at what the other person just said, or comes right after the laugh.
+
+    Later sentences of the turn have moved on ("Ha. Femi is going on secondment. ... Can you take them?").
+    """
+    opening = sent
+    while opening.index > 0 and sents[opening.index - 1].segment_id == sent.segment_id:
+        opening = sents[opening.index - 1]
+    return sent.index - opening.index <= 1 and opening.index > 0 and _laughed_at(sents, sents[opening.index - 1])
+
+
 def _plays_along(sents: list[Sentence], sent: Sentence, joked: set[int]) -> bool:
     """A reply in the turn right after the other person's joke joins in the joke."""
     before = [s for s in sents[max(0, sent.index - 4) : sent.index] if s.segment_id == sent.segment_id - 1]
@@ -822,6 +853,8 @@ def detect(
         if kind == "self" and (HYPERBOLE.match(rest) or ESCAPE.search(rest) or VENTING.search(text[: match.start()])):
             joked.add(sent.segment_id)
             continue  # "If one more rat runs over my foot, I'll resign and go and sell suya"
+        if not dates and _laughed_at(sents, sent):
+            continue  # "I'll put the CEO on a performance improvement plan for never filling in the survey." - "Ha!"
         if kind == "self" and not dates and _plays_along(sents, sent, joked):
             continue  # "... I going to go live in Tobago." - "I will come with you, boss."
         if not dates and ((kind == "self" and HOPE.search(text)) or (WISH.search(text) and strength == "weak")):
@@ -849,6 +882,9 @@ def detect(
             addressee=addressee,
             meeting_date=meeting_date,
         )
+        # "Ha! Please, do it in front of me.": a laughing reply that asks for "it" plays along with the joke
+        if not dates and ANAPHOR.search(task) and _task_words(task) <= 2 and _in_laughing_reply(sents, sent):
+            continue
         if strength == "need" and NEED_THING.match(rest.lstrip()):
             task = f"Get {task[0].lower()}{task[1:]}" if task else task
         # "I can do that", "I will.", "I'll get it done": no task of its own; "call them" has one (the topic says who)
@@ -1869,7 +1905,10 @@ def extract(
     taken = {id(p) for p in plans}
     latent = [c for c in latent if id(c) not in taken]
     cands = sorted([*(c for c in cands if c.sentence.index not in how), *plans], key=lambda c: c.sentence.index)
-    cands = resolve_references(cands, latent, sents, excluded=excluded | private, names=participants.name_forms)
+    laughed_at = {s.index for s in sents if _laughed_at(sents, s)}  # a joke is no topic of a later "do it"
+    cands = resolve_references(
+        cands, latent, sents, excluded=excluded | private | laughed_at, names=participants.name_forms
+    )
     delegated_after_refusal(cands, sents, excluded | private)
     date_replies(cands, sents, meeting_date)
     date_revisions(cands, sents, meeting_date)

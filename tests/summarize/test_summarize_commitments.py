@@ -2232,3 +2232,48 @@ def test_an_agenda_point_named_by_its_month_is_a_point_and_a_bare_date_is_not() 
     assert item.task == "Send the sheets to payroll (February overtime)"
     [item] = items([("manager", "Okay, the fourth then."), ("employee", "I'll send the sheets to payroll by Friday.")])
     assert item.task == "Send the sheets to payroll"
+
+
+def test_a_promise_the_other_person_laughs_at_is_a_joke_and_a_playing_along_request_too() -> None:
+    found = items(
+        [
+            (
+                "employee",
+                "Honestly, I'll put the CEO on a performance improvement plan for never filling in the survey.",
+            ),
+            ("manager", "Ha! Please, do it in front of me."),
+        ]
+    )
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Ha, good. Right.",  # amused, and approving the plan
+        "Ha, I'll believe it when I see it.",  # a dated promise stays, whatever the laugh
+    ],
+)
+def test_a_laugh_that_approves_or_a_dated_promise_keeps_the_item(reply: str) -> None:
+    if "believe" in reply:
+        turns = [("employee", "I'll send you the deck by Friday, promise."), ("manager", reply)]
+    else:
+        turns = [
+            ("employee", "I'll sort the Easter cover with Marek, he owes me one from Christmas."),
+            ("manager", reply),
+        ]
+    [item] = items(turns)
+    assert item.owner == "employee"
+
+
+def test_a_request_later_in_a_turn_that_opened_with_a_laugh_stands() -> None:
+    [item] = items(
+        [
+            ("employee", "Uh oh. The favour face."),
+            (
+                "manager",
+                "Ha. Femi is going on secondment. Two of his MAPPA cases need a home. Can you take them by Friday?",
+            ),
+        ]
+    )
+    assert item.owner == "employee" and item.due == dt.date(2026, 12, 4)
