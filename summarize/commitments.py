@@ -711,6 +711,11 @@ def _laughed_at(sents: list[Sentence], sent: Sentence) -> bool:
     )
 
 
+def laughed_at_sentences(sents: list[Sentence]) -> frozenset[int]:
+    """Sentences the other person laughs at: a joke is no item, no topic and no evidence for a review section."""
+    return frozenset(s.index for s in sents if _laughed_at(sents, s))
+
+
 def _in_laughing_reply(sents: list[Sentence], sent: Sentence) -> bool:
     """The sentence opens a turn by laughing at what the other person just said, or comes right after the laugh.
 
@@ -1905,10 +1910,8 @@ def extract(
     taken = {id(p) for p in plans}
     latent = [c for c in latent if id(c) not in taken]
     cands = sorted([*(c for c in cands if c.sentence.index not in how), *plans], key=lambda c: c.sentence.index)
-    laughed_at = {s.index for s in sents if _laughed_at(sents, s)}  # a joke is no topic of a later "do it"
-    cands = resolve_references(
-        cands, latent, sents, excluded=excluded | private | laughed_at, names=participants.name_forms
-    )
+    joked = laughed_at_sentences(sents)  # a joke is no topic of a later "do it"
+    cands = resolve_references(cands, latent, sents, excluded=excluded | private | joked, names=participants.name_forms)
     delegated_after_refusal(cands, sents, excluded | private)
     date_replies(cands, sents, meeting_date)
     date_revisions(cands, sents, meeting_date)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from copilot.ports import ProgressCallback
 from copilot.schema import ActionItem, GeneratorInfo, KpiPrefill, OkrProgress, ReviewDraft, ReviewFlag, Transcript
 from copilot.settings import Settings
-from summarize.commitments import Candidate, Participants, extract
+from summarize.commitments import Candidate, Participants, extract, laughed_at_sentences
 from summarize.evidence import verify_draft
 from summarize.item_filter import ItemFilter, ItemFilterUnavailable
 from summarize.kpi import KpiRow, attach, kpi_context, prefill
@@ -94,7 +94,8 @@ class ReviewDrafter:
         prefills = [k if isinstance(k, KpiPrefill) else prefill(k, self.kpi_threshold_pct) for k in kpis or []]
         topics = segment_topics(sents)
         promised = frozenset(i for c in commitments for i in c.merged_sentences)
-        routed = route(self.template, sents, skip=skip, promised=promised)
+        # a remark the other person laughs at is no contribution or improvement area either
+        routed = route(self.template, sents, skip=skip | laughed_at_sentences(sents), promised=promised)
         total_steps = sum(len(v) for v in routed.values()) + min(len(topics), self.template.summary.max_points) + 1
         done = 0
 

@@ -643,3 +643,18 @@ def test_too_late_for_that_is_a_shrug_not_an_area_to_improve() -> None:
         [("employee", "Should've bought more jars in the spring."), ("manager", "Too late for that.")]
     )
     assert drafter().draft(t, meeting_date=MEETING).improvement_areas == []
+
+
+def test_a_remark_the_other_person_laughs_at_is_no_section_evidence() -> None:
+    """'I'll put the CEO on a performance improvement plan' - 'Ha!': a joke, neither an item nor an improvement area
+    (before, it was no item but was routed to the improvement areas)."""
+    joke = "I reckon I'll put the CEO on a performance improvement plan for never filling in the survey."
+    drafter = ReviewDrafter(handle=None, template=load_template())
+
+    def cited(reply: str) -> set[str]:
+        draft = drafter.draft(transcript_from_turns([("employee", joke), ("manager", reply)]), meeting_date=MEETING)
+        items = [*draft.action_items, *draft.contributions, *draft.improvement_areas, *draft.behaviour_observations]
+        return {e.quote for i in items for e in i.evidence}
+
+    assert joke in cited("Right. Anyway, moving on.")  # said straight, a promise
+    assert joke not in cited("Ha! Anyway, moving on.")
