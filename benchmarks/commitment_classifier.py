@@ -84,6 +84,8 @@ UNTOUCHED_AT = {
     "blind21": "9e212c0",
     "blind22": "9746280",
     "blind23": "9746280",
+    "blind24": "abcacb4",
+    "blind25": "abcacb4",
 }
 FEATURE_SETS = ("cheap", "cheap+quote", "cheap+quote+task")
 L2 = (3.0, 10.0, 30.0, 100.0)
