@@ -362,11 +362,12 @@ DATE_REPLY_LEAD = re.compile(
     re.I,
 )
 DATE_REPLY_TURNS = 2
+"""Turns after a commitment in which a bare date answers "when?"."""
+# "by the Friday before, so the twenty-fifth": a date said again, more exactly
 RESTATED_DATE = re.compile(r",\s*(?:so|that's|that\s+is|which\s+is|i\.e\.)\s*(?:the\s+)?$", re.I)
 RESTATING = re.compile(r"(?:so|that's|that\s+is|which\s+is)\b", re.I)
 DATE_NOTE_LEAD_WORDS = 2  # "Handover end of next week.": a word or two naming the step, then when
 DATE_NOTE_WORDS = 7
-"""Turns after a commitment in which a bare date answers "when?"."""
 PRE_CUE_DATE_WORDS = 6
 """Most words between a date and the cue after it for the date to be the task's ("First thing Monday, I'll ...")."""
 # "I'll put a recurring half hour in for us": a day agreed for it is a schedule, no deadline
@@ -1668,8 +1669,7 @@ def _full_mention(head: str, sent: Sentence) -> str:
     head_words = r"\s+".join(map(re.escape, head.split()))
     mention = re.compile(
         rf"(?:\b(?i:the|a|an|our|your|my|their|his|her|this|that|those|these)\s+|\b{NAME}['’]s\s+)"
-        rf"(?P<mods>(?:[\w&'’-]+\s+){{1,{MODIFIER_WORDS}}}?){head_words}\b",
-        re.I if head[:1].isupper() else 0,
+        rf"(?P<mods>(?:[\w&'’-]+\s+){{1,{MODIFIER_WORDS}}}?){head_words}\b"  # the head as the task says it
     )
     for match in mention.finditer(sent.text):
         mods = match["mods"].split()
@@ -1733,6 +1733,10 @@ GENERIC_AGENDA = frozenset(
 )
 
 
+TITLES = frozenset({"Mr", "Mrs", "Ms", "Mx", "Dr", "Prof"})
+AGENDA_LEAD = re.compile(r"^\W*(?:now|okay|ok|right|so|and|oh|also|next|then)\b", re.I)
+
+
 def _has_digit(word: str) -> bool:
     return any(ch.isdigit() for ch in word)
 
@@ -1760,10 +1764,6 @@ def _agenda_point(text: str) -> str:
         return ""  # "mentor one of the new hires" is advice, not a point; "site 104" names one
     phrase = " ".join(words)
     return phrase if content_words(phrase) - GENERIC_AGENDA - NOT_TOPICS else ""
-
-
-TITLES = frozenset({"Mr", "Mrs", "Ms", "Mx", "Dr", "Prof"})
-AGENDA_LEAD = re.compile(r"^\W*(?:now|okay|ok|right|so|and|oh|also|next|then)\b", re.I)
 
 
 def _opens_turn(sents: list[Sentence], sent: Sentence) -> bool:
