@@ -19,8 +19,10 @@ from copilot.schema import Evidence
 from summarize.text import (
     ACKNOWLEDGEMENTS,
     DETERMINERS,
+    LEAD_WORDS,
     NOT_TOPICS,
     STOPWORDS,
+    TITLES,
     TOPIC_LEAD,
     Sentence,
     content_words,
@@ -1733,8 +1735,7 @@ GENERIC_AGENDA = frozenset(
 )
 
 
-TITLES = frozenset({"Mr", "Mrs", "Ms", "Mx", "Dr", "Prof"})
-AGENDA_LEAD = re.compile(r"^\W*(?:now|okay|ok|right|so|and|oh|also|next|then)\b", re.I)
+AGENDA_LEAD = re.compile(rf"^\W*(?:{'|'.join(LEAD_WORDS)})\b", re.I)
 
 
 def _has_digit(word: str) -> bool:

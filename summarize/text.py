@@ -9,9 +9,9 @@ from copilot.domain.dates import MONTHS_EN, ORDINAL_WORDS, WEEKDAYS_EN
 from copilot.schema import Segment, Transcript
 
 # "I will escalate it to Dr. Hoffman": a title's full stop ends no sentence
-_TITLES = ("Dr", "Mr", "Mrs", "Ms", "Mx", "Prof", "St", "Fr", "Sr", "Jr")
-_AFTER_NO_TITLE = "".join(rf"(?<!\b{t}\.)" for t in _TITLES)  # just after the full stop
-_NO_TITLE = "".join(rf"(?<!\b{t})" for t in _TITLES)  # just before it
+TITLES = ("Dr", "Mr", "Mrs", "Ms", "Mx", "Prof", "St", "Fr", "Sr", "Jr")
+_AFTER_NO_TITLE = "".join(rf"(?<!\b{t}\.)" for t in TITLES)  # just after the full stop
+_NO_TITLE = "".join(rf"(?<!\b{t})" for t in TITLES)  # just before it
 _SENTENCE_END = re.compile(rf"(?<=[.!?]){_AFTER_NO_TITLE}\s+(?=\S)|(?<=[。！？；!?])")
 _FIRST_CLAUSE_END = re.compile(rf"[?!。！？]|{_NO_TITLE}\.(?:\s|$)")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -122,8 +122,10 @@ def topic_fragment(text: str) -> str:
 
 # "Now, DEV-0412.", "And the fridge, the logger keeps dropping", "Speaking of the shed, the gate on the calf pen.":
 # a lead word, then the noun phrase being brought up
+LEAD_WORDS = ("and", "so", "now", "oh", "right", "okay", "ok", "also", "next", "then")
+"""Words that move the talk on to the next point ("Now, the catamaran.", "Okay, CPD.")."""
 _OPENER_LEAD = re.compile(
-    r"^\s*(?:(?:and|so|now|oh|right|okay|ok|also|next|then)[,.\s]+)*(?:(?:speaking\s+of|as\s+for)\s+[^,]+,\s*)?", re.I
+    rf"^\s*(?:(?:{'|'.join(LEAD_WORDS)})[,.\s]+)*(?:(?:speaking\s+of|as\s+for)\s+[^,]+,\s*)?", re.I
 )
 _NUMBER = re.compile(
     r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)$", re.I
