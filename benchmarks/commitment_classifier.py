@@ -86,6 +86,8 @@ UNTOUCHED_AT = {
     "blind23": "9746280",
     "blind24": "abcacb4",
     "blind25": "abcacb4",
+    "blind26": "af24d08",
+    "blind27": "af24d08",
 }
 FEATURE_SETS = ("cheap", "cheap+quote", "cheap+quote+task")
 L2 = (3.0, 10.0, 30.0, 100.0)
