@@ -350,6 +350,19 @@ REPORTED = re.compile(
     r"|\b(?:said|says|told\s+(?:me|us))\s+(?:that\s+)?(?:he|she|they)(?:['’]d|['’]ll|\s+would|\s+will)\b",
     re.I,
 )
+# "if it's as big as they're saying, I'll ...", "like you were saying, I'll ...": a comparison, nobody quoted
+AS_SAYING = re.compile(
+    r"\b(?:as|like)\s+(?:\w+\s+){0,2}?(?:they|he|she|you|we|people|everyone|everybody)"
+    r"(?:['’]re|['’]s|\s+are|\s+is|\s+were|\s+was)\s+saying\b",
+    re.I,
+)
+
+
+def _reported(lead: str) -> bool:
+    """The words before a promise quote someone else ("He keeps saying, I'll fix it")."""
+    return bool(REPORTED.search(AS_SAYING.sub("", lead)))
+
+
 # "If finance gives me the number by Wednesday, I'll approve ...": that date is the condition's, not the task's
 CONDITION = re.compile(r"\b(?:if|once|when|whenever|unless|as\s+soon\s+as|after|provided)\b", re.I)
 CONDITION_NEGATED = re.compile(r"\b(?:not|no|never|still|again)\b|n't\b", re.I)
@@ -408,9 +421,11 @@ CONDITION_CLAUSE = re.compile(r"^(?:[^,]{1,20},\s*)?(?P<lead>[^,]{3,}?),?\s*$") 
 # "And the house bank mapping from Mr. Reddy, if it doesn't come by Friday, tell me, I'll take it up ...": a topic
 # named first, before more clauses
 TOPIC_CHUNK = re.compile(
-    r"^(?P<lead>(?:(?:and|so|now|oh|also|then)\s+)?(?:the|your|our|their|this|that|those|these)\s+[^,]{3,}?),", re.I
+    r"^(?P<lead>(?:(?:and|so|now|oh|also|then)[,\s]+)?(?:the|your|our|their|this|that|those|these)\s+[^,]{3,}?),", re.I
 )
 
+# "Can you do that?": a task that names neither the work nor its object
+DO_THAT = re.compile(r"^(?:do|sort|handle|manage|take\s+care\s+of)\s+(?:that|it|this)(?:\s+out)?$", re.I)
 # "those nine", "the other two", "all three", "the last four": a count that points back at what was counted
 COUNTED_REFERENCE = re.compile(
     r"\b(?:those|these|the\s+other|the\s+last|the\s+remaining|all|both\s+of)\s+"
@@ -547,6 +562,21 @@ class Participants:
         """The employee's and manager's names, full and first, lower-cased ("okay, callum." is no topic)."""
         people = [p.strip().lower() for p in (self.employee, self.manager) if p and p.strip()]
         return frozenset([*people, *(p.split()[0] for p in people)])
+
+    def name_roles(self, task: str) -> str:
+        """'Send the employee the link' -> 'Send Darlene the link': a review names people as the meeting did.
+
+        Tasks are built with role words ("you" -> "the employee") so that merging can ignore them; the draft shows
+        the first name instead (the full name when both share it), and keeps the role word when no name is known.
+        """
+        names = {role: name.strip() for role, name in (("employee", self.employee), ("manager", self.manager)) if name}
+        firsts = [n.split()[0] for n in names.values() if n]
+        for role, name in names.items():
+            if not name:
+                continue
+            shown = name.split()[0] if firsts.count(name.split()[0]) == 1 else name
+            task = re.sub(rf"\bthe {role}\b", shown, task)
+        return task
 
     def normalise(self, name: str) -> str:
         """Map a participant's name to the role label used in the transcript."""
@@ -834,7 +864,7 @@ def detect(
         again = match.re.match(rest, filler.end()) if filler and kind == "self" else None
         if again is not None and not restart:
             rest = restarted = rest[again.end() :]
-        if NEGATED.search(rest) or REPORTED.search(text[: match.start()]):
+        if NEGATED.search(rest) or _reported(text[: match.start()]):
             continue
         thinking_aloud = match.group(0).lower().startswith("let") and THINKING.match(rest)
         elided = ELLIPSIS.match(rest) and not re.search(r"\b(?:can|could|would)\s+you\s*$", match.group(0), re.I)
@@ -1295,6 +1325,8 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
             target.evidence = [e for e in target.evidence if e != target.topic_evidence]
             target.task, target.topic, target.topic_evidence = cand.task, cand.topic, cand.topic_evidence
             carried = list(cand.evidence)
+        elif DO_THAT.match(target.task) and cand.kind == "self" and cand.task and not DO_THAT.match(cand.task):
+            target.task = cand.task  # "Can you do that?" - "I'll train her on Saturday": the reply says what
         target.evidence.extend(e for e in carried if e not in target.evidence)
         target.merged_sentences.append(cand.sentence.index)
         if cand.due is not None:
@@ -1464,7 +1496,7 @@ def _condition(cand: Candidate) -> str:
     """'If it packs up over the weekend, I'll call the contractor out': a conditional promise keeps its condition."""
     match = CONDITION_CLAUSE.match(cand.lead)
     condition = CONDITION.search(match["lead"]) if match else None
-    if match is None or condition is None or REPORTED.search(match["lead"]):
+    if match is None or condition is None or _reported(match["lead"]):
         return ""
     words = match["lead"][condition.start() :].split()[:REFERENCE_WORDS]
     return " ".join([words[0].lower(), *words[1:]])
@@ -1479,7 +1511,7 @@ def _lead_topic(cand: Candidate) -> str:
     if TELL.search(cand.task) and (condition := _condition(cand)):
         return condition
     match = LEAD_CLAUSE.match(cand.lead) or TOPIC_CHUNK.match(cand.lead)
-    if match is None or CONDITION.search(match["lead"]) or REPORTED.search(match["lead"]):
+    if match is None or CONDITION.search(match["lead"]) or _reported(match["lead"]):
         return ""
     phrase = TOPIC_LEAD.sub("", match["lead"]).strip()
     if len(content_words(phrase)) < 2 or ANAPHOR.fullmatch(phrase):

@@ -147,6 +147,8 @@ class ReviewDrafter:
         strengthen(
             ctx, draft, transcript, participants, candidates=commitments, private_segments=screening.sensitive_segments
         )  # strong tier only: model checks, recovered items, levels
+        for item in draft.action_items:  # last: the filter and the strong tier know the tasks in role words
+            item.task = participants.name_roles(item.task)
         verify_draft(draft, transcript)
         enforce(draft, screening, [*held, *doubted])  # nothing may cite an injection attempt; flags go to a human
         mark_sensitive(draft, screening.sensitive_segments)

@@ -74,7 +74,7 @@ def sentences(transcript: Transcript) -> list[Sentence]:
 # "And the capacity review with the storage team?", "What about the postmortem?", "Where are you with the NVQ
 # units?": the words that bring a topic up, before the words that name it
 TOPIC_LEAD = re.compile(
-    r"^\s*(?:(?:and|so|okay|ok|right|um|uh|oh|ah|aha|yeah|yes|well|alright|then|also|now|next|great|good)[,.\s]+)*"
+    r"^\s*(?:(?:and|but|so|okay|ok|right|um|uh|oh|ah|aha|yeah|yes|well|alright|then|also|now|next|great|good)[,.\s]+)*"
     # "One, I want to get quotes ...", "Secondly, ...": a count through points, not a topic
     r"(?:(?:one|two|three|four|first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|lastly)\s*,\s*)?"
     r"(?:(?:what\s+about|how\s+about|how's|how\s+is|where\s+are\s+(?:we|you)\s+(?:on|with)|the\s+other\s+thing,?)"

@@ -2277,3 +2277,39 @@ def test_a_request_later_in_a_turn_that_opened_with_a_laugh_stands() -> None:
         ]
     )
     assert item.owner == "employee" and item.due == dt.date(2026, 12, 4)
+
+
+def test_tasks_name_the_participants_as_the_meeting_did() -> None:
+    turns = [("manager", "Can you send me the incident report by Friday?"), ("employee", "Sure, I'll send it.")]
+    [named] = items(turns, employee="Priya Raman", manager="Sam Lee")
+    assert named.task == "Send Sam the incident report"
+    [same_first] = items(turns, employee="Sam Okafor", manager="Sam Lee")  # "Sam" would not say which Sam
+    assert same_first.task == "Send Sam Lee the incident report"
+    [unnamed] = items(turns)
+    assert unnamed.task == "Send the manager the incident report"
+
+
+def test_as_they_are_saying_is_a_comparison_not_a_quote() -> None:
+    said = "And look, on staffing, if the program comes in as big as they're saying, I'll go to Sandra for extra hours."
+    [item] = items([("employee", "The Fringe rota is a mess."), ("manager", said)])
+    assert item.owner == "manager" and "Sandra for extra hours" in item.task
+    assert not items([("employee", "Dale keeps saying, I'll fix the rota.")])  # someone else's words, quoted
+
+
+def test_a_topic_named_after_so_comma_is_what_the_pronoun_task_is_about() -> None:
+    said = "Yes! So, the fit comments for the blazer, I've written them already, I'll send them to the factory today."
+    [item] = items([("manager", "Where are we with the blazer?"), ("employee", said)])
+    assert item.task == "Send them to the factory (the fit comments for the blazer)"
+
+
+def test_a_reply_that_says_what_to_do_replaces_a_bare_do_that() -> None:
+    [item] = items(
+        [
+            ("manager", "The intern. Efua. How is she doing?"),
+            ("employee", "She's sharp. But she hasn't been trained on the playout system yet."),
+            ("manager", "She needs proper training on the playout system before the autumn schedule. Can you do that?"),
+            ("employee", "I'll train her on Saturday, when it's quiet."),
+        ]
+    )
+    assert item.owner == "employee" and item.task.startswith("Train her")
+    assert item.due == dt.date(2026, 12, 5)

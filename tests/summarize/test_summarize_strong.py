@@ -181,7 +181,7 @@ def test_verify_applies_owner_task_and_quoted_date_only_when_code_confirms_them(
     notes = item(draft, "Draft the migration notes")
     assert (notes.owner, notes.due) == ("employee", dt.date(2026, 12, 10))  # "Priya" is the employee
     assert Flag.model_proposed in notes.flags
-    plan = item(draft, "Send the latency plan to the manager")
+    plan = item(draft, "Send the latency plan to Sam")  # the draft names people as the meeting did
     assert plan.due == dt.date(2026, 12, 4) and Flag.model_proposed not in plan.flags
 
 
@@ -207,7 +207,7 @@ def test_the_model_never_changes_who_said_i_will_it_only_counts_the_disagreement
 
 def test_verify_never_replaces_a_date_the_rules_resolved() -> None:
     draft, _ = run({"VerifyOut": keep(owner="employee", due_phrase="December 10")})
-    assert item(draft, "Send the manager the latency plan").due == dt.date(2026, 12, 4)
+    assert item(draft, "Send Sam the latency plan").due == dt.date(2026, 12, 4)
 
 
 def test_a_phrase_the_resolver_cannot_resolve_adds_no_date() -> None:
@@ -416,7 +416,7 @@ def test_template_scale_and_dynamic_output_models() -> None:
 def test_an_overlong_task_is_not_accepted_even_from_cited_words() -> None:
     rambling = " ".join(["Send the manager the latency plan by Friday"] * 4)  # every word cited, but 180 chars
     draft, _ = run({"VerifyOut": keep(task=rambling)})
-    assert item(draft, "Send the manager the latency plan").task == "Send the manager the latency plan"
+    assert item(draft, "Send Sam the latency plan").task == "Send Sam the latency plan"
 
 
 def test_names_are_redacted_from_strong_prompts_when_redaction_is_on() -> None:
