@@ -372,7 +372,8 @@ DATE_REPLY_LEAD = re.compile(
     r"^\s*(?:(?:yes|yeah|yep|sure|okay|ok|right|fine|um|uh|so|then|and|great|perfect|by|the|what|probably|maybe|say|"
     r"give\s+me\s+(?:till|until|to)|"  # "Give me till the end of next week?"
     r"you(?:['’]ll|\s+will)\s+have\s+(?:it|them|that|those|this|these)|"  # "You'll have them by the end of the day"
-    r"no\s+rush|no\s+hurry|just|ideally|that(?:['’]?s)?|that\s+is|it(?:['’]?s)?|which(?:\s+is)?)"
+    r"no\s+rush|no\s+hurry|just|ideally|that(?:['’]?s)?|that\s+is|it(?:['’]?s)?|which(?:\s+is)?|"
+    r"can\s+do|will\s+do|no\s+problem|no\s+worries|of\s+course|absolutely|definitely)"  # "Can do, by Friday."
     r"[,.!\s]+)*$",
     re.I,
 )
@@ -383,6 +384,8 @@ RESTATED_DATE = re.compile(r",\s*(?:so|that's|that\s+is|which\s+is|i\.e\.)\s*(?:
 RESTATING = re.compile(r"(?:so|that's|that\s+is|which\s+is)\b", re.I)
 DATE_NOTE_LEAD_WORDS = 2  # "Handover end of next week.": a word or two naming the step, then when
 DATE_NOTE_WORDS = 7
+CLAUSE_BREAK = re.compile(r"[,;:]")
+NARROW_DAYS = 7  # "Next week. By Wednesday?": the exact day lies inside the span said first
 PRE_CUE_DATE_WORDS = 6
 """Most words between a date and the cue after it for the date to be the task's ("First thing Monday, I'll ...")."""
 # "I'll put a recurring half hour in for us": a day agreed for it is a schedule, no deadline
@@ -1034,11 +1037,12 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
             noted = (
                 sent.segment_id == cand.sentence.segment_id
                 and len(lead.split()) <= DATE_NOTE_LEAD_WORDS
-                and len(sent.text.split()) <= DATE_NOTE_WORDS
+                and len(CLAUSE_BREAK.split(sent.text)[0].split()) <= DATE_NOTE_WORDS  # ", once the PSR's in."
             )
             if found and found[0].date >= meeting_date and (DATE_REPLY_LEAD.match(lead) or concluded or noted):
                 cand.due = found[0].date
                 cand.evidence.append(Evidence(segment_id=sent.segment_id, quote=sent.text))
+                _narrow(cand, sents, sent, meeting_date)
                 break
             if (
                 not found
@@ -1049,6 +1053,25 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
                 # "Are the new starters allowed solo by then? Their nesting finishes on the-" - "Tenth of December":
                 # a date after another question answers that question, not when the task is due
                 break
+
+
+def _narrow(cand: Candidate, sents: list[Sentence], dated: Sentence, meeting_date: dt.date) -> None:
+    """'Next week. By Wednesday?': a date said right after, inside the week before the first one, makes it exact."""
+    if cand.due is None or dated.index + 1 >= len(sents):
+        return
+    after = sents[dated.index + 1]
+    found = (
+        sorted(find_dates(after.text, meeting_date), key=lambda r: r.start) if after.speaker == dated.speaker else []
+    )
+    if (
+        found
+        and after.segment_id == dated.segment_id
+        and DATE_REPLY_LEAD.match(after.text[: found[0].start])
+        and meeting_date <= found[0].date < cand.due
+        and (cand.due - found[0].date).days < NARROW_DAYS
+    ):
+        cand.due = found[0].date
+        cand.evidence.append(Evidence(segment_id=after.segment_id, quote=after.text))
 
 
 # "I'll have that to you Monday." - "Here, wait, no, I'm off Monday. Actually make that Wednesday."

@@ -186,6 +186,10 @@ def test_the_morn_is_tomorrow() -> None:
     meeting = dt.date(2027, 7, 10)
     assert [d.date for d in find_dates("Aye, I'll get it done the morn.", meeting)] == [dt.date(2027, 7, 11)]
     assert find_dates("the morning after the match", meeting) == []
+    said = "Then I'll do it first thing in the mornin', before the taproom opens."
+    assert [d.date for d in find_dates(said, meeting)] == [dt.date(2027, 7, 11)]
+    assert [d.date for d in find_dates("first thing in the morning", meeting)] == [dt.date(2027, 7, 11)]
+    assert find_dates("I do the counts in the morning.", meeting) == []  # when, every day: no deadline
 
 
 def test_a_weekday_with_its_day_said_as_a_number() -> None:

@@ -385,8 +385,12 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             lambda g: nxt(m, WEEKDAYS_EN[g[1].lower()]),
         ),
         (
-            # "I'll get it done the morn" (Scots): tomorrow, not "the morning"
-            re.compile(rf"\b(?:first\s+thing\s+)?(?:tomorrow|the\s+morn|the\s+morra)\b{_TIME_OF_DAY}", re.I),
+            # "I'll get it done the morn" (Scots): tomorrow, not "the morning"; "first thing in the mornin'" too
+            re.compile(
+                rf"\b(?:(?:first\s+thing\s+)?(?:tomorrow|the\s+morn|the\s+morra)|first\s+thing\s+in\s+the\s+morn(?:ing|in))\b"
+                rf"['’]?{_TIME_OF_DAY}",
+                re.I,
+            ),
             lambda _: m + dt.timedelta(days=1),
         ),
         (

@@ -2313,3 +2313,29 @@ def test_a_reply_that_says_what_to_do_replaces_a_bare_do_that() -> None:
     )
     assert item.owner == "employee" and item.task.startswith("Train her")
     assert item.due == dt.date(2026, 12, 5)
+
+
+def test_an_acceptance_with_a_date_dates_the_request() -> None:
+    [item] = items(
+        [("manager", "Can you send me the list of the R and D prospects?"), ("employee", "Can do, by Friday.")]
+    )
+    assert item.owner == "employee" and item.due == dt.date(2026, 12, 4)
+
+
+def test_a_short_note_of_when_may_carry_its_condition() -> None:
+    said = "Fine, I'll take them. Handover end of next week, once the report's in. Not before."
+    [item] = items([("manager", "Can you take his two cases?"), ("employee", said)])
+    assert item.due == dt.date(2026, 12, 11)
+
+
+def test_a_day_said_right_after_a_week_makes_the_date_exact() -> None:
+    turns = [
+        ("manager", "Can you do a grading rule check for the plus sizes?"),
+        ("employee", "Okay, can. Next week. By Wednesday? I need to measure the size sets again first."),
+    ]
+    [item] = rules_only(transcript_from_turns(turns), dt.date(2026, 5, 29))  # a Friday
+    assert item.due == dt.date(2026, 6, 3)
+    [vague] = rules_only(
+        transcript_from_turns(turns[:1] + [("employee", "Okay, can. Next week.")]), dt.date(2026, 5, 29)
+    )
+    assert vague.due == dt.date(2026, 6, 5)
