@@ -1076,6 +1076,14 @@ def _narrow(cand: Candidate, sents: list[Sentence], dated: Sentence, meeting_dat
 
 # "I'll have that to you Monday." - "Here, wait, no, I'm off Monday. Actually make that Wednesday."
 DATE_REVISION = re.compile(r"\b(?:make|change)\s+(?:that|it)(?:\s+to)?\s+(?=\S)", re.I)
+RELATIVE_WEEKDAY = re.compile(rf"^the\s+(?P<day>{'|'.join(WEEKDAYS_EN)})\s+(?P<rel>after|before)\b", re.I)
+
+
+def _weekday_from(day: dt.date, weekday: int, rel: str) -> dt.date:
+    """The first `weekday` after (or the last before) `day`: 'the Monday after' a Friday is three days on."""
+    if rel == "after":
+        return day + dt.timedelta(days=(weekday - day.weekday() - 1) % 7 + 1)
+    return day - dt.timedelta(days=(day.weekday() - weekday - 1) % 7 + 1)
 
 
 def date_revisions(cands: list[Candidate], sents: list[Sentence], meeting_date: dt.date) -> None:
@@ -1090,6 +1098,11 @@ def date_revisions(cands: list[Candidate], sents: list[Sentence], meeting_date: 
             revision = DATE_REVISION.search(sent.text)
             if revision is None:
                 continue
+            relative = RELATIVE_WEEKDAY.match(sent.text[revision.end() :])
+            if relative is not None:  # "make it the Monday after": after the date it replaces
+                cand.due = _weekday_from(cand.due, WEEKDAYS_EN[relative["day"].lower()], relative["rel"].lower())
+                cand.evidence.append(Evidence(segment_id=sent.segment_id, quote=sent.text))
+                break
             found = [d for d in find_dates(sent.text[revision.end() :], meeting_date) if d.start <= len("the ")]
             if found and found[0].date >= meeting_date:
                 cand.due = found[0].date

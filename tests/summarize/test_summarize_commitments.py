@@ -2339,3 +2339,16 @@ def test_a_day_said_right_after_a_week_makes_the_date_exact() -> None:
         transcript_from_turns(turns[:1] + [("employee", "Okay, can. Next week.")]), dt.date(2026, 5, 29)
     )
     assert vague.due == dt.date(2026, 6, 5)
+
+
+def test_make_it_the_monday_after_counts_from_the_date_it_replaces() -> None:
+    turns = [
+        ("manager", "Would you get the program order in to the printer by a week from Friday?"),
+        ("employee", "Yes ma'am. Wait, a week from Friday, that's the day after Thanksgiving."),
+        ("manager", "Lord, you're right. Okay, make it the Monday after, then."),
+    ]
+    [item] = rules_only(transcript_from_turns(turns), dt.date(2028, 11, 14))  # a Tuesday
+    assert item.due == dt.date(2028, 11, 27)  # the Monday after Friday the 24th, not the meeting's next Monday
+    turns[2] = ("manager", "Lord, you're right. Okay, make it the Wednesday before, then.")
+    [before] = rules_only(transcript_from_turns(turns), dt.date(2028, 11, 14))
+    assert before.due == dt.date(2028, 11, 22)
