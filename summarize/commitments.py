@@ -248,6 +248,19 @@ WISH = re.compile(
     re.I,
 )
 # "Maybe I will submit next year, if I'm lucky": an undated promise hedged with luck is a hope
+ABANDONED = re.compile(r"\s*,\s*(?:(?:ah+|um+|uh+|erm|er|well|oh)\s*,\s*)+(?:we|you|they)(?:['’]\w+)?\s", re.I)
+GOING_TO = re.compile(r"\b(?:going\s+to|gonna)\s*$", re.I)
+PLACE = re.compile(r"\s*(?!I\b)[A-Z][a-z]+")  # "going to Brighton": a capitalised word where a verb would be
+UNSURE = re.compile(r"\s*(?:probably|maybe|perhaps|possibly)\b", re.I)
+WAIT_AND_SEE = re.compile(r"\bwe(?:['’]ll|\s+will)\s+see\b", re.I)
+
+
+def _wait_and_see(sents: list[Sentence], sent: Sentence) -> bool:
+    """The speaker leaves their own suggestion open in the same turn ("... actually. Well, we'll see.")."""
+    turn = [s for s in sents[sent.index : sent.index + 3] if s.segment_id == sent.segment_id]
+    return any(WAIT_AND_SEE.search(s.text) for s in turn)
+
+
 HOPE = re.compile(r"\bif\s+I(?:'m|\s+am)\s+lucky\b|\bwith\s+(?:any|a\s+bit\s+of)\s+luck\b|\bfingers\s+crossed\b", re.I)
 REFUSAL = re.compile(
     # "Ai, Wanjiru, I can't." / "Tammy, honestly, I cannot": after a word or two of address, not after a yes
@@ -867,6 +880,10 @@ def detect(
         again = match.re.match(rest, filler.end()) if filler and kind == "self" else None
         if again is not None and not restart:
             rest = restarted = rest[again.end() :]
+        elif restart:
+            rest = restarted  # "I'll, um, I'll send the deck by Friday": the task is what follows the cue said again
+        if ABANDONED.match(rest) and not restart and again is None:
+            continue  # "I'll, ah, well, we'll see what works": the speaker broke off and said something else
         if NEGATED.search(rest) or _reported(text[: match.start()]):
             continue
         thinking_aloud = match.group(0).lower().startswith("let") and THINKING.match(rest)
@@ -900,6 +917,12 @@ def detect(
             continue  # "... I going to go live in Tobago." - "I will come with you, boss."
         if not dates and ((kind == "self" and HOPE.search(text)) or (WISH.search(text) and strength == "weak")):
             continue
+        if GOING_TO.search(match.group(0)) and PLACE.match(rest):
+            continue  # "I'm going to Brighton with my housemates": a trip, not a task
+        if kind == "we" and not dates and UNSURE.match(rest):
+            continue  # "so we'll probably need to look at our procedure when that lands"
+        if kind == "we" and strength == "weak" and _wait_and_see(sents, sent):
+            continue  # "We should do a team lunch before the holidays. I'll, ah, well, we'll see what works."
         if kind == "we" and not dates and (WE_NOW.search(rest) or VAGUE_TIME.search(rest)):
             continue
         if text.rstrip().endswith("?") and kind in ("self", "we") and QUESTION_FORM.search(text[: match.start()]):

@@ -2352,3 +2352,22 @@ def test_make_it_the_monday_after_counts_from_the_date_it_replaces() -> None:
     turns[2] = ("manager", "Lord, you're right. Okay, make it the Wednesday before, then.")
     [before] = rules_only(transcript_from_turns(turns), dt.date(2028, 11, 14))
     assert before.due == dt.date(2028, 11, 22)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I'm going to Brighton with my housemates.",  # a trip: a place where a verb would be
+        "So we'll probably need to look at our procedure when that lands.",  # an unsure "we", undated
+        "We should do a team lunch before the holidays, actually. I'll, ah, well, we'll see what works.",
+    ],
+)
+def test_trips_unsure_plans_and_a_suggestion_left_open_are_not_action_items(said: str) -> None:
+    assert not items([("manager", "Anything else on your mind?"), ("employee", said)])
+
+
+def test_a_promise_said_again_after_a_filler_keeps_its_task() -> None:
+    [item] = items([("manager", "And the deck?"), ("employee", "I'll, um, I'll send the deck by Friday.")])
+    assert (item.task, item.due) == ("Send the deck", dt.date(2026, 12, 4))
+    [going] = items([("manager", "And the deck?"), ("employee", "I'm going to send the deck to Leeds by Friday.")])
+    assert going.task.startswith("Send the deck to Leeds")
