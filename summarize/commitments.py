@@ -248,6 +248,8 @@ WISH = re.compile(
     re.I,
 )
 # "Maybe I will submit next year, if I'm lucky": an undated promise hedged with luck is a hope
+HOPE = re.compile(r"\bif\s+I(?:'m|\s+am)\s+lucky\b|\bwith\s+(?:any|a\s+bit\s+of)\s+luck\b|\bfingers\s+crossed\b", re.I)
+# a promise broken off ("I'll, ah, well, we'll see"), a trip ("going to Brighton"), an unsure or open "we"
 ABANDONED = re.compile(r"\s*,\s*(?:(?:ah+|um+|uh+|erm|er|well|oh)\s*,\s*)+(?:we|you|they)(?:['’]\w+)?\s", re.I)
 GOING_TO = re.compile(r"\b(?:going\s+to|gonna)\s*$", re.I)
 PLACE = re.compile(r"\s*(?!I\b)[A-Z][a-z]+")  # "going to Brighton": a capitalised word where a verb would be
@@ -261,7 +263,6 @@ def _wait_and_see(sents: list[Sentence], sent: Sentence) -> bool:
     return any(WAIT_AND_SEE.search(s.text) for s in turn)
 
 
-HOPE = re.compile(r"\bif\s+I(?:'m|\s+am)\s+lucky\b|\bwith\s+(?:any|a\s+bit\s+of)\s+luck\b|\bfingers\s+crossed\b", re.I)
 REFUSAL = re.compile(
     # "Ai, Wanjiru, I can't." / "Tammy, honestly, I cannot": after a word or two of address, not after a yes
     r"^\s*(?:(?!(?:yes|yeah|yep|yup|sure|okay|ok|aye|ja|fine|of\s+course|absolutely|definitely|today|tonight|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|next|this)\b)[\w'’]+(?:\s+[\w'’]+)?,\s*){0,2}"
@@ -555,6 +556,12 @@ class Participants:
     employee: str | None = None
     manager: str | None = None
 
+    def __post_init__(self) -> None:
+        """A blank name is no name: "  " would otherwise have no first word to match."""
+        for role in ("employee", "manager"):
+            name = " ".join((getattr(self, role) or "").split())
+            object.__setattr__(self, role, name or None)
+
     def other(self, speaker: str, context: list[Sentence], text: str = "") -> str:
         """The party a speaker addresses: one named at the start ("Jordan, can you ..."), the other role, else the
         nearest other speaker."""
@@ -585,13 +592,11 @@ class Participants:
         Tasks are built with role words ("you" -> "the employee") so that merging can ignore them; the draft shows
         the first name instead (the full name when both share it), and keeps the role word when no name is known.
         """
-        names = {role: name.strip() for role, name in (("employee", self.employee), ("manager", self.manager)) if name}
-        firsts = [n.split()[0] for n in names.values() if n]
+        names = {role: name for role, name in (("employee", self.employee), ("manager", self.manager)) if name}
+        firsts = [name.split()[0] for name in names.values()]
         for role, name in names.items():
-            if not name:
-                continue
             shown = name.split()[0] if firsts.count(name.split()[0]) == 1 else name
-            task = re.sub(rf"\bthe {role}\b", shown, task)
+            task = re.sub(rf"\b[Tt]he {role}\b", shown, task)
         return task
 
     def normalise(self, name: str) -> str:

@@ -2287,6 +2287,8 @@ def test_tasks_name_the_participants_as_the_meeting_did() -> None:
     assert same_first.task == "Send Sam Lee the incident report"
     [unnamed] = items(turns)
     assert unnamed.task == "Send the manager the incident report"
+    [blank] = items(turns, employee="  ", manager=" ")  # a blank name is no name
+    assert blank.task == "Send the manager the incident report"
 
 
 def test_as_they_are_saying_is_a_comparison_not_a_quote() -> None:
