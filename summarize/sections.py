@@ -522,8 +522,9 @@ def summarise_topics(
         out = ask_model(ctx, "summary", SummaryOut, {"excerpt": src})
         central = _central(topic)
         cited = cover(out.text, topic) if out else []
+        # a point no topic sentence holds a word of (say, only a participant's name) has nothing to cite
         text = _checked(
-            ctx, out.text if out else None, supported_by(ctx, cited), central.text, threshold=SUMMARY_OVERLAP
+            ctx, out.text if out and cited else None, supported_by(ctx, cited), central.text, threshold=SUMMARY_OVERLAP
         )
         points.append(SummaryPoint(text=text, evidence=_evidence([central] if text == central.text else cited)))
     return points

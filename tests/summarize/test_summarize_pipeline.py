@@ -107,6 +107,15 @@ def test_model_text_the_transcript_does_not_support_is_replaced_by_the_speakers_
     assert d.usage.rejected >= 1 and d.usage.accepted >= 1
 
 
+def test_a_summary_point_that_only_names_a_participant_falls_back_to_a_cited_sentence(
+    demo_transcript: Transcript,
+) -> None:
+    chat = SchemaChat(prompts=[], canned={**CANNED, "SummaryOut": {"text": "Sandra Kowalchuk"}})
+    draft = drafter(small=True, chat=chat).draft(demo_transcript, meeting_date=MEETING, manager="Sandra Kowalchuk")
+    assert draft.summary and all(p.evidence and Flag.needs_evidence not in p.flags for p in draft.summary)
+    assert all(p.text != "Sandra Kowalchuk" for p in draft.summary)
+
+
 def test_the_small_default_model_only_writes_summary_points(demo_transcript: Transcript) -> None:
     chat = SchemaChat(prompts=[])
     drafter(small=True, chat=chat).draft(demo_transcript, meeting_date=MEETING)
