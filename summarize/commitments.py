@@ -1085,15 +1085,12 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
 
 def _narrow(cand: Candidate, sents: list[Sentence], dated: Sentence, meeting_date: dt.date) -> None:
     """'Next week. By Wednesday?': a date said right after, inside the week before the first one, makes it exact."""
-    if cand.due is None or dated.index + 1 >= len(sents):
+    after = sents[dated.index + 1] if dated.index + 1 < len(sents) else None
+    if cand.due is None or after is None or (after.speaker, after.segment_id) != (dated.speaker, dated.segment_id):
         return
-    after = sents[dated.index + 1]
-    found = (
-        sorted(find_dates(after.text, meeting_date), key=lambda r: r.start) if after.speaker == dated.speaker else []
-    )
+    found = sorted(find_dates(after.text, meeting_date), key=lambda r: r.start)
     if (
         found
-        and after.segment_id == dated.segment_id
         and DATE_REPLY_LEAD.match(after.text[: found[0].start])
         and meeting_date <= found[0].date < cand.due
         and (cand.due - found[0].date).days < NARROW_DAYS
