@@ -88,6 +88,8 @@ UNTOUCHED_AT = {
     "blind25": "abcacb4",
     "blind26": "af24d08",
     "blind27": "af24d08",
+    "blind28": "bca0312",
+    "blind29": "bca0312",
 }
 FEATURE_SETS = ("cheap", "cheap+quote", "cheap+quote+task")
 L2 = (3.0, 10.0, 30.0, 100.0)

@@ -1632,6 +1632,7 @@ def resolve_references(
             and (p.kind == "we" or (p.owner == cand.owner and (id(p) in latent_ids or cand.generic)))
             # "I'll add the new exits also." - "And the mock drill, when are you doing it?" - "I'll do it Tuesday"
             and not _asked_between(sents, p, cand, tasks_said)
+            and not p.generic  # "I will, yeah. Consider it done.": an acceptance has no task to hand on
         ]
         if (
             cand.kind != "other"
@@ -2022,4 +2023,5 @@ def extract(
         for cand in merged:
             cand.owner = name if cand.owner == label else cand.owner
             cand.task = said.sub(name, cand.task)
-    return merged
+    # an acceptance of nothing known keeps no words: it is no item (and an empty task would fail the schema)
+    return [c for c in merged if c.full_task.strip()]

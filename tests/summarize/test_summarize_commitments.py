@@ -2373,3 +2373,12 @@ def test_a_promise_said_again_after_a_filler_keeps_its_task() -> None:
     assert (item.task, item.due) == ("Send the deck", dt.date(2026, 12, 4))
     [going] = items([("manager", "And the deck?"), ("employee", "I'm going to send the deck to Leeds by Friday.")])
     assert going.task.startswith("Send the deck to Leeds")
+
+
+def test_two_bare_acceptances_in_a_row_never_make_an_empty_task() -> None:
+    """'I will, yeah. Consider it done.' once handed its empty task on and failed the whole draft."""
+    turns = [("manager", "Could you update it?"), ("employee", "I will, yeah. Consider it done.")]
+    assert all(item.task.strip() for item in items(turns))
+    turns[0] = ("manager", "Could you update the volunteer contact list?")
+    [item] = items(turns)
+    assert (item.owner, item.task) == ("employee", "Update the volunteer contact list")
