@@ -798,6 +798,31 @@ def _continued(sents: list[Sentence], sent: Sentence) -> Sentence | None:
     return rest if backchannel and same_turn_on and rest.text[:1].islower() else None
 
 
+# "I'll speak to the sponsor about it, and I'll get you access to the portal": a second promise in one sentence
+SECOND_PROMISE = re.compile(
+    r"\s*,\s*and\s+(?:(?:once|when|after)\b[^,]{1,60}?,?\s+)?(?=I(?:'ll|\s+will)\s+(?!be\b|have\s+to\b)\w)", re.I
+)
+
+
+def _promise_clauses(sents: list[Sentence]) -> list[Sentence]:
+    """The sentences, with one that holds two explicit promises ("..., and I'll ...") given as its two clauses.
+
+    Each clause keeps its sentence's index and segment, so context rules see the same neighbours; its text is a
+    verbatim slice of the segment, so it can be quoted as evidence.
+    """
+    out: list[Sentence] = []
+    for sent in sents:
+        second = SECOND_PROMISE.search(sent.text)
+        if second is None or not SELF_STRONG.search(sent.text[: second.start()]):
+            out.append(sent)
+            continue
+        head = sent.text[: second.start()]
+        tail_start = sent.start + second.end()
+        out.append(replace(sent, end=sent.start + len(head), text=head))
+        out.append(replace(sent, start=tail_start, text=sent.text[second.end() :]))
+    return out
+
+
 def detect(
     sents: list[Sentence],
     participants: Participants,
@@ -813,7 +838,7 @@ def detect(
     """
     out: list[Candidate] = []
     joked: set[int] = set()  # segments where a speaker vented or joked ("I'll resign and go and sell suya")
-    for sent in sents:
+    for sent in _promise_clauses(sents):
         if sent.index in excluded:
             continue
         text = sent.text

@@ -2382,3 +2382,15 @@ def test_two_bare_acceptances_in_a_row_never_make_an_empty_task() -> None:
     turns[0] = ("manager", "Could you update the volunteer contact list?")
     [item] = items(turns)
     assert (item.owner, item.task) == ("employee", "Update the volunteer contact list")
+
+
+def test_a_second_promise_in_one_sentence_is_an_item_of_its_own() -> None:
+    said = "I'll speak to the sponsor about the vendor, and I'll get you access to the vendor portal."
+    tasks = [item.task for item in items([("employee", "The diaries are late again."), ("manager", said)])]
+    assert tasks == ["Speak to the sponsor about the vendor", "Get the employee access to the vendor portal"]
+    said = "I'll update the KF SOP and send it to document control, and once it's approved I'll retrain Gordon."
+    tasks = [item.task for item in items([("manager", "Did you see the email?"), ("employee", said)])]
+    assert tasks == ["Update the KF SOP and send it to document control", "Retrain Gordon"]
+    # a fallback for the same work is no second item
+    said = "I'll check the trolley, and if it's still not done I'll put a Datix in."
+    assert len(items([("manager", "The trolley was missing half the stuff."), ("employee", said)])) == 1
