@@ -328,6 +328,11 @@ def test_an_acceptance_merged_into_its_request_does_not_bring_its_topic_along() 
         [("employee", "Do you want me to put the new signs up?"), ("manager", "Actually, no. Don't bother.")],
         [("manager", "Can you do the Sunday cover again this month?"), ("employee", "Not this month, no.")],
         [("manager", "Could you chair the staff meeting?"), ("employee", "Hmm."), ("manager", "Forget I asked.")],
+        [("manager", "So. Annual review. I'll try not to keep you long.")],
+        [("manager", "Ha! Okay. Let's do this one quickly so you can go back.")],
+        [("manager", "So I'll do what I always do, the numbers first, then the exercises.")],
+        [("manager", "Now, I'm going to float something and you can tell me to get lost.")],
+        [("speaker_2", "Okay, I think that's me. I'll leave you two to it.")],
     ],
 )
 def test_reported_speech_forecasts_meeting_talk_and_turned_down_asks_are_not_items(
