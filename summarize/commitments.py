@@ -550,6 +550,10 @@ VOCATIVE_CALL = re.compile(
 )
 # "Kevin Mutua is also joining" / "Hélène Dufresne, everyone, our director": a full name said as a voice arrives
 FULL_NAME = re.compile(rf"\b(?P<name>{NAME})\s+{NAME}\b")
+# "You've met Sophie? She's our HR partner" / "This is Priya": a first name introduced as a voice arrives
+INTRODUCED = re.compile(
+    rf"\b(?i:you've\s+met|you\s+have\s+met|you\s+know|meet|this\s+is|welcome|joined\s+by)\s+(?P<name>{NAME})\b"
+)
 
 
 @dataclass(frozen=True)
@@ -2001,7 +2005,7 @@ def voice_names(sents: list[Sentence], participants: Participants) -> dict[str, 
     for voice, first in first_turns.items():
         for sent in sents:
             if sent.speaker != voice and abs(sent.segment_id - first) <= INTRO_SEGMENTS:
-                for match in FULL_NAME.finditer(sent.text):
+                for match in (*FULL_NAME.finditer(sent.text), *INTRODUCED.finditer(sent.text)):
                     if a_name(match["name"]):
                         counts.setdefault(voice, Counter())[match["name"]] += VOICE_NAME_MIN
     names: dict[str, str] = {}

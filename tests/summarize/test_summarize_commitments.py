@@ -1518,6 +1518,18 @@ def test_a_third_voice_is_named_by_how_the_others_address_it() -> None:
     assert item.owner == "speaker_2"
 
 
+def test_a_third_voice_introduced_by_first_name_is_named() -> None:
+    turns = [
+        ("manager", "Kia ora, come in. You've met Sophie? She's our HR partner for the plants now."),
+        ("speaker_2", "Hi, nice to meet you properly."),
+        ("employee", "Nice to meet you. I would like to finish at four on Wednesdays."),
+        ("speaker_2", "I'll send you the form this afternoon."),
+    ]
+    assert [item.owner for item in items(turns)] == ["Sophie"]
+    turns[0] = ("manager", "Kia ora, come in. She's our HR partner for the plants now.")  # never named
+    assert [item.owner for item in items(turns)] == ["speaker_2"]
+
+
 # blind15 dev
 
 
