@@ -970,7 +970,10 @@ def detect(
         if deadline_filtered and latent is None:
             continue
         context = sents[max(0, sent.index - 3) : sent.index][::-1] + sents[sent.index + 1 : sent.index + 3]
-        addressee = participants.other(sent.speaker, context, text)
+        # "Chiamaka, one small thing for me. Site 107 ... Can you chase them?": the turn opened on whom it asks
+        opening = next(s for s in sents[max(0, sent.index - 5) : sent.index + 1] if s.segment_id == sent.segment_id)
+        addressed = text if VOCATIVE_START.match(text) or opening is sent else opening.text
+        addressee = participants.other(sent.speaker, context, addressed)
         if kind in ("self", "we"):
             owner = sent.speaker
         elif kind == "other":

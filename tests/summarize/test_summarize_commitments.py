@@ -1243,6 +1243,14 @@ def test_a_third_voice_asks_the_person_it_names() -> None:
     )
     assert item.owner == "employee"
     assert item.due == dt.date(2026, 12, 7)
+    # named at the start of the turn, asked two sentences later
+    turns = [
+        ("manager", "Good."),
+        ("speaker_2", "Jordan, one small thing for me. Site 107 still owes us two signed CVs. Can you chase them?"),
+        ("employee", "Will do."),
+    ]
+    [item] = items(turns, employee="Jordan Lee", manager="Heather Roy")
+    assert item.owner == "employee"
 
 
 def test_a_bare_do_that_answers_the_named_topic_and_its_question() -> None:
