@@ -282,11 +282,6 @@ WITHDRAWAL = re.compile(
     r"算了|还是不要|還是不要|不用了|取消(?:吧|了)|别做了|別做了",
     re.I,
 )
-ACCEPTANCE = re.compile(
-    r"^\s*(?:yes|yeah|yep|sure|ok(?:ay)?|of\s+course|absolutely|definitely|will\s+do|sounds\s+good|got\s+it|"
-    r"no\s+problem|happy\s+to|好(?:的|啊)?|可以|没问题|沒問題|行)\b",
-    re.I,
-)
 DATE_PREPOSITION = re.compile(
     r"(?:\s*,)?\s*(?:\b(?:by|before|on|until|till|no\s+later\s+than|for|within|in|at|around|latest\s+by|by\s+the|to)\s+)?"
     r"(?:(?:close|end)\s+of\s+(?:play|business|day)\s+(?:on\s+)?|cob\s+|eod\s+)?"  # "by close of play Thursday"
@@ -1772,6 +1767,45 @@ def resolve_references(
     return [c for c in cands if id(c) not in taken_up]
 
 
+# "I'll find out and let you know", "I'll check and come back to you": finding out, with no object of its own
+CHECK_ONLY = re.compile(
+    r"^(?:check|find\s+out|confirm|double[-\s]check|look\s+into\s+it)"
+    r"(?:\s*,?\s+(?:and|then)\s+(?:let|come\s+back|get\s+back|tell|report\s+back|email|text|ring|call)\b.*)?$",
+    re.I,
+)
+# "The FOA cert, I don't know if the training fund covers it." / "I'm not sure if the deadline has passed, though."
+DOUBT = re.compile(
+    r"\b(?:I\s+(?:don't|do\s+not|dunno|don't\s+actually)\s+know|I'm\s+not\s+(?:sure|certain)|I\s+am\s+not\s+sure"
+    r"|not\s+sure|no\s+idea|I\s+wonder)\s+(?P<what>(?:if|whether|when|what|how|who|why|where)\b[^.?!]*?)"
+    r"(?:\s*,\s*(?:though|tho|to\s+be\s+honest|honestly)\b[^.?!]*)?\s*[.?!]*\s*$",
+    re.I,
+)
+DOUBT_SENTENCES = 2  # the doubt is said just before the promise to find out
+
+
+def unsure_topics(cands: list[Candidate], sents: list[Sentence], skip: frozenset[int] | set[int]) -> None:
+    """'I don't know if the training fund covers it. I'll find out and let you know': what to find out is the doubt
+    just voiced, which the item then names and cites ("... (whether the training fund covers it)")."""
+    for cand in cands:
+        if not CHECK_ONLY.match(cand.task):
+            continue
+        before = sents[max(0, cand.sentence.index - DOUBT_SENTENCES) : cand.sentence.index][::-1]
+        doubt = next(
+            (
+                (s, m)
+                for s in before
+                if s.index not in skip and s.segment_id >= cand.sentence.segment_id - 1 and (m := DOUBT.search(s.text))
+            ),
+            None,
+        )
+        if doubt is None:
+            continue
+        sent, match = doubt
+        what = re.sub(r"^if\b", "whether", match["what"].strip(), flags=re.I)
+        lead = sent.text[: match.start()].strip(" ,;:-")
+        _cite_topic(cand, f"{lead}: {what}" if content_words(lead) - EMPTY_WORDS else what, sent)
+
+
 # "Finish the audit" after "the Hall 3 cable audit is half done": a task names a thing by its bare head noun
 BARE_DEFINITE = re.compile(r"\b(?:the|that|this|those|these|your|my|our|their)\s+(?=(?P<rest>[a-z][^,.;:!?()]*))")
 NOUN_PHRASE_END = frozenset(
@@ -2044,6 +2078,7 @@ def extract(
     joked = laughed_at_sentences(sents)  # a joke is no topic of a later "do it"
     cands = resolve_references(cands, latent, sents, excluded=excluded | private | joked, names=participants.name_forms)
     delegated_after_refusal(cands, sents, excluded | private)
+    unsure_topics(cands, sents, excluded | private)  # after references: the doubt beats a nearer topic
     date_replies(cands, sents, meeting_date)
     date_revisions(cands, sents, meeting_date)
     name_people(

@@ -2419,3 +2419,17 @@ def test_a_second_promise_in_one_sentence_is_an_item_of_its_own() -> None:
     # a fallback for the same work is no second item
     said = "I'll check the trolley, and if it's still not done I'll put a Datix in."
     assert len(items([("manager", "The trolley was missing half the stuff."), ("employee", said)])) == 1
+
+
+def test_finding_out_names_the_doubt_just_voiced() -> None:
+    said = "The FOA cert, I don't know if the training fund covers it. I'll find out and let you know."
+    [item] = items([("employee", "I'd like to get the FOA splicing cert."), ("manager", said)])
+    assert item.task == "Find out and let the employee know (The FOA cert: whether the training fund covers it)"
+    assert [e.quote for e in item.evidence] == ["I'll find out and let you know.", said.split(". ")[0] + "."]
+    said = "I'm not sure if the July intake deadline has passed, though. I'll check and come back to you."
+    [item] = items([("employee", "I'm thinking about a Masters."), ("manager", said)])
+    assert item.task.endswith("(whether the July intake deadline has passed)")
+    # a check with its own object keeps it
+    said = "I don't know if the fund covers it. I'll check the policy on the standby allowance."
+    [item] = items([("employee", "What about standby?"), ("manager", said)])
+    assert item.task == "Check the policy on the standby allowance"
