@@ -269,7 +269,8 @@ def _wait_and_see(sents: list[Sentence], sent: Sentence) -> bool:
 
 REFUSAL = re.compile(
     # "Ai, Wanjiru, I can't." / "Tammy, honestly, I cannot": after a word or two of address, not after a yes
-    r"^\s*(?:(?!(?:yes|yeah|yep|yup|sure|okay|ok|aye|ja|fine|of\s+course|absolutely|definitely|today|tonight|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|next|this)\b)[\w'’]+(?:\s+[\w'’]+)?,\s*){0,2}"
+    r"^\s*(?:(?:ah+|oh+|och|aw+|ach|ugh|um+|uh+|erm|er|hmm+)\b[\s,.!]*)?"  # "Ah no. No, I won't, Declan, sorry."
+    r"(?:(?!(?:yes|yeah|yep|yup|sure|okay|ok|aye|ja|fine|of\s+course|absolutely|definitely|today|tonight|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|next|this)\b)[\w'’]+(?:\s+[\w'’]+)?,\s*){0,2}"
     r"(?:no\b(?![\s,]+(?:problem|worries|bother|sweat|trouble)\b)|nope\b|yeah,?\s+nah\b|I\s+can't|I\s+cannot|I\s+won't|I\s+don't\s+think\s+(?:so|I\s+can)|not\s+(?:really|by)|"
     r"not\s+this\s+(?:week|month|time|quarter|year|cycle|round)\b|that\s+won't\s+work|不行|不能|没办法|沒辦法|做不到)",
     re.I,
@@ -1307,6 +1308,14 @@ def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candid
     return [c for c in cands if id(c) not in withdrawn]
 
 
+TAKE_BACK = re.compile(
+    r"\bI(?:['’]ll|\s+will)\s+(?:just\s+)?(?:do|handle|take|sort|cover)\s+(?:it|that|this|them)\s+(?:myself|meself|masel)\b",
+    re.I,
+)
+TAKE_BACK_SENTENCES = 8
+TAKE_BACK_TURNS = 1  # the asker's very next turn
+
+
 def drop_refused(cands: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
     """A request the addressee turns down right away is not an action item."""
     kept: list[Candidate] = []
@@ -1316,6 +1325,16 @@ def drop_refused(cands: list[Candidate], sents: list[Sentence]) -> list[Candidat
             None,
         )
         if cand.kind == "other" and reply is not None and REFUSAL.search(reply.text):
+            # "Would you do it?" - "Ah no, I won't." - "Fair enough. I'll do it myself, so.": the asker takes it back
+            after = sents[reply.index + 1 : reply.index + 1 + TAKE_BACK_SENTENCES]
+            if any(
+                s.speaker == cand.sentence.speaker
+                and s.segment_id <= reply.segment_id + TAKE_BACK_TURNS
+                and TAKE_BACK.search(s.text)
+                for s in after
+            ):
+                cand.owner = cand.sentence.speaker
+                kept.append(cand)
             continue
         kept.append(cand)
     return kept

@@ -2433,3 +2433,12 @@ def test_finding_out_names_the_doubt_just_voiced() -> None:
     said = "I don't know if the fund covers it. I'll check the policy on the standby allowance."
     [item] = items([("employee", "What about standby?"), ("manager", said)])
     assert item.task == "Check the policy on the standby allowance"
+
+
+def test_a_request_turned_down_and_taken_back_is_the_askers() -> None:
+    ask = ("manager", "Radio Kerry want someone on about the cliff rescue. Would you do it?")
+    refusal = ("employee", "Ah no. No, I won't, Declan, sorry. I'd die.")
+    assert items([ask, refusal]) == []  # "Ah no." turns it down as "No." does
+    [item] = items([ask, refusal, ("manager", "But fair enough, I won't make you. I'll do it myself, so.")])
+    assert item.owner == "manager" and "Radio Kerry" in item.task
+    assert items([ask, refusal, ("manager", "Fair enough, I won't make you.")]) == []  # taking back says "myself"
