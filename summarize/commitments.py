@@ -1372,12 +1372,24 @@ def _similar(a: Candidate, b: Candidate) -> bool:
     # them locally": a fallback plan is a task of its own, not the acceptance ("Once I have the numbers, I'll
     # send it" still is one)
     contingency = bool(re.search(r"\b(?:if|unless)\b", b.lead, re.I) and CONDITION_NEGATED.search(b.lead))
-    return shared >= 0.6 or (
-        accepts and not contingency and (shared >= 0.25 or same_due or a.anaphoric or b.anaphoric or first_step)
+    # "I'll get it served by Friday." - "This Friday?" - "... make it Monday. I'll have it served on the Monday."
+    said_again = (
+        a.anaphoric
+        and b.anaphoric
+        and a.sentence.speaker == b.sentence.speaker
+        and 0 < b.sentence.segment_id - a.sentence.segment_id <= SAID_AGAIN_TURNS
+        and bool(_stems(a.task) - LIGHT_VERBS)
+        and _stems(a.task) - LIGHT_VERBS == _stems(b.task) - LIGHT_VERBS
+    )
+    return (
+        shared >= 0.6
+        or said_again
+        or (accepts and not contingency and (shared >= 0.25 or same_due or a.anaphoric or b.anaphoric or first_step))
     )
 
 
 OBJECT_PRONOUN = re.compile(r"^\w+\s+(?:it|them|that|those|these)\b", re.I)  # "Set them up", "Do it"
+SAID_AGAIN_TURNS = 2  # the speaker's next turn: "This Friday?" - "... I'll have it served on the Monday."
 
 
 def _how_of(first: Candidate, then: Candidate) -> bool:

@@ -2442,3 +2442,19 @@ def test_a_request_turned_down_and_taken_back_is_the_askers() -> None:
     [item] = items([ask, refusal, ("manager", "But fair enough, I won't make you. I'll do it myself, so.")])
     assert item.owner == "manager" and "Radio Kerry" in item.task
     assert items([ask, refusal, ("manager", "Fair enough, I won't make you.")]) == []  # taking back says "myself"
+
+
+def test_a_pronoun_promise_said_again_with_a_new_date_is_one_item() -> None:
+    turns = [
+        ("employee", "So the notice is drafted. I'll get it served by Friday."),
+        ("manager", "This Friday?"),
+        (
+            "employee",
+            "Well, actually, no. Legal's off till Monday. So make it Monday. I'll have it served on the Monday.",
+        ),
+    ]
+    [item] = items(turns)
+    assert item.due == dt.date(2026, 12, 7) and {e.segment_id for e in item.evidence} == {0, 2}
+    # another thing done to "it" by the other person is another item
+    turns[2] = ("manager", "Fine. I'll have it served on the Monday, then.")
+    assert len(items(turns)) == 2
