@@ -227,7 +227,7 @@ WE_NOW = re.compile(
 )
 # status and forecasts ("we're going to be at 80% by the end of the quarter")
 STATUS = re.compile(
-    r"^\s*(?:be|hit|reach|land|end\s+up|finish\s+(?:at|around)|get\s+to\s+\d|probably\s+be|likely\s+be)\b"
+    r"^\s*(?:(?:both|all)\s+)?(?:be|hit|reach|land|end\s+up|finish\s+(?:at|around)|get\s+to\s+\d|probably\s+be|likely\s+be)\b"
     # "we'll smash the Christmas target, easy": a forecast about a number, no work
     r"|^\s*(?:smash|beat|crush|nail|exceed|blow\s+past)\s+(?:the|our|my|your|this|that)\s+(?:\w+\s+){0,2}?"
     r"(?:target|targets|number|numbers|budget|record|forecast|quota)\b"
@@ -245,7 +245,8 @@ VAGUE_TIME = re.compile(
 WISH = re.compile(
     r"\bI(?:'d|\s+would)\s+(?:like|love)\s+to\b|\bI\s+(?:want|hope|wish)\s+to\b|\bmy\s+goal\b|\bI'm\s+hoping\b|"
     # "Maybe next year I can do some course" (a hope), "So sometimes I will have meetings" (a habit)
-    r"\b(?:maybe|perhaps|possibly)\b[^.,;?!]*\bI\s+can\b|\b(?:sometimes|usually|normally|often)\s+I(?:'ll|\s+will)\b|"
+    r"\b(?:maybe|perhaps|possibly)\b[^.,;?!]*\bI(?:\s+can|'ll|\s+will)\b|"  # "Maybe next year I will go for it"
+    r"\b(?:sometimes|usually|normally|often)\s+I(?:'ll|\s+will)\b|"
     r"\bI\s+(?:say|keep\s+saying)\s+(?:that\s+)?I(?:'ll|\s+will)\b|"  # "Every year I say I will learn the butchery"
     r"\b(?:someday|some\s+day|one\s+day)\b[^.,;?!]*\bI(?:'ll|\s+will)\b|"  # "And someday I'll learn to make haggis"
     r"我(?:想|希望|想要)",
@@ -916,6 +917,8 @@ def detect(
             rest = restarted = rest[again.end() :]
         elif restart:
             rest = restarted  # "I'll, um, I'll send the deck by Friday": the task is what follows the cue said again
+        if re.search(r"\bwhat\s*$", text[: match.start()], re.I) and re.match(r"\s*do\s*(?:[,:;.]|$)", rest):
+            continue  # "What I can do, your certificate runs out in April anyway. I'll enrol you ...": a lead-in
         if ABANDONED.match(rest) and not restart and again is None:
             continue  # "I'll, ah, well, we'll see what works": the speaker broke off and said something else
         if NEGATED.search(rest) or _reported(text[: match.start()]):

@@ -333,6 +333,8 @@ def test_an_acceptance_merged_into_its_request_does_not_bring_its_topic_along() 
         [("manager", "So I'll do what I always do, the numbers first, then the exercises.")],
         [("manager", "Now, I'm going to float something and you can tell me to get lost.")],
         [("speaker_2", "Okay, I think that's me. I'll leave you two to it.")],
+        [("manager", "Make it the ninth. The audit is on the first, we'll both be tied up.")],
+        [("employee", "Still the plan. Maybe next year I will go for the professional assessment.")],
     ],
 )
 def test_reported_speech_forecasts_meeting_talk_and_turned_down_asks_are_not_items(
@@ -2458,3 +2460,9 @@ def test_a_pronoun_promise_said_again_with_a_new_date_is_one_item() -> None:
     # another thing done to "it" by the other person is another item
     turns[2] = ("manager", "Fine. I'll have it served on the Monday, then.")
     assert len(items(turns)) == 2
+
+
+def test_what_i_can_do_leads_in_to_the_promise_after_it() -> None:
+    said = "What I can do, your GCP certificate runs out in April anyway. I'll enrol you on the refresher this week."
+    [item] = items([("employee", "The training's a lot."), ("manager", said)])
+    assert item.task.startswith("Enrol the employee on the refresher")
