@@ -809,16 +809,22 @@ SECOND_PROMISE = re.compile(
 )
 
 
-def _promise_clauses(sents: list[Sentence]) -> list[Sentence]:
+SENDING_STEP = re.compile(r"^I(?:['’]ll|\s+will)\s+(?:just\s+)?(?:send|email|forward|text|ring|call|book|put)\b", re.I)
+
+
+def _promise_clauses(sents: list[Sentence], meeting_date: dt.date) -> list[Sentence]:
     """The sentences, with one that holds two explicit promises ("..., and I'll ...") given as its two clauses.
 
     Each clause keeps its sentence's index and segment, so context rules see the same neighbours; its text is a
-    verbatim slice of the segment, so it can be quoted as evidence.
+    verbatim slice of the segment, so it can be quoted as evidence. Sending word of the first in two words is a
+    step of it ("I'll set up a weekly check-in, and I'll send the invite this afternoon"): no split.
     """
     out: list[Sentence] = []
     for sent in sents:
         second = SECOND_PROMISE.search(sent.text)
-        if second is None or not SELF_STRONG.search(sent.text[: second.start()]):
+        tail = _strip_dates(sent.text[second.end() :], meeting_date) if second else ""
+        step = bool(SENDING_STEP.match(tail)) and len(content_words(tail) - EMPTY_WORDS - {"ll", "will"}) <= 2
+        if second is None or not SELF_STRONG.search(sent.text[: second.start()]) or step:
             out.append(sent)
             continue
         head = sent.text[: second.start()]
@@ -843,7 +849,7 @@ def detect(
     """
     out: list[Candidate] = []
     joked: set[int] = set()  # segments where a speaker vented or joked ("I'll resign and go and sell suya")
-    for sent in _promise_clauses(sents):
+    for sent in _promise_clauses(sents, meeting_date):
         if sent.index in excluded:
             continue
         text = sent.text

@@ -2418,6 +2418,10 @@ def test_a_second_promise_in_one_sentence_is_an_item_of_its_own() -> None:
     said = "I'll update the KF SOP and send it to document control, and once it's approved I'll retrain Gordon."
     tasks = [item.task for item in items([("manager", "Did you see the email?"), ("employee", said)])]
     assert tasks == ["Update the KF SOP and send it to document control", "Retrain Gordon"]
+    # sending word of it is a step of the first, which keeps the date
+    said = "I'll set up a weekly check-in, just the two of us, and I'll send the invite this afternoon."
+    [item] = items([("manager", "Now, what I'll do on my side."), ("manager", said)])
+    assert item.due == MEETING
     # a fallback for the same work is no second item
     said = "I'll check the trolley, and if it's still not done I'll put a Datix in."
     assert len(items([("manager", "The trolley was missing half the stuff."), ("employee", said)])) == 1
