@@ -1007,7 +1007,8 @@ def detect(
         said_next = sents[sent.index + 1] if sent.index + 1 < len(sents) else None
         start_next = said_next.text if said_next is not None and said_next.segment_id == sent.segment_id else ""
         for said in (rest, start_next):
-            if due is None and RECURRING.search(rest) and (start := RECURRING_START.search(said)):
+            # "I'll take the minutes, starting next Tuesday": a start said with the promise is when it falls due
+            if due is None and (RECURRING.search(rest) or said is rest) and (start := RECURRING_START.search(said)):
                 first = find_dates(said[start.end() :], meeting_date)
                 due = first[0].date if first and first[0].start == 0 and first[0].date >= meeting_date else None
         # "We'll work around it", "if they can't sort it we'll go elsewhere": an undated "we" that names

@@ -2470,3 +2470,10 @@ def test_what_i_can_do_leads_in_to_the_promise_after_it() -> None:
     said = "What I can do, your GCP certificate runs out in April anyway. I'll enrol you on the refresher this week."
     [item] = items([("employee", "The training's a lot."), ("manager", said)])
     assert item.task.startswith("Enrol the employee on the refresher")
+
+
+def test_a_start_said_with_the_promise_is_when_it_falls_due() -> None:
+    [item] = items(
+        [("manager", "And the sponsor call minutes?"), ("employee", "I'll take the minutes, starting next Tuesday.")]
+    )
+    assert item.due == dt.date(2026, 12, 8)
