@@ -1706,10 +1706,19 @@ def resolve_references(
             and not _asked_between(sents, p, cand, tasks_said)
             and not p.generic  # "I will, yeah. Consider it done.": an acceptance has no task to hand on
         ]
+        # "I'll run a refresher ... Oh, before I forget, the dissolution training. Yes, I'll sort it.": a topic the
+        # speaker names after their own earlier promise is what "it" is
+        renamed = (
+            proposals
+            and proposals[0].kind == "self"
+            and (named_after := _named_topic(sents, cand, proposals[0].sentence.index + 1, excluded, names)) is not None
+            and named_after[1].speaker == cand.sentence.speaker
+        )
         if (
             cand.kind != "other"
             and cand.anaphoric
             and proposals
+            and not renamed
             and cand.sentence.index - proposals[0].sentence.index <= 3
         ):
             source = proposals[0]

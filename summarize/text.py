@@ -124,8 +124,11 @@ def topic_fragment(text: str) -> str:
 # a lead word, then the noun phrase being brought up
 LEAD_WORDS = ("and", "so", "now", "oh", "right", "okay", "ok", "also", "next", "then")
 """Words that move the talk on to the next point ("Now, the catamaran.", "Okay, CPD.")."""
+# "Speaking of the shed, ...", "Oh, before I forget, the dissolution training ...": words that lead to a topic
 _OPENER_LEAD = re.compile(
-    rf"^\s*(?:(?:{'|'.join(LEAD_WORDS)})[,.\s]+)*(?:(?:speaking\s+of|as\s+for)\s+[^,]+,\s*)?", re.I
+    rf"^\s*(?:(?:{'|'.join(LEAD_WORDS)})[,.\s]+)*(?:(?:speaking\s+of|as\s+for)\s+[^,]+,\s*"
+    r"|(?:before\s+I\s+forget|while\s+I\s+(?:remember|think\s+of\s+it)|by\s+the\s+way)\s*,\s*)?",
+    re.I,
 )
 _NUMBER = re.compile(
     r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)$", re.I
@@ -133,6 +136,7 @@ _NUMBER = re.compile(
 DETERMINERS = ("the", "our", "your", "his", "her", "their")  # open a noun phrase that names a thing
 _CODE = re.compile(r"^[A-Z]{2,}-?\d+\b|^[A-Za-z]+\d|^\d+[A-Za-z]")
 OPENER_WORDS = 6
+WHOLE_OPENER_WORDS = 10  # a topic said as a whole sentence may run longer
 NOT_TOPICS = frozenset({"summary", "recap", "questions", "anything", "other", "thing", "track", "god"})
 # words that open a remark or an instruction, not a noun phrase: "Worth a try.", "Grab a stool.", "Maybe December."
 _NOT_OPENING = frozenset(
@@ -179,9 +183,15 @@ def topic_opener(text: str) -> str:
     if not text.isascii() or lead is None or not lead.end():
         return ""
     rest = text[lead.end() :]
-    words = _noun_phrase(rest.split()[: OPENER_WORDS + 1])
+    words = _noun_phrase(rest.split()[: WHOLE_OPENER_WORDS + 1])
+    # a long phrase only as the whole sentence: "Oh, before I forget, the dissolution training for Ewan and Chloe."
+    whole = len(words) == len(rest.split()) and rest.rstrip().endswith(".") and len(words) <= WHOLE_OPENER_WORDS
     # "Okay, the fourth then." is a date; "February overtime." is work named by its month
-    if not words or len(words) > OPENER_WORDS or not content_words(" ".join(words)) - _DATE_WORDS - _DATE_TALK:
+    if (
+        not words
+        or (len(words) > OPENER_WORDS and not whole)
+        or not content_words(" ".join(words)) - _DATE_WORDS - _DATE_TALK
+    ):
         return ""
     first = words[0]
     said = rest.split()

@@ -2477,3 +2477,12 @@ def test_a_start_said_with_the_promise_is_when_it_falls_due() -> None:
         [("manager", "And the sponsor call minutes?"), ("employee", "I'll take the minutes, starting next Tuesday.")]
     )
     assert item.due == dt.date(2026, 12, 8)
+
+
+def test_a_topic_named_after_ones_own_promise_is_what_it_refers_to() -> None:
+    turns = [
+        ("employee", "I'll run a refresher for lanes seven to twelve on liquids in the CT scanners."),
+        ("employee", "Oh, before I forget, the dissolution training for Ewan and Chloe. Yes, I'll sort it."),
+    ]
+    tasks = [item.task for item in items(turns)]
+    assert len(tasks) == 2 and "dissolution training for Ewan and Chloe" in tasks[1]
