@@ -1790,7 +1790,17 @@ def resolve_references(
             named = None
         if not cand.task.strip():
             continue  # "Yes please.": no words to hang a topic on ("I'll do it" has some); it never stands alone
-        ref = (lead_in or asked_just_now) if cand.generic else lead_in or raised or next(iter(usable), None)
+        # "I put in for December, for my sister's wedding." - "I'll approve it today": a dated promise with a verb of
+        # its own acts on what the other person just said
+        said_just_now = next(
+            (s for s in usable if s.segment_id == cand.sentence.segment_id - 1 and s.speaker != cand.sentence.speaker),
+            None,
+        )
+        acts_on_it = cand.kind == "self" and cand.due is not None and bool(content_words(cand.task) - LIGHT_VERBS)
+        if cand.generic:
+            ref = lead_in or asked_just_now or (said_just_now if acts_on_it else None)
+        else:
+            ref = lead_in or raised or next(iter(usable), None)
         # it beats a nearer plain statement, not the speaker's own lead-in nor a question asked after it
         if (
             named is not None

@@ -2486,3 +2486,15 @@ def test_a_topic_named_after_ones_own_promise_is_what_it_refers_to() -> None:
     ]
     tasks = [item.task for item in items(turns)]
     assert len(tasks) == 2 and "dissolution training for Ewan and Chloe" in tasks[1]
+
+
+def test_a_dated_promise_with_a_verb_of_its_own_acts_on_what_was_just_said() -> None:
+    turns = [
+        ("employee", "And I put in a leave request for December, for my sister's wedding."),
+        ("manager", "Oh, congrats to her! I'll approve it today, I didn't even see it."),
+    ]
+    [item] = items(turns)
+    assert item.owner == "manager" and "leave request for December" in item.task and item.due == MEETING
+    # "I'll do it today" names no work of its own, and an undated "I'll approve it" stays unsure
+    assert items([turns[0], ("manager", "Oh, congrats to her! I'll do it today.")]) == []
+    assert items([turns[0], ("manager", "Oh, congrats to her! I'll approve it.")]) == []
