@@ -945,6 +945,15 @@ def detect(
         # "I'll just text him now so he's not blindsided", "we'll do it now only": done in the meeting
         talk_now = talk_now or (kind in ("self", "we") and not later and bool(DONE_NOW.search(rest)))
         talk_now = talk_now or (kind == "self" and not later and bool(ONE_MOMENT.search(text[: match.start()])))
+        # "I'm gonna start wearing my ice fishing suit on the ramp": a resolution, unless it has a when or a how often
+        if (
+            kind == "self"
+            and re.search(r"\b(?:going\s+to|gonna)\s*$", match.group(0), re.I)
+            and re.match(r"\s*start\s+\w+ing\b", rest, re.I)
+            and not dates
+            and not RECURRING.search(rest)
+        ):
+            continue
         if kind in ("self", "we") and ROUTINE.search(rest):
             continue
         if talk_now or STATUS.search(rest) or STATUS.search(text[: match.start()]):

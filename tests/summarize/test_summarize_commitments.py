@@ -335,6 +335,7 @@ def test_an_acceptance_merged_into_its_request_does_not_bring_its_topic_along() 
         [("speaker_2", "Okay, I think that's me. I'll leave you two to it.")],
         [("manager", "Make it the ninth. The audit is on the first, we'll both be tied up.")],
         [("employee", "Still the plan. Maybe next year I will go for the professional assessment.")],
+        [("employee", "Minus thirty-one. I'm telling you, I'm gonna start wearing my ice fishing suit on the ramp.")],
     ],
 )
 def test_reported_speech_forecasts_meeting_talk_and_turned_down_asks_are_not_items(
@@ -2498,3 +2499,8 @@ def test_a_dated_promise_with_a_verb_of_its_own_acts_on_what_was_just_said() -> 
     # "I'll do it today" names no work of its own, and an undated "I'll approve it" stays unsure
     assert items([turns[0], ("manager", "Oh, congrats to her! I'll do it today.")]) == []
     assert items([turns[0], ("manager", "Oh, congrats to her! I'll approve it.")]) == []
+
+
+def test_going_to_start_doing_something_is_a_resolution_unless_it_says_when() -> None:
+    [item] = items([("employee", "I'm going to start sending you the tracker every Monday.")])
+    assert item.task.startswith("Start sending the manager the tracker")
