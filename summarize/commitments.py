@@ -834,6 +834,20 @@ def _promise_clauses(sents: list[Sentence], meeting_date: dt.date) -> list[Sente
     return out
 
 
+LAUGH_THEN_YES = re.compile(r"^\W*\w+[\s,.!]+(?:yes|yeah|yep|sure|fine|okay|ok|aye|right|mine|deal)\b", re.I)
+
+
+def _opens_laughing(sents: list[Sentence], sent: Sentence) -> bool:
+    """The sentence's turn opens with a laugh ("Ha!", "Ha, ...") at a remark that asked for nothing."""
+    turn = [s for s in sents[max(0, sent.index - 3) : sent.index + 1] if s.segment_id == sent.segment_id]
+    if not turn or not LAUGH.match(turn[0].text) or sent.index - turn[0].index > 1:
+        return False
+    if LAUGH_THEN_YES.match(turn[0].text):
+        return False  # "Ha, yes, mine. I'll deprecate the S3 export": a laugh, then taking it on
+    before = [s for s in sents[max(0, turn[0].index - 3) : turn[0].index] if s.segment_id == sent.segment_id - 1]
+    return bool(before) and before[0].speaker != sent.speaker and not any(ASKED.search(s.text) for s in before)
+
+
 def detect(
     sents: list[Sentence],
     participants: Participants,
@@ -945,6 +959,10 @@ def detect(
         # "I'll just text him now so he's not blindsided", "we'll do it now only": done in the meeting
         talk_now = talk_now or (kind in ("self", "we") and not later and bool(DONE_NOW.search(rest)))
         talk_now = talk_now or (kind == "self" and not later and bool(ONE_MOMENT.search(text[: match.start()])))
+        # "Nice. Eat something good for me." - "Ha, I will eat for both of us.": a turn that opens laughing at a remark
+        # plays along; a promise in it counts only with a date or as the answer to a request
+        if kind == "self" and not dates and _opens_laughing(sents, sent):
+            continue
         # "I'm gonna start wearing my ice fishing suit on the ramp": a resolution, unless it has a when or a how often
         if (
             kind == "self"

@@ -2504,3 +2504,21 @@ def test_a_dated_promise_with_a_verb_of_its_own_acts_on_what_was_just_said() -> 
 def test_going_to_start_doing_something_is_a_resolution_unless_it_says_when() -> None:
     [item] = items([("employee", "I'm going to start sending you the tracker every Monday.")])
     assert item.task.startswith("Start sending the manager the tracker")
+
+
+def test_a_turn_that_opens_laughing_at_a_remark_plays_along() -> None:
+    assert (
+        items([("manager", "Nice. Eat something good for me."), ("employee", "Ha, I will eat for both of us.")]) == []
+    )
+    said = "Ha! Then I'll take your parking space."
+    assert (
+        items([("manager", "If that coffee machine's not fixed, I'm handing in my notice."), ("employee", said)]) == []
+    )
+    # a laugh, then taking work on; an answer to a request; a date: items
+    [mine] = items(
+        [("manager", "Whose is the S3 export?"), ("employee", "Ha, yes, mine. I'll deprecate the S3 export.")]
+    )
+    assert mine.task == "Deprecate the S3 export"
+    ask = ("manager", "Could you take her under your wing on the mooring deck?")
+    assert len(items([ask, ("employee", "Ha. Aye, nae bother, I'll look after her.")])) == 1
+    assert len(items([("manager", "Useless, that supplier."), ("employee", "Ha. I'll ring them on Monday.")])) == 1
