@@ -1131,9 +1131,11 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
             # "I'll book you in with her. She's in branch on Tuesdays, so, next Tuesday.": the speaker's own conclusion
             concluded = sent.segment_id == cand.sentence.segment_id and bool(SO_DATE.search(lead))
             # "Fine, I'll take them. Handover end of next week.": the speaker's own short note of when
+            # "Small groups, before the end of the month.": the preposition belongs to the date
+            step = re.sub(r"\b(?:by|before|until|till|for|on|at|in|around|within)\s*$", "", lead.strip(), flags=re.I)
             noted = (
                 sent.segment_id == cand.sentence.segment_id
-                and len(lead.split()) <= DATE_NOTE_LEAD_WORDS
+                and len(step.split()) <= DATE_NOTE_LEAD_WORDS
                 and len(CLAUSE_BREAK.split(sent.text)[0].split()) <= DATE_NOTE_WORDS  # ", once the PSR's in."
             )
             if found and found[0].date >= meeting_date and (DATE_REPLY_LEAD.match(lead) or concluded or noted):

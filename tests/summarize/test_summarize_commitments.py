@@ -2356,6 +2356,9 @@ def test_a_short_note_of_when_may_carry_its_condition() -> None:
     said = "Fine, I'll take them. Handover end of next week, once the report's in. Not before."
     [item] = items([("manager", "Can you take his two cases?"), ("employee", said)])
     assert item.due == dt.date(2026, 12, 11)
+    said = "I'll run a refresher on liquids in the CT scanners. Small groups, before the end of next week."
+    [item] = items([("manager", "The liquids misses are up."), ("employee", said)])
+    assert item.due == dt.date(2026, 12, 11)
 
 
 def test_a_day_said_right_after_a_week_makes_the_date_exact() -> None:
