@@ -72,6 +72,8 @@ WEDNESDAY = dt.date(2026, 3, 11)
         ("before the site visit on the twenty-first I'll have it done", MONDAY, "2026-12-21"),
         ("I'll get them done in the next fortnight", MONDAY, "2026-12-14"),
         ("within a fortnight", WEDNESDAY, "2026-03-25"),
+        ("I'll sit down with every one of the servers. Over the next two weeks.", MONDAY, "2026-12-14"),
+        ("it took over two weeks", MONDAY, None),  # how long, not by when
         ("a fortnight ago", MONDAY, None),
         ("the first I heard of it", MONDAY, None),
         ("by mid-month", MONDAY, "2026-12-15"),

@@ -453,7 +453,11 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             lambda _: dt.date(m.year, 12, 31),
         ),
         (
-            re.compile(rf"\b(?:in|within|give\s+me)\s+(?:the\s+next\s+)?{_NUM}\s+(days?|weeks?|months?)\b", re.I),
+            # "over the next two weeks" (not "over two weeks", which may be how long something took)
+            re.compile(
+                rf"\b(?:(?:in|within|give\s+me)\s+(?:the\s+next\s+)?|over\s+the\s+next\s+){_NUM}\s+(days?|weeks?|months?)\b",
+                re.I,
+            ),
             in_units,
         ),
         # "in the next fortnight", "within a fortnight": two weeks (British speakers say it often)
