@@ -437,9 +437,11 @@ LEAD_CLAUSE = re.compile(r"^(?P<lead>[^,]{3,}?),\s*$")
 # "Sir, if they ask for the stability data again, I'll pull ...": a short address or filler may come first
 CONDITION_CLAUSE = re.compile(r"^(?:[^,]{1,20},\s*)?(?P<lead>[^,]{3,}?),?\s*$")  # the comma is often not written
 # "And the house bank mapping from Mr. Reddy, if it doesn't come by Friday, tell me, I'll take it up ...": a topic
-# named first, before more clauses
+# named first, before more clauses; "So I was thinking, the three primary schools ..." thinks aloud first
 TOPIC_CHUNK = re.compile(
-    r"^(?P<lead>(?:(?:and|so|now|oh|also|then)[,\s]+)?(?:the|your|our|their|this|that|those|these)\s+[^,]{3,}?),", re.I
+    r"^(?:(?:so\s+|and\s+)?(?:I\s+was\s+thinking|I'm\s+thinking|you\s+know|look)\s*,\s*)?"
+    r"(?P<lead>(?:(?:and|so|now|oh|also|then)[,\s]+)?(?:the|your|our|their|this|that|those|these)\s+[^,]{3,}?),",
+    re.I,
 )
 
 # "Can you do that?": a task that names neither the work nor its object
@@ -451,6 +453,7 @@ COUNTED_REFERENCE = re.compile(
     re.I,
 )
 # "get it rescheduled", "pull those together": the task names its object only by a pronoun
+OBJECT_ANAPHOR = re.compile(r"\b(?:it|them)\b|(?<!\w)['’]em\b", re.I)  # "get them booked in": no "that"/"this"
 ANAPHOR = re.compile(r"\b(?:that|it|this|those|these|them)\b|(?<!\w)['’]em\b", re.I)  # "I'll call 'em Monday"
 ROLE_WORDS = frozenset({"manager", "employee", "manager's", "employee's"})
 """Put into tasks for "you"/"me"; they say to whom, not what, so they do not make two tasks the same."""
@@ -1718,7 +1721,10 @@ def resolve_references(
                 _cite_topic(cand, _topic_phrase(taken_on), taken_on)
                 cand.topic_dates = False  # "The cans dropped out on Tuesday": when it happened, no deadline
                 continue
-            cand.topic = cand.topic or _condition(cand)
+            # "the three primary schools in Broughty Ferry, I'll phone the heidies and get them booked in": the
+            # speaker's lead-in says who "them" are
+            own = _lead_topic(cand) if OBJECT_ANAPHOR.search(cand.task) and not cand.topic else ""
+            cand.topic = cand.topic or own or _condition(cand)
             continue
         lo = cand.sentence.index - REFERENCE_WINDOW
         proposals = [

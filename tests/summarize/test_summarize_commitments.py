@@ -2525,3 +2525,12 @@ def test_a_turn_that_opens_laughing_at_a_remark_plays_along() -> None:
     ask = ("manager", "Could you take her under your wing on the mooring deck?")
     assert len(items([ask, ("employee", "Ha. Aye, nae bother, I'll look after her.")])) == 1
     assert len(items([("manager", "Useless, that supplier."), ("employee", "Ha. I'll ring them on Monday.")])) == 1
+
+
+def test_the_speakers_lead_in_says_who_them_are_in_a_longer_task() -> None:
+    said = (
+        "So I was thinking, the three primary schools in Broughty Ferry, I'll phone the heidies this week and get "
+        "them booked in for February."
+    )
+    [item] = items([("manager", "Schools?"), ("employee", said)])
+    assert item.task.endswith("(the three primary schools in Broughty Ferry)")
