@@ -1354,12 +1354,12 @@ TAKE_BACK = re.compile(
     r"\bI(?:['’]ll|\s+will)\s+(?:just\s+)?(?:do|handle|take|sort|cover)\s+(?:it|that|this|them)\s+(?:myself|meself|masel)\b",
     re.I,
 )
-TAKE_BACK_SENTENCES = 8
+TAKE_BACK_SENTENCES = 8  # sentences after the refusal to look through ("You wouldn't, you'd be great. But ...")
 TAKE_BACK_TURNS = 1  # the asker's very next turn
 
 
 def drop_refused(cands: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
-    """A request the addressee turns down right away is not an action item."""
+    """A request the addressee turns down right away is not an action item, unless the asker takes it back."""
     kept: list[Candidate] = []
     for cand in cands:
         reply = next(
