@@ -837,6 +837,10 @@ def _promise_clauses(sents: list[Sentence], meeting_date: dt.date) -> list[Sente
     return out
 
 
+WHAT_BEFORE = re.compile(r"\bwhat\s*$", re.I)  # "What I can do, ...": the cue leads in to what follows
+DO_THEN_PAUSE = re.compile(r"\s*do\s*(?:[,:;.]|$)", re.I)
+GOING_TO_END = re.compile(r"\b(?:going\s+to|gonna)\s*$", re.I)  # "I'm gonna start wearing ...": a resolution
+START_DOING = re.compile(r"\s*start\s+\w+ing\b", re.I)
 LAUGH_THEN_YES = re.compile(r"^\W*\w+[\s,.!]+(?:yes|yeah|yep|sure|fine|okay|ok|aye|right|mine|deal)\b", re.I)
 
 
@@ -940,7 +944,7 @@ def detect(
             rest = restarted = rest[again.end() :]
         elif restart:
             rest = restarted  # "I'll, um, I'll send the deck by Friday": the task is what follows the cue said again
-        if re.search(r"\bwhat\s*$", text[: match.start()], re.I) and re.match(r"\s*do\s*(?:[,:;.]|$)", rest):
+        if WHAT_BEFORE.search(text[: match.start()]) and DO_THEN_PAUSE.match(rest):
             continue  # "What I can do, your certificate runs out in April anyway. I'll enrol you ...": a lead-in
         if ABANDONED.match(rest) and not restart and again is None:
             continue  # "I'll, ah, well, we'll see what works": the speaker broke off and said something else
@@ -969,8 +973,8 @@ def detect(
         # "I'm gonna start wearing my ice fishing suit on the ramp": a resolution, unless it has a when or a how often
         if (
             kind == "self"
-            and re.search(r"\b(?:going\s+to|gonna)\s*$", match.group(0), re.I)
-            and re.match(r"\s*start\s+\w+ing\b", rest, re.I)
+            and GOING_TO_END.search(match.group(0))
+            and START_DOING.match(rest)
             and not dates
             and not RECURRING.search(rest)
         ):
@@ -1827,12 +1831,16 @@ def resolve_references(
             continue  # "Yes please.": no words to hang a topic on ("I'll do it" has some); it never stands alone
         # "I put in for December, for my sister's wedding." - "I'll approve it today": a dated promise with a verb of
         # its own acts on what the other person just said
-        said_just_now = next(
-            (s for s in usable if s.segment_id == cand.sentence.segment_id - 1 and s.speaker != cand.sentence.speaker),
-            None,
-        )
         acts_on_it = cand.kind == "self" and cand.due is not None and bool(content_words(cand.task) - LIGHT_VERBS)
         if cand.generic:
+            said_just_now = next(
+                (
+                    s
+                    for s in usable
+                    if s.segment_id == cand.sentence.segment_id - 1 and s.speaker != cand.sentence.speaker
+                ),
+                None,
+            )
             ref = lead_in or asked_just_now or (said_just_now if acts_on_it else None)
         else:
             ref = lead_in or raised or next(iter(usable), None)
@@ -1870,8 +1878,8 @@ CHECK_ONLY = re.compile(
 )
 # "The FOA cert, I don't know if the training fund covers it." / "I'm not sure if the deadline has passed, though."
 DOUBT = re.compile(
-    r"\b(?:I\s+(?:don't|do\s+not|dunno|don't\s+actually)\s+know|I'm\s+not\s+(?:sure|certain)|I\s+am\s+not\s+sure"
-    r"|not\s+sure|no\s+idea|I\s+wonder)\s+(?P<what>(?:if|whether|when|what|how|who|why|where)\b[^.?!]*?)"
+    r"\b(?:I\s+(?:don't|do\s+not|don't\s+actually)\s+know|I\s+dunno|not\s+(?:sure|certain)|no\s+idea|I\s+wonder)"
+    r"\s+(?P<what>(?:if|whether|when|what|how|who|why|where)\b[^.?!]*?)"
     r"(?:\s*,\s*(?:though|tho|to\s+be\s+honest|honestly)\b[^.?!]*)?\s*[.?!]*\s*$",
     re.I,
 )

@@ -2534,3 +2534,9 @@ def test_the_speakers_lead_in_says_who_them_are_in_a_longer_task() -> None:
     )
     [item] = items([("manager", "Schools?"), ("employee", said)])
     assert item.task.endswith("(the three primary schools in Broughty Ferry)")
+
+
+def test_i_dunno_is_a_doubt_too() -> None:
+    said = "I dunno if the fund covers the cert. I'll find out and let you know."
+    [item] = items([("employee", "I'd like the cert."), ("manager", said)])
+    assert item.task.endswith("(whether the fund covers the cert)")
