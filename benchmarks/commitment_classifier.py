@@ -90,6 +90,8 @@ UNTOUCHED_AT = {
     "blind27": "af24d08",
     "blind28": "57cc20b",
     "blind29": "57cc20b",
+    "blind30": "4d5211c",
+    "blind31": "4d5211c",
 }
 SETTING_KEYS = ("features", "l2", "threshold")
 FEATURE_SETS = ("cheap", "cheap+quote", "cheap+quote+task")
