@@ -149,6 +149,17 @@ CONVERSATIONAL = re.compile(
     r"|(?:manage|cope|survive|live|muddle\s+through|get\s+by|drop\s+off|hop\s+off|jump\s+off)(?=\s*(?:$|[,.!?;])))\b",
     re.I,
 )
+# "I'll try to keep it tight", "I'll try not to keep you long": the meeting's pace, whatever day is named with it
+MEETING_PACE = re.compile(
+    r"\s*(?:keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight)|(?:not\s+)?keep\s+you\s+(?:long|too\s+long|back))\b",
+    re.I,
+)
+# "I'd better go, Nora's waving at me", "I've got to run": leaving the meeting
+LEAVING = re.compile(
+    r"\s*(?:go|get\s+going|be\s+off|run|dash|scoot|head\s+off|make\s+a\s+move|love\s+you\s+and\s+leave\s+you)"
+    r"(?=\s*(?:$|[,.!?;]|now\b|then\b))",
+    re.I,
+)
 # "I will just unplug it from the internet and go live in the desert": running away, anywhere in the promise
 ESCAPE = re.compile(
     r"\b(?:go\s+(?:and\s+)?live\s+(?:in|on)|move\s+to)\s+(?:a|an|the)\s+"
@@ -962,7 +973,9 @@ def detect(
             LATER_WORDS.search(rest)
         )
         # "I'll go through the SOP binder this week": talk now, unless the speaker dates it for later
-        talk_now = (CONVERSATIONAL.search(rest) or CONVERSATIONAL.search(restarted)) and not (kind == "self" and later)
+        talk_now = (CONVERSATIONAL.search(rest) or CONVERSATIONAL.search(restarted)) and not (
+            kind == "self" and later and not MEETING_PACE.match(rest)  # "I know it's Friday afternoon, I'll ..."
+        )
         # "I'll just text him now so he's not blindsided", "we'll do it now only": done in the meeting
         talk_now = talk_now or (kind in ("self", "we") and not later and bool(DONE_NOW.search(rest)))
         talk_now = talk_now or (kind == "self" and not later and bool(ONE_MOMENT.search(text[: match.start()])))
@@ -981,6 +994,8 @@ def detect(
             continue
         if kind in ("self", "we") and ROUTINE.search(rest):
             continue
+        if kind == "self" and strength == "weak" and LEAVING.match(rest):
+            continue  # "Right, I'd better go, Nora's waving at me."
         if talk_now or STATUS.search(rest) or STATUS.search(text[: match.start()]):
             continue
         if kind == "self" and WISH.search(text[: match.start()] + text[match.start() : match.end()]):
@@ -1178,7 +1193,14 @@ def _narrow(cand: Candidate, sents: list[Sentence], dated: Sentence, meeting_dat
 
 
 # "I'll have that to you Monday." - "Here, wait, no, I'm off Monday. Actually make that Wednesday."
-DATE_REVISION = re.compile(r"\b(?:make|change)\s+(?:that|it)(?:\s+to)?\s+(?=\S)", re.I)
+HESITATION_WORDS = frozenset({"actually", "wait", "hang", "sorry", "second", "thought", "thinking", "hmm", "um", "er"})
+"""Words a speaker takes a date back with ("Actually, no, wait. Give me until Monday."): no other topic."""
+# "Actually make that Wednesday", "Give me until Monday", "Can we say Thursday the twenty-seventh?", "Let's say Monday"
+DATE_REVISION = re.compile(
+    r"\b(?:(?:make|change)\s+(?:that|it)(?:\s+to)?|give\s+me\s+(?:until|till|til)|(?:can|could)\s+(?:we|I)\s+say"
+    r"|let['’]s\s+say|(?:push|move)\s+(?:that|it)\s+(?:back\s+)?to)\s+(?=\S)",
+    re.I,
+)
 RELATIVE_WEEKDAY = re.compile(rf"^the\s+(?P<day>{'|'.join(WEEKDAYS_EN)})\s+(?P<rel>after|before)\b", re.I)
 
 
@@ -1200,6 +1222,15 @@ def date_revisions(cands: list[Candidate], sents: list[Sentence], meeting_date: 
                 break
             revision = DATE_REVISION.search(sent.text)
             if revision is None:
+                continue
+            # "Oh, Wei, about Jenkins again. ... Can we say May fourteenth?" moves another date than this one's
+            turn_before = " ".join(s.text for s in sents[: sent.index] if s.segment_id == sent.segment_id)
+            proposed = not revision[0].lower().startswith(("make", "change"))  # "make it Monday" names only a date
+            if (
+                proposed
+                and sent.segment_id != cand.sentence.segment_id
+                and content_words(f"{turn_before} {sent.text[: revision.start()]}") - HESITATION_WORDS
+            ):
                 continue
             relative = RELATIVE_WEEKDAY.match(sent.text[revision.end() :])
             if relative is not None:  # "make it the Monday after": after the date it replaces
@@ -1544,11 +1575,18 @@ def drop_recaps(cands: list[Candidate]) -> list[Candidate]:
     return kept
 
 
+# "So, yes, the stairs, that's the nav mesh, the step height is wrong": the thing, then what it is called
+NAMED_AGAIN = re.compile(
+    r"^(?:the|our|your|that|this)\s+[^,;]{2,40},\s*that(?:['’]s|\s+is)\s+(?:the|our|your)\s+[^,;.?!]+", re.I
+)
+
+
 def _topic_phrase(sent: Sentence) -> str:
     """'And the capacity review with the storage team?' → 'the capacity review with the storage team'."""
     text = TOPIC_LEAD.sub("", sent.text).strip()
     text = first_sentence(text)
-    text = TRAILING_CLAUSE.sub("", text).strip(" ,;:-")
+    named = NAMED_AGAIN.match(text)  # "the stairs, that's the nav mesh, ...": what it is, said again
+    text = named[0] if named else TRAILING_CLAUSE.sub("", text).strip(" ,;:-")
     words = text.split()
     if words and words[0] in ("The", "A", "An", "Our", "My", "Your", "This", "That", "These", "Those"):
         words[0] = words[0].lower()  # it continues a task: "Get it rescheduled (the capacity review ...)"
@@ -1995,6 +2033,12 @@ def complete_noun_phrases(cands: list[Candidate], sents: list[Sentence], skip: f
 
 AGENDA_SEGMENTS = 3
 """Segments back to the agenda point ("Now, the catamaran.") that an item without its own topic was agreed under."""
+# "Speaking of Kasia—", "As for the rota,": the speaker opens a point of their own
+NEW_POINT_LEAD = re.compile(
+    r"^\W*(?:(?:and|oh|so|okay|ok|right)\W+)*(?:speaking\s+of|talking\s+of|as\s+for|on\s+the\s+subject\s+of"
+    r"|(?:which|that)\s+reminds\s+me)\b",
+    re.I,
+)
 # points of the meeting itself, not of the work: "Now, your review.", "Another thing.", "Same as last quarter."
 GENERIC_AGENDA = frozenset(
     "review reviews plan plans target targets goal goals thing things stuff career development quarter year mid-year "
@@ -2048,7 +2092,8 @@ def agenda_topics(cands: list[Candidate], sents: list[Sentence], skip: frozenset
     turns of such a point, that says nothing of it and has no topic of its own, shows the point and cites it.
     """
     for cand in cands:
-        if cand.topic:
+        # "Speaking of Kasia—could you pair with her on the lighting?": a lead-in of its own opens a new point
+        if cand.topic or NEW_POINT_LEAD.match(cand.lead):
             continue
         lo = cand.sentence.segment_id - AGENDA_SEGMENTS
         for sent in sents[: cand.sentence.index][::-1]:

@@ -2088,6 +2088,19 @@ def test_an_item_agreed_under_an_agenda_point_shows_the_point_and_cites_it() -> 
     assert {e.segment_id for e in item.evidence} == {0, 3}
 
 
+def test_a_request_that_opens_its_own_point_takes_no_earlier_agenda_point() -> None:
+    """'Speaking of Kasia—could you pair with her?' is about Kasia, not about the collision pass brought up before."""
+    found = items(
+        [
+            ("manager", "And the collision pass on six. Where are we?"),
+            ("employee", "Waiting for art. The rock kit is not final."),
+            ("manager", "Speaking of Kasia—could you pair with her on the lighting for level five?"),
+            ("employee", "On it."),
+        ]
+    )
+    assert [(i.owner, i.task) for i in found] == [("employee", "Pair with Kasia on the lighting for level five")]
+
+
 @pytest.mark.parametrize(
     "opener",
     [
@@ -2540,3 +2553,59 @@ def test_i_dunno_is_a_doubt_too() -> None:
     said = "I dunno if the fund covers the cert. I'll find out and let you know."
     [item] = items([("employee", "I'd like the cert."), ("manager", said)])
     assert item.task.endswith("(whether the fund covers the cert)")
+
+
+def test_a_short_lead_in_named_again_is_the_topic_of_sort_that() -> None:
+    """'the stairs, that's the nav mesh': the thing and what it is called say together what "that" is."""
+    [item] = items(
+        [
+            ("manager", "Rook keeps getting stuck on the mill stairs. QA raised it again."),
+            (
+                "employee",
+                "So, yes, the stairs, that's the nav mesh, the step height is wrong on the stairs. I'll sort that.",
+            ),
+        ]
+    )
+    assert (item.owner, item.task) == ("employee", "Sort that (the stairs, that's the nav mesh)")
+
+
+@pytest.mark.parametrize(
+    "revision",
+    ["Actually—no, wait. Give me until Monday.", "Can we say Monday the seventh?", "Actually, no, let's say Monday."],
+)
+def test_a_date_taken_back_in_other_words_moves_the_item(revision: str) -> None:
+    [item] = items(
+        [
+            ("manager", "So for six, what I need is the pacing doc."),
+            ("employee", "Yes. I will send the pacing doc by Friday."),
+            ("manager", "Lovely."),
+            ("employee", revision),
+        ]
+    )
+    assert (item.task, item.due) == ("Send the pacing doc", dt.date(2026, 12, 7))
+
+
+def test_a_date_asked_for_another_matter_moves_nothing() -> None:
+    """'Oh, Wei, about Jenkins again. ... Can we say May fourteenth?' is about Jenkins, not the training."""
+    [item] = items(
+        [
+            ("manager", "Can you do the security awareness training for the new interns?"),
+            ("employee", "Yep, I'll do it by Friday the fourth."),
+            ("manager", "Great."),
+            ("employee", "Oh, Wei, about Jenkins again. The IdP team are stuck. Can we say December eleventh?"),
+        ]
+    )
+    assert item.due == dt.date(2026, 12, 4)
+
+
+@pytest.mark.parametrize(
+    "remark",
+    [
+        "Right, I'd better go, Nora's waving at me.",
+        "I've got to run, the van's waiting.",
+        "I know it's Friday afternoon, I'll try to keep it tight.",
+    ],
+)
+def test_leaving_the_meeting_or_keeping_it_short_is_no_item(remark: str) -> None:
+    turns = [("manager", "Anything else from you?"), ("employee", remark), ("manager", "Go on, go on. Mind yourself.")]
+    assert items([*turns, ("employee", "I will. See you, Eileen.")]) == []
