@@ -82,7 +82,7 @@ IMPERATIVE = re.compile(
     r"^(?:(?:so|then|and|okay|ok|alright|also|first|next|right)[,\s]+)*(?:please\s+)?(?=(?:send|write|run|draft|"
     r"prepare|book|schedule|set\s+up|share|update|finish|complete|create|build|fix|document|organi[sz]e|present|"
     r"submit|follow\s+up|reach\s+out|talk\s+to|ask|find|collect|test|deploy|ship|publish|post|email|call|pair|"
-    r"mentor|read|add|sign\s+up|enrol+|register|deliver|clean\s+up|migrate)\b)",
+    r"mentor|read|add|sign\s+up|enrol+|register|deliver|clean\s+up|migrate)\b(?!['’]))",  # "Draft's done." is no order
     re.I,
 )
 # "If the river turbidity spikes, switch over to the alternate intake": an instruction for a case that may come.
@@ -154,6 +154,8 @@ MEETING_PACE = re.compile(
     r"\s*(?:keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight)|(?:not\s+)?keep\s+you\s+(?:long|too\s+long|back))\b",
     re.I,
 )
+# "Would you want some time back on the tools?", "Would you like a hand?": something offered, not work asked for
+OFFERED = re.compile(r"\s*(?:want|like|fancy|prefer)\s+(?:some|a|an|more|any|another)\b", re.I)
 # "I'd better go, Nora's waving at me", "I've got to run": leaving the meeting
 LEAVING = re.compile(
     r"\s*(?:go|get\s+going|be\s+off|run|dash|scoot|head\s+off|make\s+a\s+move|love\s+you\s+and\s+leave\s+you)"
@@ -994,6 +996,8 @@ def detect(
             continue
         if kind in ("self", "we") and ROUTINE.search(rest):
             continue
+        if kind == "other" and OFFERED.match(rest):
+            continue  # "Would you want some time back on the tools?": an offer, nothing asked of them
         if kind == "self" and strength == "weak" and LEAVING.match(rest):
             continue  # "Right, I'd better go, Nora's waving at me."
         if talk_now or STATUS.search(rest) or STATUS.search(text[: match.start()]):
@@ -1479,7 +1483,9 @@ def _how_of(first: Candidate, then: Candidate) -> bool:
     )
     # "I can take the cost anomaly alerts. I'll set them up before the FinOps review on February second."
     when = then.due is not None and first.due is None and bool(OBJECT_PRONOUN.match(then.task)) and not first.generic
-    return next_said and ((bool(CONTACT.match(then.task)) and not CONTACT.match(first.task)) or when)
+    # "Oh, and the fatigue policy. I'll sort that. I'll draft something based on the ASLIA guidelines ...."
+    what = not content_words(first.task) - LIGHT_VERBS - EMPTY_WORDS and not then.bare
+    return next_said and ((bool(CONTACT.match(then.task)) and not CONTACT.match(first.task)) or when or what)
 
 
 def merge(cands: list[Candidate]) -> list[Candidate]:
@@ -1522,8 +1528,10 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
         ):
             # the reply names what the request only pointed at ("Can you share the link?" - "I'll drop the
             # triage dashboard link in the producers' channel")
-            target.evidence = [e for e in target.evidence if e != target.topic_evidence]
-            target.task, target.topic, target.topic_evidence = cand.task, cand.topic, cand.topic_evidence
+            if cand.topic or not _how_of(target, cand):  # "I'll sort that (the fatigue policy). I'll draft ...": kept
+                target.evidence = [e for e in target.evidence if e != target.topic_evidence]
+                target.topic, target.topic_evidence = cand.topic, cand.topic_evidence
+            target.task = cand.task
             carried = list(cand.evidence)
         elif DO_THAT.match(target.task) and cand.kind == "self" and cand.task and not DO_THAT.match(cand.task):
             target.task = cand.task  # "Can you do that?" - "I'll train her on Saturday": the reply says what

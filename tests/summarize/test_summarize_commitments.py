@@ -2609,3 +2609,39 @@ def test_a_date_asked_for_another_matter_moves_nothing() -> None:
 def test_leaving_the_meeting_or_keeping_it_short_is_no_item(remark: str) -> None:
     turns = [("manager", "Anything else from you?"), ("employee", remark), ("manager", "Go on, go on. Mind yourself.")]
     assert items([*turns, ("employee", "I will. See you, Eileen.")]) == []
+
+
+def test_an_offer_is_no_request_and_sort_that_then_how_is_one_item() -> None:
+    """'Would you want some time back on the tools?' offers; 'I'll sort that. I'll draft ...' is one promise."""
+    found = items(
+        [
+            ("manager", "You could, though. Would you want some time back on the tools? Like one day a fortnight?"),
+            ("employee", "Maybe. Can I think about that?"),
+            ("manager", "Yeah, have a think."),
+            (
+                "employee",
+                "Oh, and the fatigue policy. I'll sort that. I'll draft something based on the ASLIA guidelines "
+                "and run it past the interpreters first.",
+            ),
+        ]
+    )
+    assert [(i.owner, i.task) for i in found] == [
+        (
+            "employee",
+            "Draft something based on the ASLIA guidelines and run it past the interpreters first (the fatigue policy)",
+        )
+    ]
+
+
+def test_a_noun_with_s_is_no_order() -> None:
+    """'Draft's done.' reports; 'Draft the guidelines' would be an order."""
+    found = items(
+        [
+            ("employee", "Okay. Um, the deaf-blind guidelines."),
+            ("manager", "Yes. Where are they at?"),
+            ("employee", "Draft's done. I just need to add the haptics bit."),
+            ("manager", "Course. When?"),
+            ("employee", "Wednesday. I'll have it to you Wednesday."),
+        ]
+    )
+    assert not [i for i in found if i.owner == "manager" or i.task.startswith("Draft's")]
