@@ -1631,7 +1631,8 @@ def _named_topic(
         if phrase.lower() in names:
             continue  # "Okay, Callum." addresses someone in the meeting
         opens = all(  # it opens its turn ("Fair enough. Oh, the February rota."), not a list ("The July cohort.")
-            s.segment_id != sent.segment_id or not content_words(s.text) - ACKNOWLEDGEMENTS
+            # "Okay, Tuesday. Then the annual reviews.": a date agreed is an acknowledgement too
+            s.segment_id != sent.segment_id or not content_words(s.text) - ACKNOWLEDGEMENTS - DATE_WORDS
             for s in sents[max(0, sent.index - 3) : sent.index]
         )
         led = phrase != topic_fragment(sent.text)  # "Now, DEV-0412.": the lead word itself moves the talk on

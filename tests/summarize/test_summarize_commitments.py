@@ -2645,3 +2645,16 @@ def test_a_noun_with_s_is_no_order() -> None:
         ]
     )
     assert not [i for i in found if i.owner == "manager" or i.task.startswith("Draft's")]
+
+
+def test_a_point_brought_up_after_a_date_is_agreed_is_what_sign_them_is_about() -> None:
+    """'Okay, Tuesday. Then the annual reviews.': the agreed date does not stop the next point opening the turn."""
+    found = items(
+        [
+            ("employee", "Then Tuesday. I will book all three visits on Tuesday."),
+            ("manager", "Okay, Tuesday. Then the annual reviews. These are good, you did all of them in time."),
+            ("employee", "It's okay, it's okay."),
+            ("manager", "No, is not okay, they are waiting for me since two weeks. I will sign them tomorrow morning."),
+        ]
+    )
+    assert [(i.owner, i.task) for i in found][1:] == [("manager", "Sign them (the annual reviews)")]
