@@ -1652,6 +1652,32 @@ def _named_topic(
     return None
 
 
+# "They want someone from us to talk about the booking changes. Can you do it?": the request is that work
+WANTED_FOR = re.compile(
+    r"\b(?:want|wants|need|needs|asked\s+for|(?:are|is)\s+asking\s+for|(?:are|is)\s+looking\s+for)\s+"
+    r"(?:someone|somebody|a\s+volunteer|one\s+of\s+(?:us|you))(?:\s+from\s+(?:us|[\w']+))?\s+"
+    r"(?:to\s+(?P<work>[^.?!;]+)|(?:at|for)\s+(?P<event>(?:the|our|their)\s+[^.?!;]+))",
+    re.I,
+)
+
+
+def _wanted_just_before(cand: Candidate, usable: list[Sentence]) -> Sentence | None:
+    """Give a bare request ("Can you do it?", "Would you go?") the work someone was just said to be wanted for."""
+    if cand.kind != "other" or not cand.generic:
+        return None
+    said = next((s for s in usable[:1] if s.segment_id == cand.sentence.segment_id), None)
+    found = WANTED_FOR.search(said.text) if said is not None else None
+    if said is None or found is None:
+        return None
+    work = found["work"] or f"attend {found['event']}"
+    cand.task, cand.generic = work[0].upper() + work[1:], False
+    if ANAPHOR.search(work):  # "... want somebody to come and talk about it": what "it" is, said before
+        _cite_topic(cand, _topic_phrase(said), said)
+    elif (evidence := Evidence(segment_id=said.segment_id, quote=said.text)) not in cand.evidence:
+        cand.evidence.append(evidence)
+    return said
+
+
 def _cite_topic(cand: Candidate, phrase: str, source: Sentence) -> None:
     """Show `phrase` with the task and cite the sentence it comes from."""
     cand.topic = phrase
@@ -1876,6 +1902,9 @@ def resolve_references(
             named = None
         if not cand.task.strip():
             continue  # "Yes please.": no words to hang a topic on ("I'll do it" has some); it never stands alone
+        wanted = _wanted_just_before(cand, usable)
+        if wanted is not None:
+            continue
         # "I put in for December, for my sister's wedding." - "I'll approve it today": a dated promise with a verb of
         # its own acts on what the other person just said
         acts_on_it = cand.kind == "self" and cand.due is not None and bool(content_words(cand.task) - LIGHT_VERBS)
@@ -2091,7 +2120,12 @@ def _opens_turn(sents: list[Sentence], sent: Sentence) -> bool:
     """'Good. Now, the catamaran.': nothing but acknowledgements comes before it in its turn, or a lead word moves
     the talk on ('Ha. I will remember this. Okay, the pentest.')."""
     before = [s for s in sents[max(0, sent.index - 3) : sent.index] if s.segment_id == sent.segment_id]
-    return bool(AGENDA_LEAD.match(sent.text)) or all(not content_words(s.text) - ACKNOWLEDGEMENTS for s in before)
+    moved_on = bool(before) and before[-1].text.strip(" .,!").lower() in LEAD_WORDS  # "Ha! ... Okay. The panel."
+    return (
+        bool(AGENDA_LEAD.match(sent.text))
+        or moved_on
+        or all(not content_words(s.text) - ACKNOWLEDGEMENTS for s in before)
+    )
 
 
 def agenda_topics(cands: list[Candidate], sents: list[Sentence], skip: frozenset[int] | set[int]) -> None:

@@ -2658,3 +2658,28 @@ def test_a_point_brought_up_after_a_date_is_agreed_is_what_sign_them_is_about() 
         ]
     )
     assert [(i.owner, i.task) for i in found][1:] == [("manager", "Sign them (the annual reviews)")]
+
+
+@pytest.mark.parametrize(
+    ("wanted", "task"),
+    [
+        (
+            "They want someone from us to talk about the booking changes.",
+            "Talk about the booking changes (the tenants' scrutiny panel)",
+        ),
+        (
+            "They want someone from repairs at the meeting on the eighteenth.",
+            "Attend the meeting on the eighteenth (the tenants' scrutiny panel)",
+        ),
+    ],
+)
+def test_a_bare_request_is_the_work_someone_was_just_said_to_be_wanted_for(wanted: str, task: str) -> None:
+    """'They want someone from us to X. Can you do it?' - 'Yep, no worries.': the request is X."""
+    found = items(
+        [
+            ("manager", f"Ha! Occupational hazard. Okay. The tenants' scrutiny panel. {wanted} Would you go?"),
+            ("employee", "Ja, okay, I'll do it."),
+            ("manager", "Thanks. Bring biscuits, it helps."),
+        ]
+    )
+    assert [(i.owner, i.task) for i in found] == [("employee", task)]
