@@ -1654,7 +1654,7 @@ def _named_topic(
 
 # "They want someone from us to talk about the booking changes. Can you do it?": the request is that work
 WANTED_FOR = re.compile(
-    r"\b(?:want|wants|need|needs|asked\s+for|(?:are|is)\s+asking\s+for|(?:are|is)\s+looking\s+for)\s+"
+    r"\b(?:want|wants|need|needs|(?:'d|would)\s+like|asked\s+for|(?:are|is)\s+asking\s+for|(?:are|is)\s+looking\s+for)\s+"
     r"(?:someone|somebody|a\s+volunteer|one\s+of\s+(?:us|you))(?:\s+from\s+(?:us|[\w']+))?\s+"
     r"(?:to\s+(?P<work>[^.?!;]+)|(?:at|for)\s+(?P<event>(?:the|our|their)\s+[^.?!;]+))",
     re.I,
@@ -1669,13 +1669,67 @@ def _wanted_just_before(cand: Candidate, usable: list[Sentence]) -> Sentence | N
     found = WANTED_FOR.search(said.text) if said is not None else None
     if said is None or found is None:
         return None
+    _give_wanted_work(cand, said, found)
+    return said
+
+
+def _give_wanted_work(cand: Candidate, said: Sentence, found: re.Match[str]) -> None:
+    """The work `said` wants someone for becomes `cand`'s task, cited; a pronoun in it keeps `said` as its topic."""
     work = found["work"] or f"attend {found['event']}"
     cand.task, cand.generic = work[0].upper() + work[1:], False
     if ANAPHOR.search(work):  # "... want somebody to come and talk about it": what "it" is, said before
         _cite_topic(cand, _topic_phrase(said), said)
     elif (evidence := Evidence(segment_id=said.segment_id, quote=said.text)) not in cand.evidence:
         cand.evidence.append(evidence)
-    return said
+
+
+CLAIMED = re.compile(
+    r"\b(?:assign\s+(?:it|that|this|them)\s+to\s+me|put\s+me\s+down|(?:that's|it's)\s+mine|I(?:'ll|\s+will)\s+own\s+(?:it|that))\b",
+    re.I,
+)
+"""A speaker claiming the point just brought up: "Sure, assign it to me.", "Put me down."."""
+
+
+def _unowned_taken_on(
+    cand: Candidate, latent: list[Candidate], sents: list[Sentence], skip: frozenset[int] | set[int]
+) -> None:
+    """'The Dependabot critical in payments, SEC-1187. Nobody owns it.' - 'Sure, assign it to me.': the speaker takes
+    on the point the other person just brought up, and the work someone was said to need done on it."""
+    if cand.kind != "self" or cand.task.strip():
+        return
+    before = [s for s in sents[: cand.sentence.index] if s.segment_id == cand.sentence.segment_id - 1]
+    if not before or before[0].speaker == cand.sentence.speaker:
+        return
+    need = next((p for p in latent if p.strength == "need" and p.sentence in before and p.task), None)
+    wanted = next(((s, found) for s in before if (found := WANTED_FOR.search(s.text)) and found["work"]), None)
+    if wanted is not None and need is None:  # "I'd like someone to present the cloud roadmap." - "Put me down."
+        _give_wanted_work(cand, *wanted)
+        return
+    if need is None and not CLAIMED.search(cand.sentence.text):
+        return  # "Yes, I will." takes on nothing unless work was said to be needed or the speaker claims the point
+    # the point itself: "Next thing, release notes for 5.2.", "The Dependabot critical in payments, SEC-1187."
+    point = next(
+        (
+            s
+            for s in before
+            if (need is None or s is not need.sentence)
+            and s.index not in skip
+            and not ANAPHOR.search(s.text)
+            and len(content_words(_topic_phrase(s))) >= 2
+        ),
+        None,
+    )
+    if point is None:
+        return
+    named = (_topic_phrase(point), point)
+    if need is not None:  # "Release notes for 5.2. Somebody has to write them."
+        cand.task = need.task
+        _cite_topic(cand, *named)
+        if (evidence := Evidence(segment_id=need.sentence.segment_id, quote=need.sentence.text)) not in cand.evidence:
+            cand.evidence.append(evidence)
+    else:
+        cand.task = f"Take on {named[0]}"
+        _cite_topic(cand, "", named[1])  # the point is the task itself, so it is cited, not shown twice
 
 
 def _cite_topic(cand: Candidate, phrase: str, source: Sentence) -> None:
@@ -1901,6 +1955,7 @@ def resolve_references(
         if named is not None and cand.generic and named[1].segment_id < cand.sentence.segment_id - FRAGMENT_TURNS:
             named = None
         if not cand.task.strip():
+            _unowned_taken_on(cand, latent, sents, excluded | tasks_said)
             continue  # "Yes please.": no words to hang a topic on ("I'll do it" has some); it never stands alone
         wanted = _wanted_just_before(cand, usable)
         if wanted is not None:

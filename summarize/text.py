@@ -77,7 +77,8 @@ TOPIC_LEAD = re.compile(
     r"^\s*(?:(?:and|but|so|okay|ok|right|um|uh|oh|ah|aha|yeah|yes|well|alright|then|also|now|next|great|good)[,.\s]+)*"
     # "One, I want to get quotes ...", "Secondly, ...": a count through points, not a topic
     r"(?:(?:one|two|three|four|first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|lastly)\s*,\s*)?"
-    r"(?:(?:what\s+about|how\s+about|how's|how\s+is|where\s+are\s+(?:we|you)\s+(?:on|with)|the\s+other\s+thing,?)"
+    r"(?:(?:what\s+about|how\s+about|how's|how\s+is|where\s+are\s+(?:we|you)\s+(?:on|with)|the\s+other\s+thing,?"
+    r"|(?:next|another|one\s+more|new)\s+(?:thing|one)[,.:]?|thing[,.:])"  # "Next thing, release notes for 5.2"
     r"[,.\s]*)?\s*",
     re.I,
 )

@@ -2683,3 +2683,30 @@ def test_a_bare_request_is_the_work_someone_was_just_said_to_be_wanted_for(wante
         ]
     )
     assert [(i.owner, i.task) for i in found] == [("employee", task)]
+
+
+@pytest.mark.parametrize(
+    ("brought_up", "task"),
+    [
+        (
+            "Good. Next thing, release notes for 5.2. Somebody has to write them and I'm not assigning it at random.",
+            "Write them (release notes for 5.2)",
+        ),
+        (
+            "New one. The Dependabot critical in payments, SEC-1187. Nobody owns it.",
+            "Take on the Dependabot critical in payments, SEC-1187",
+        ),
+        (
+            "Okay, just us. The town hall on the fourth. I'd like someone to present the cloud roadmap. Five minutes.",
+            "Present the cloud roadmap",
+        ),
+    ],
+)
+def test_claiming_the_point_just_brought_up_takes_it_on(brought_up: str, task: str) -> None:
+    """'Sure, assign it to me.' names no work: it is the point and what someone was said to need done on it."""
+    found = items([("manager", brought_up), ("employee", "Sure, assign it to me. I know most of it already.")])
+    assert [(i.owner, i.task) for i in found] == [("employee", task)]
+
+
+def test_a_bare_yes_claims_nothing() -> None:
+    assert items([("manager", "New one. The Dependabot critical in payments."), ("employee", "Yes, I will.")]) == []
