@@ -185,7 +185,11 @@ HYPERBOLE = re.compile(
     re.I,
 )
 # "If they change that cladding one more time, I going to go live in Tobago": what one threatens when fed up
-VENTING = re.compile(r"\bif\b[^.?!]*\bone\s+more\s+time\b", re.I)
+# "If they do that one more time, ...", "the way the repairs are going, I'm going to ...", "At this rate I'll ...": venting
+VENTING = re.compile(
+    r"\bif\b[^.?!]*\bone\s+more\s+time\b|\bthe\s+way\s+[^.?!,]{1,40}?\s+(?:is|are)\s+going\b|\bat\s+this\s+rate\b",
+    re.I,
+)
 THINKING = re.compile(r"^(?:[\s,.!?-]|\b(?:um+|uh+|erm|er|yes|yeah|ok|okay|so|well|hmm+|mm+|see)\b)*$", re.I)
 # "Make sure you do, legal will have kittens otherwise": the work was named before, in the sentence this answers
 ELLIPSIS = re.compile(

@@ -2710,3 +2710,14 @@ def test_claiming_the_point_just_brought_up_takes_it_on(brought_up: str, task: s
 
 def test_a_bare_yes_claims_nothing() -> None:
     assert items([("manager", "New one. The Dependabot critical in payments."), ("employee", "Yes, I will.")]) == []
+
+
+@pytest.mark.parametrize(
+    "venting",
+    [
+        "Honestly, the way the routine repairs are going, I'm going to go round with a mop and a spanner myself.",
+        "At this rate I'll be fixing the boilers myself.",
+    ],
+)
+def test_venting_about_how_things_are_going_is_no_item(venting: str) -> None:
+    assert items([("manager", "How are the contractors doing?"), ("employee", venting)]) == []
