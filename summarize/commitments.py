@@ -184,8 +184,8 @@ HYPERBOLE = re.compile(
     r"|^.*\bat\s+this\s+rate\W*$",  # "I'll get a tattoo of the OASys login at this rate"
     re.I,
 )
-# "If they change that cladding one more time, I going to go live in Tobago": what one threatens when fed up
-# "If they do that one more time, ...", "the way the repairs are going, I'm going to ...", "At this rate I'll ...": venting
+# "If they change that cladding one more time, I going to go live in Tobago": what one threatens when fed up, also
+# "the way the repairs are going, I'm going to ..." and "At this rate I'll ..."
 VENTING = re.compile(
     r"\bif\b[^.?!]*\bone\s+more\s+time\b|\bthe\s+way\s+[^.?!,]{1,40}?\s+(?:is|are)\s+going\b|\bat\s+this\s+rate\b",
     re.I,
