@@ -1683,8 +1683,8 @@ def _give_wanted_work(cand: Candidate, said: Sentence, found: re.Match[str]) -> 
     cand.task, cand.generic = work[0].upper() + work[1:], False
     if ANAPHOR.search(work):  # "... want somebody to come and talk about it": what "it" is, said before
         _cite_topic(cand, _topic_phrase(said), said)
-    elif (evidence := Evidence(segment_id=said.segment_id, quote=said.text)) not in cand.evidence:
-        cand.evidence.append(evidence)
+    else:  # cited, and dated by it ("... at the meeting on the eighteenth"), with no topic shown
+        _cite_topic(cand, "", said)
 
 
 CLAIMED = re.compile(

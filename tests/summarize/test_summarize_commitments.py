@@ -2721,3 +2721,13 @@ def test_a_bare_yes_claims_nothing() -> None:
 )
 def test_venting_about_how_things_are_going_is_no_item(venting: str) -> None:
     assert items([("manager", "How are the contractors doing?"), ("employee", venting)]) == []
+
+
+def test_the_work_someone_is_wanted_for_dates_the_request() -> None:
+    [item] = items(
+        [
+            ("manager", "Okay. They want someone from repairs at the meeting on the eighteenth. Would you go?"),
+            ("employee", "Ja, okay, I'll do it."),
+        ]
+    )
+    assert (item.task, item.due) == ("Attend the meeting on the eighteenth", dt.date(2026, 12, 18))
