@@ -1231,15 +1231,13 @@ def date_revisions(cands: list[Candidate], sents: list[Sentence], meeting_date: 
             revision = DATE_REVISION.search(sent.text)
             if revision is None:
                 continue
-            # "Oh, Wei, about Jenkins again. ... Can we say May fourteenth?" moves another date than this one's
-            turn_before = " ".join(s.text for s in sents[: sent.index] if s.segment_id == sent.segment_id)
-            proposed = not revision[0].lower().startswith(("make", "change"))  # "make it Monday" names only a date
-            if (
-                proposed
-                and sent.segment_id != cand.sentence.segment_id
-                and content_words(f"{turn_before} {sent.text[: revision.start()]}") - HESITATION_WORDS
-            ):
-                continue
+            # "Oh, Wei, about Jenkins again. ... Can we say May fourteenth?" moves another date than this one's;
+            # "make it Monday" names only a date, so it always moves this one
+            proposed = not revision[0].lower().startswith(("make", "change"))
+            if proposed and sent.segment_id != cand.sentence.segment_id:
+                turn_before = " ".join(s.text for s in sents[: sent.index] if s.segment_id == sent.segment_id)
+                if content_words(f"{turn_before} {sent.text[: revision.start()]}") - HESITATION_WORDS:
+                    continue
             relative = RELATIVE_WEEKDAY.match(sent.text[revision.end() :])
             if relative is not None:  # "make it the Monday after": after the date it replaces
                 cand.due = _weekday_from(cand.due, WEEKDAYS_EN[relative["day"].lower()], relative["rel"].lower())
@@ -1961,9 +1959,8 @@ def resolve_references(
         if not cand.task.strip():
             _unowned_taken_on(cand, latent, sents, excluded | tasks_said)
             continue  # "Yes please.": no words to hang a topic on ("I'll do it" has some); it never stands alone
-        wanted = _wanted_just_before(cand, usable)
-        if wanted is not None:
-            continue
+        if _wanted_just_before(cand, usable) is not None:
+            continue  # "They want someone from us to talk about the booking changes. Can you do it?"
         # "I put in for December, for my sister's wedding." - "I'll approve it today": a dated promise with a verb of
         # its own acts on what the other person just said
         acts_on_it = cand.kind == "self" and cand.due is not None and bool(content_words(cand.task) - LIGHT_VERBS)
