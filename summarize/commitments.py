@@ -128,12 +128,17 @@ ZH_SELF_WEAK = re.compile(r"我(?:要|需要|得|应该|應該)")
 
 # --------------------------------------------------------------------------- exclusions
 
+# the meeting's own pace ("keep it short", "not keep you long"): no work, in CONVERSATIONAL and dated or not
+MEETING_PACE_WORDS = (
+    r"keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight)\b|(?:not\s+)?keep\s+you\s+(?:long|too\s+long|back)\b"
+)
 # talk now, in the meeting: "tell me more", "let's start with", and errands done on the spot ("let me get the milk
 # in the fridge", "I'll let you get your tea")
 CONVERSATIONAL = re.compile(
     r"^\s*(?:(?:only|really|just|actually|still|also|then)\s+)*(?:tell(?=\s+(?:me|you|us|ya)\b)|walk|explain|describe|elaborate|say|repeat|clarify|remind|hear|see|hold|wait|imagine|"
     r"think|talk\s+(?!to\b|with\b)|give\s+me\s+(?:an?\s+)?example|give\s+me\s+(?:a\s+(?:bit|little)\s+)?more\s+than\s+that|read\s+(?:back|out)\b|go\s+on|continue|share\s+(?:more|your\s+thoughts)|be\s+honest|admit|"
-    r"start\s+(?:with|wi(?=['’]))|keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight|to\b)|ask\s+me\s+again|"
+    r"start\s+(?:with|wi(?=['’]))|keep\s+(?:it|this)\s+to\b|"
+    rf"(?:try\s+(?:not\s+)?to\s+)?(?:{MEETING_PACE_WORDS})|ask\s+me\s+again|"
     r"let\s+you\s+(?:go|get\s+(?:back|on|off|going|your\s+(?:tea|lunch|dinner|coffee|break|evening|weekend)))|"
     r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute|turn|switch)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|video|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
     r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+(?:it|that|them)\s+when|(?:run|go)\s+(?:back\s+)?(?:over|through)\s+(?:it|that|this|everything|what\s+we)|play\s+(?:it|that)\s+back\b|come\s+back\s+to\s+(?:it|that|this)(?=\s*(?:$|[,.!?;]|later\b))|go\s+back\s+to\s+(?:work|it)\b|crack\s+on(?!\s+with)\b|wrap\s+(?:it|this|that)(?:\s+up)?(?=\s*(?:$|[,.!?;]|before\b))|(?:fill|write|type|note|jot|put)\s+(?:it|this|that|them|things|everything)\s+(?:in|down)\s+as\s+we\s+go\b|leave\s+you(?:\s+(?:two|both|all|guys))?\s+(?:to\s+it|be|in\s+peace)|give\s+(?:myself|you|him|her|them)\s+that(?=\s*(?:$|[,.!?;]))|ask\s+(?:you\s+)?(?:something|somethin['’]?|a\s+question|one\s+thing)\b|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|lose\s+you\b|share\s+(?:my|the|your)\s+screen\b|stay\s+(?:on\s+mute|muted|quiet)\b|(?:both|all)\s+see\b|check\s+(?:the|my)\s+(?:calendar|diary|schedule)(?=\s*(?:$|[,.!?;]))|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down(?!\s+with\s+(?!you\b|me\b|us\b))|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
@@ -143,17 +148,14 @@ CONVERSATIONAL = re.compile(
     r"move\s+on|get\s+started|wrap\s+up|recap|catch\s+up|review\s+(?:your|the)\s+(?:goals|year|quarter)"
     # the meeting's own pace and order: "I'll try not to keep you long", "let's do this one quickly", "I'll do what
     # I always do, the numbers first", "I'm going to float something"
-    r"|(?:try\s+(?:not\s+)?to\s+)?(?:not\s+)?keep\s+you\s+(?:long|too\s+long|back)\b|do\s+(?:this|it)(?:\s+one)?\s+quick(?:ly)?\b"
+    r"|do\s+(?:this|it)(?:\s+one)?\s+quick(?:ly)?\b"
     r"|do\s+what\s+I\s+always\s+do\b|float\s+(?:something|an?\s+idea)\b"
     # "I'll manage.", "I'll drop off." (leaving a call): coping or leaving, no work
     r"|(?:manage|cope|survive|live|muddle\s+through|get\s+by|drop\s+off|hop\s+off|jump\s+off)(?=\s*(?:$|[,.!?;])))\b",
     re.I,
 )
 # "I'll try to keep it tight", "I'll try not to keep you long": the meeting's pace, whatever day is named with it
-MEETING_PACE = re.compile(
-    r"\s*(?:keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight)|(?:not\s+)?keep\s+you\s+(?:long|too\s+long|back))\b",
-    re.I,
-)
+MEETING_PACE = re.compile(rf"\s*(?:{MEETING_PACE_WORDS})", re.I)
 # "Would you want some time back on the tools?", "Would you like a hand?": something offered, not work asked for
 OFFERED = re.compile(r"\s*(?:want|like|fancy|prefer)\s+(?:some|a|an|more|any|another)\b", re.I)
 # "I'd better go, Nora's waving at me", "I've got to run": leaving the meeting
