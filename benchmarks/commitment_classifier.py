@@ -92,6 +92,8 @@ UNTOUCHED_AT = {
     "blind29": "57cc20b",
     "blind30": "4d5211c",
     "blind31": "4d5211c",
+    "blind32": "5463ecf",
+    "blind33": "5463ecf",
 }
 SETTING_KEYS = ("features", "l2", "threshold")
 FEATURE_SETS = ("cheap", "cheap+quote", "cheap+quote+task")
