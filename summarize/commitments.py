@@ -36,7 +36,8 @@ from summarize.text import (
 # --------------------------------------------------------------------------- cue patterns
 
 SELF_STRONG = re.compile(
-    r"\b(?:I(?:'ll|\s+will|\s+shall)|I(?:'m|\s+am)\s+(?:going\s+to|gonna|fixin['’g]?\s+to)|(?<!am\s)I\s+going\s+(?:to|and)|let\s+me|I\s+promise\s+to|"
+    # "Mi will chase IT": Jamaican "mi" is "I" (not after "the"/"an": "an MI will show on the ECG")
+    r"\b(?:I(?:'ll|\s+will|\s+shall)|(?<!\bthe\s)(?<!\ban\s)mi\s+(?:will|a\s+go|gwine)|I(?:'m|\s+am)\s+(?:going\s+to|gonna|fixin['’g]?\s+to)|(?<!am\s)I\s+going\s+(?:to|and)|let\s+me|I\s+promise\s+to|"
     r"I\s+commit\s+to|I\s+plan\s+to|I\s+intend\s+to|my\s+plan\s+is\s+to|put\s+me\s+down(?:\s+(?:for|to)|(?=\s*[.!]))|"
     r"assign\s+(?:it|that|this|them)\s+to\s+me\b|consider\s+it\s+done|(?<!\bso\s)(?<!\bso\sthat\s)I\s+can\s+(?=take|do|send|set|book|write|share|draft|prepare|"
     r"schedule|follow|look|check|get|put|run|pair|update|review|ask|find|organi[sz]e|handle|own|cover|pick|"
@@ -435,11 +436,14 @@ PLEASE_CHOICE = re.compile(r"^\W*(?:the|a|an|this|that|those|these|one|both|eith
 # "She's in branch on Tuesdays, so, next Tuesday.": a date the speaker concludes
 SO_DATE = re.compile(r"\bso[,\s]*$", re.I)
 # "put your name forward for it": the task ends on a pronoun that stands for what it is about
+# "it" is never "IT" (information technology): "Chase IT about your second screen" names its own object
+_IT = r"(?-i:it|It)"
 PRONOUN_END = re.compile(
-    r"\b(?:for|to|on|about|with|into|of|in)\s+(?:it|that|this|them)\s*(?:$|,)"  # "Ring Whitby about it, tell 'em ..."
+    # "Ring Whitby about it, tell 'em ..."
+    rf"\b(?:for|to|on|about|with|into|of|in)\s+(?:{_IT}|that|this|them)\s*(?:$|,)"
     # "book it in with the fleet people"
-    r"|^\w+\s+(?:it|that|this|them|those|['’]em)(?!\w)(?!\s+(?:is|was|are|were)\b)"
-    r"|\b\w+\s+(?:it|them)\s+(?:up|out|off|over|across|back|round|around|in|through|down)\s*(?:$|,)",  # "put it up"
+    rf"|^\w+\s+(?:{_IT}|that|this|them|those|['’]em)(?!\w)(?!\s+(?:is|was|are|were)\b)"
+    rf"|\b\w+\s+(?:{_IT}|them)\s+(?:up|out|off|over|across|back|round|around|in|through|down)\s*(?:$|,)",  # "put it up"
     re.I,
 )
 CONTACT = re.compile(
@@ -485,7 +489,8 @@ ACCEPT_TURNS = 3
 # a suggestion that is no item of its own, so a "let's not" right after it takes back only it
 SUGGESTION = re.compile(
     r"\b(?:was|were)\s+(?:also\s+)?(?:going\s+to|gonna)\s+(?:suggest|say|propose|ask)\b|\bhow\s+about\b|\bwhat\s+if\b"
-    r"|\b(?:i|we)\s+(?:thought|wondered)\b|\b(?:i|we)\s*(?:was|were|am|'m|are|'re)\s+(?:just\s+)?thinking\b",
+    r"|\b(?:i|we)\s+(?:thought|wondered)\b|\b(?:i|we)\s*(?:was|were|am|'m|are|'re)\s+(?:just\s+)?thinking\b"
+    r"|\b(?:i|we)\s+could\s+(?:also\s+|even\s+|always\s+)?(?!not\b|be\b|have\b|never\b)[a-z]+",  # an offer said since
     re.I,
 )
 WITHDRAWAL_LEAD_WORDS = 5
@@ -508,7 +513,10 @@ DATE_WORDS = frozenset(WEEKDAYS_EN.keys() | MONTHS_EN.keys()) | {
     "week's",
 }  # fmt: skip
 """Words of a date phrase: a sentence made of nothing else ("End of next week.") is no topic."""
-DATE_TALK = frozenset({"when", "when's", "deadline", "date", "due", "time", "now", "again", "then", "long"})
+ORDINALS = frozenset(ORDINAL_WORDS)
+DATE_TALK = frozenset(
+    {"when", "when's", "deadline", "date", "due", "time", "now", "again", "then", "long", "thinking", "reckon"}
+)  # "When were you thinking?" asks for a date only
 LEAD_IN_WORDS = 6  # a lead-in opening with a pronoun ("It's in my head") names its topic only with more words than this
 RECAP_ROOT = 5
 REFERENCE_WINDOW = 6
@@ -858,6 +866,9 @@ def _promise_clauses(sents: list[Sentence], meeting_date: dt.date) -> list[Sente
 
 WHAT_BEFORE = re.compile(r"\bwhat\s*$", re.I)  # "What I can do, ...": the cue leads in to what follows
 DO_THEN_PAUSE = re.compile(r"\s*do\s*(?:[,:;.]|$)", re.I)
+# "What I can do is the pricing tool.": an offer of a thing instead of what was asked, no task ("What I can do is
+# send you the list" has one)
+DO_IS_THING = re.compile(r"\s*do\s+is\s+(?:the|a|an|some|our|my|your|this|that)\b", re.I)
 GOING_TO_END = re.compile(r"\b(?:going\s+to|gonna)\s*$", re.I)  # "I'm gonna start wearing ...": a resolution
 START_DOING = re.compile(r"\s*start\s+\w+ing\b", re.I)
 LAUGH_THEN_YES = re.compile(r"^\W*\w+[\s,.!]+(?:yes|yeah|yep|sure|fine|okay|ok|aye|right|mine|deal)\b", re.I)
@@ -963,7 +974,7 @@ def detect(
             rest = restarted = rest[again.end() :]
         elif restart:
             rest = restarted  # "I'll, um, I'll send the deck by Friday": the task is what follows the cue said again
-        if WHAT_BEFORE.search(text[: match.start()]) and DO_THEN_PAUSE.match(rest):
+        if WHAT_BEFORE.search(text[: match.start()]) and (DO_THEN_PAUSE.match(rest) or DO_IS_THING.match(rest)):
             continue  # "What I can do, your certificate runs out in April anyway. I'll enrol you ...": a lead-in
         if ABANDONED.match(rest) and not restart and again is None:
             continue  # "I'll, ah, well, we'll see what works": the speaker broke off and said something else
@@ -1155,6 +1166,15 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
     for cand in cands:
         if cand.due is not None or RECURRING.search(cand.sentence.text):
             continue  # "I'll put a recurring half hour in for us" - "Tuesday is good": a schedule, no deadline
+        # "Fifteenth January. Okay, I'll do that.": the date just agreed, said again by the one who takes it on
+        before = sents[cand.sentence.index - 1] if cand.sentence.index > 0 else None
+        if before is not None and before.segment_id == cand.sentence.segment_id and before.index not in said:
+            agreed = find_dates(before.text, meeting_date)
+            one_date = len({d.date for d in agreed}) == 1  # not "Not the Tuesday, the Wednesday, the ninth."
+            if one_date and agreed[0].date >= meeting_date and not content_words(before.text) - DATE_WORDS - ORDINALS:
+                cand.due = agreed[0].date
+                cand.evidence.append(Evidence(segment_id=before.segment_id, quote=before.text))
+                continue
         for sent in sents[cand.sentence.index + 1 :]:
             if sent.index in said or sent.segment_id > cand.sentence.segment_id + DATE_REPLY_TURNS:
                 break  # the talk has moved on to another task
@@ -1606,8 +1626,14 @@ def _topic_phrase(sent: Sentence) -> str:
 
 
 def _asks_date(question: str) -> bool:
-    """'When's their deadline now?' asks for a date and names nothing; 'When's the next simulation?' names one."""
-    return bool(WHEN_QUESTION.match(question)) and not content_words(question) - DATE_TALK
+    """'When's their deadline now?' asks for a date and names nothing; 'When's the next simulation?' names one.
+
+    'Can we say the fifteenth of January?' proposes a date and names nothing either.
+    """
+    if WHEN_QUESTION.match(question):
+        return not content_words(question) - DATE_TALK
+    proposal = DATE_REVISION.search(question)
+    return proposal is not None and not content_words(question[proposal.end() :]) - DATE_WORDS - ORDINALS
 
 
 def _standalone(sents: list[Sentence], sent: Sentence) -> str:
@@ -1949,14 +1975,25 @@ def resolve_references(
             continue
         if counted:
             lead_in = None  # "I've got one. I'll get the other two in": the count is of the topic, not the lead-in
+        # "Then the housing stats paper. When were you thinking?" - ... - "Can we say the fifteenth of January?" -
+        # "Okay, I'll do that.": a bare reply agreeing to a date proposed for the point under discussion, which may
+        # have been named a few sentences further back than a pronoun usually reaches
+        date_asked = not content_words(cand.task) and any(
+            s.segment_id == cand.sentence.segment_id - 1
+            and s.speaker != cand.sentence.speaker
+            and s.text.rstrip().endswith("?")
+            and _asks_date(s.text)
+            for s in sents[max(0, lo) : cand.sentence.index]
+        )
         # "The fire warden list. It's well out of date." - "I'll sort it": the topic named as a bare phrase
-        named = _named_topic(sents, cand, lo, excluded | tasks_said, names)
+        named = _named_topic(sents, cand, lo - REFERENCE_WINDOW if date_asked else lo, excluded | tasks_said, names)
         if named is not None and not content_words(cand.task):
             # a bare "I'll do that" takes a named topic only with the question about it just asked ("Your
             # backwash sequence. What if you wrote it up as an SOP?"), not "Please do" or "Anything I can do there?"
-            just_asked = asked_just_now is not None and asked_just_now.index == named[1].index + 1
+            just_asked = date_asked or (asked_just_now is not None and asked_just_now.index == named[1].index + 1)
             named = named if just_asked and not cand.sentence.text.rstrip().endswith("?") else None
-        if named is not None and cand.generic and named[1].segment_id < cand.sentence.segment_id - FRAGMENT_TURNS:
+        reach = FRAGMENT_TURNS + 1 if date_asked else FRAGMENT_TURNS  # the point, a first date, the proposal, yes
+        if named is not None and cand.generic and named[1].segment_id < cand.sentence.segment_id - reach:
             named = None
         if not cand.task.strip():
             _unowned_taken_on(cand, latent, sents, excluded | tasks_said)
@@ -2161,7 +2198,7 @@ def _agenda_point(text: str) -> str:
         words = words[1:]  # "God, the chairs"
     if not words or words[-1].lower() in STOPWORDS or words[-1].rstrip(".") in TITLES:
         return ""
-    if content_words(" ".join(words)) <= DATE_WORDS | ORDINAL_WORDS.keys():
+    if content_words(" ".join(words)) <= DATE_WORDS | ORDINALS:
         return ""  # "the thirteenth"
     # a verb after a noun makes a clause ("the vessel slipped", "the programme needs updating"); "the controlled
     # drugs register" and "the staff training" stay noun phrases

@@ -78,6 +78,7 @@ WEDNESDAY = dt.date(2026, 3, 11)
         ("the first I heard of it", MONDAY, None),
         ("by mid-month", MONDAY, "2026-12-15"),
         ("this afternoon", MONDAY, "2026-11-30"),
+        ("I'll email them this arvo", MONDAY, "2026-11-30"),  # Australian: this afternoon
         ("by close of business", WEDNESDAY, "2026-03-11"),
         ("by the end of Q1", MONDAY, "2027-03-31"),
         ("Q3 end", WEDNESDAY, "2026-09-30"),

@@ -395,7 +395,7 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         ),
         (
             re.compile(
-                r"\b(?:today|tonight|end of (?:the )?day|eod|this\s+(?:afternoon|morning|evening)|later\s+today|"
+                r"\b(?:today|tonight|end of (?:the )?day|eod|this\s+(?:afternoon|arvo|morning|evening)|later\s+today|"
                 r"(?:close|end)\s+of\s+business|cob|(?:straight\s+|right\s+)?after\s+(?:this|the|our)\s+(?:call|meeting|chat)|"
                 r"(?:straight\s+|right\s+)?after\s+this(?=\s*(?:[,.;:!?]|$))|"
                 r"before\s+I\s+(?:go\s+home|leave|head\s+off))\b",

@@ -2731,3 +2731,48 @@ def test_the_work_someone_is_wanted_for_dates_the_request() -> None:
         ]
     )
     assert (item.task, item.due) == ("Attend the meeting on the eighteenth", dt.date(2026, 12, 18))
+
+
+def test_forget_i_said_that_takes_back_the_offer_said_since_not_the_promise_before_it() -> None:
+    found = items(
+        [
+            ("manager", "The bench notes are still the old version. Who's doing them?"),
+            (
+                "employee",
+                "Fine. I'll have the bench notes done by the eighteenth. And, actually, I could do the Welsh "
+                "versions as well while I'm at it—",
+            ),
+            ("manager", "That would be—"),
+            ("employee", "No, hang on, the Welsh unit does the translations. Forget I said that. Just the English."),
+        ]
+    )
+    assert [(i.owner, i.due) for i in found] == [("employee", dt.date(2026, 12, 18))]
+    assert "bench notes" in found[0].task
+
+
+def test_jamaican_mi_will_is_the_speakers_own_promise_and_it_is_not_it() -> None:
+    found = items([("employee", "Third time lucky."), ("manager", "And mi will chase IT about yuh second screen.")])
+    assert [(i.owner, i.task) for i in found] == [("manager", "Chase IT about yuh second screen")]
+    assert items([("manager", "On the trace an MI will show up as ST elevation.")]) == []
+
+
+@pytest.mark.parametrize(
+    ("offer", "task"),
+    [("What I can do is the pricing tool.", None), ("What I can do is send you the rota by Friday.", "rota")],
+)
+def test_what_i_can_do_is_a_thing_offers_no_task(offer: str, task: str | None) -> None:
+    found = items([("employee", "Could we get another analyst?"), ("manager", f"No, there's a freeze. {offer}")])
+    assert [task in i.task for i in found] == ([True] if task else [])
+
+
+def test_agreeing_to_a_proposed_date_takes_on_the_point_it_was_proposed_for() -> None:
+    [item] = items(
+        [
+            ("manager", "Good stuff. Then the housing stats paper, the flagship one. When were you thinking?"),
+            ("employee", "I was thinking end of next month. Over the break it's quiet."),
+            ("manager", "Nobody reads anything in January. Can we say the fifteenth of January?"),
+            ("employee", "Fifteenth January. Okay, can, I'll do that."),
+        ]
+    )
+    assert (item.owner, item.due) == ("employee", dt.date(2027, 1, 15))
+    assert "housing stats paper" in item.task
