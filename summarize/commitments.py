@@ -55,7 +55,7 @@ SELF_WEAK = re.compile(
     re.I,
 )
 OTHER_STRONG = re.compile(
-    r"\b(?:can|could|would|will)\s+you(?:\s+please)?|\byou(?:'ll|\s+will)|\byou(?:'re|\s+are)\s+going\s+to|"
+    r"\b(?:can|could|would|will)\s+(?:you|yuh)(?:\s+please)?|\byou(?:'ll|\s+will)|\byou(?:'re|\s+are)\s+going\s+to|"
     r"\b(?:I|we)\s+need\s+you\s+to|\b(?:I|we)(?:'d|\s+would)\s+like\s+you\s+to|\b(?:I|we)\s+want\s+you\s+to|\bplease\b|"
     r"\bmake\s+sure\s+(?:that\s+)?you|\bdon't\s+forget\s+to|\bremember\s+to\b|"
     r"\bwhat\s+I(?:'d|\s+would)\s+like\s+(?:from\s+you\s+)?is\b|"
@@ -133,6 +133,11 @@ ZH_SELF_WEAK = re.compile(r"我(?:要|需要|得|应该|應該)")
 MEETING_PACE_WORDS = (
     r"keep\s+(?:it|this)\s+(?:short|brief|quick|focused|tight)\b|(?:not\s+)?keep\s+you\s+(?:long|too\s+long|back)\b"
 )
+# "go through it and update it" is work after the meeting; "go through it" alone is talk now (CONVERSATIONAL)
+GO_THROUGH_AND_FIX = re.compile(
+    r"\s*(?:go|run)\s+(?:back\s+)?(?:through|over)\b[^.?!]*\band\s+(?:update|fix|correct|clean|tidy|sort|amend|redo)\b",
+    re.I,
+)
 # talk now, in the meeting: "tell me more", "let's start with", and errands done on the spot ("let me get the milk
 # in the fridge", "I'll let you get your tea")
 CONVERSATIONAL = re.compile(
@@ -205,7 +210,7 @@ DONE_NOW = re.compile(r"(?<!\bfrom\s)(?<!\bfor\s)(?<!\buntil\s)\b(?:right\s+)?no
 # "I'll look at the overtime figures just now" (South African English: in a while): later, not in the meeting
 LATER_WORDS = re.compile(r"\b(?:just\s+now|now\s+now|later\s+on|afterwards)\b", re.I)
 LATER_TODAY = re.compile(
-    r"\b(?:tonight|this\s+(?:afternoon|evening)|later\s+today|end\s+of\s+(?:the\s+)?day|eod|after\s+(?:this|the|our)\b)",
+    r"\b(?:tonight|this\s+(?:afternoon|arvo|evening)|later\s+today|end\s+of\s+(?:the\s+)?day|eod|after\s+(?:this|the|our)\b)",
     re.I,
 )
 # "by then" / "before then": the date the talk just named ("Her review's on the twenty-sixth. Could you write up her
@@ -443,6 +448,7 @@ PRONOUN_END = re.compile(
     rf"\b(?:for|to|on|about|with|into|of|in)\s+(?:{_IT}|that|this|them)\s*(?:$|,)"
     # "book it in with the fleet people"
     rf"|^\w+\s+(?:{_IT}|that|this|them|those|['’]em)(?!\w)(?!\s+(?:is|was|are|were)\b)"
+    rf"|^\w+\s+(?:through|over)\s+(?:{_IT}|them|those|these)\b"  # "Go through it and update it"
     rf"|\b\w+\s+(?:{_IT}|them)\s+(?:up|out|off|over|across|back|round|around|in|through|down)\s*(?:$|,)",  # "put it up"
     re.I,
 )
@@ -666,7 +672,7 @@ SELF_PRESENT = re.compile(
     + "|".join(rf"(?<=^{w}\s)|(?<=^{w},\s)" for w in ("yes", "ja", "okay", "ok", "sure", "then", "so", "and"))
     + r"|(?<=,\s))I\s+"  # "So Thursday, I send them Thursday": after a short lead (see PRESENT_LEAD_WORDS)
     r"(?=(?:do|send|prepare|write|make|fix|check|call|ring|email|share|book|update|finish|clean|sit|show|take|"
-    r"organi[sz]e|arrange|lodge|submit)\s+(?:it|this|that|them|you|her|him|the|those|these)\b)",
+    r"organi[sz]e|arrange|lodge|submit|forward)\s+(?:it|this|that|them|you|her|him|the|those|these)\b)",
     re.I,
 )
 PRESENT_LEAD_WORDS = 3
@@ -868,6 +874,7 @@ WHAT_BEFORE = re.compile(r"\bwhat\s*$", re.I)  # "What I can do, ...": the cue l
 DO_THEN_PAUSE = re.compile(r"\s*do\s*(?:[,:;.]|$)", re.I)
 # "What I can do is the pricing tool.": an offer of a thing instead of what was asked, no task ("What I can do is
 # send you the list" has one)
+BARE_DO = re.compile(r"\W*do\W*", re.I)
 DO_IS_THING = re.compile(r"\s*do\s+is\s+(?:the|a|an|some|our|my|your|this|that)\b", re.I)
 GOING_TO_END = re.compile(r"\b(?:going\s+to|gonna)\s*$", re.I)  # "I'm gonna start wearing ...": a resolution
 START_DOING = re.compile(r"\s*start\s+\w+ing\b", re.I)
@@ -956,7 +963,9 @@ def detect(
             turn_before = [s for s in sents[max(0, sent.index - 4) : sent.index] if s.segment_id == sent.segment_id - 1]
             asked = any(s.speaker != sent.speaker and ASKED.search(s.text) for s in turn_before)
             opens_turn = all(s.segment_id != sent.segment_id for s in sents[max(0, sent.index - 2) : sent.index])
-            if not any(d.date > meeting_date for d in dates) and not (asked and opens_turn):
+            # "I forward it to you tonight": later today counts too
+            to_come = any(d.date > meeting_date or LATER_TODAY.search(d.phrase) for d in dates)
+            if not to_come and not (asked and opens_turn):
                 continue
             strength = "strong"
         rest = text[match.end() :]
@@ -976,6 +985,8 @@ def detect(
             rest = restarted  # "I'll, um, I'll send the deck by Friday": the task is what follows the cue said again
         if WHAT_BEFORE.search(text[: match.start()]) and (DO_THEN_PAUSE.match(rest) or DO_IS_THING.match(rest)):
             continue  # "What I can do, your certificate runs out in April anyway. I'll enrol you ...": a lead-in
+        if kind == "other" and dates and BARE_DO.fullmatch(_strip_dates(rest, meeting_date)):
+            continue  # "Can you do Monday morning?": a date proposed for the work under discussion, no task of its own
         if ABANDONED.match(rest) and not restart and again is None:
             continue  # "I'll, ah, well, we'll see what works": the speaker broke off and said something else
         if NEGATED.search(rest) or _reported(text[: match.start()]):
@@ -992,8 +1003,12 @@ def detect(
             LATER_WORDS.search(rest)
         )
         # "I'll go through the SOP binder this week": talk now, unless the speaker dates it for later
-        talk_now = (CONVERSATIONAL.search(rest) or CONVERSATIONAL.search(restarted)) and not (
-            kind == "self" and later and not MEETING_PACE.match(rest)  # "I know it's Friday afternoon, I'll ..."
+        talk_now = (
+            (CONVERSATIONAL.search(rest) or CONVERSATIONAL.search(restarted))
+            and not GO_THROUGH_AND_FIX.match(rest)
+            and not (
+                kind == "self" and later and not MEETING_PACE.match(rest)  # "I know it's Friday afternoon, I'll ..."
+            )
         )
         # "I'll just text him now so he's not blindsided", "we'll do it now only": done in the meeting
         talk_now = talk_now or (kind in ("self", "we") and not later and bool(DONE_NOW.search(rest)))
@@ -1925,7 +1940,16 @@ def resolve_references(
             if source.kind == "we" and source.owner != cand.owner:
                 taken_up.add(id(source))
             continue
-        if cand.generic and any(_accepts(cand, m) and not _asked_between(sents, m, cand, tasks_said) for m in cands):
+        # "The wet-weather plan. I'll do it.": the speaker names the point just before, so it accepts no earlier request
+        before = sents[cand.sentence.index - 1] if cand.sentence.index else None
+        own_point = (
+            before is not None
+            and before.segment_id == cand.sentence.segment_id
+            and before.index not in tasks_said | excluded
+            and bool(topic_opener(before.text) or _standalone(sents, before))
+        )
+        accepted = any(_accepts(cand, m) and not _asked_between(sents, m, cand, tasks_said) for m in cands)
+        if cand.generic and accepted and not own_point:
             continue  # "Okay, next Thursday's fine, I'll do that": it accepts the request, merging takes care of it
         own = _lead_topic(cand) if cand.task else ""
         if own and cand.kind != "other":

@@ -2776,3 +2776,58 @@ def test_agreeing_to_a_proposed_date_takes_on_the_point_it_was_proposed_for() ->
     )
     assert (item.owner, item.due) == ("employee", dt.date(2027, 1, 15))
     assert "housing stats paper" in item.task
+
+
+def test_go_through_it_and_update_it_is_work_on_the_point_raised() -> None:
+    found = items(
+        [
+            ("manager", "And the supplier contact sheet, the shared one. Half the numbers are wrong."),
+            ("manager", "Can you go through it and update it?"),
+            ("employee", "Ejja, fine."),
+        ]
+    )
+    assert [(i.owner, i.task) for i in found] == [
+        ("employee", "Go through it and update it (the supplier contact sheet, the shared one)")
+    ]
+
+
+def test_a_present_tense_promise_for_tonight_and_a_jamaican_request_are_items() -> None:
+    found = items(
+        [
+            ("manager", "And the sponsor rider, the brewery one. You never got it, right?"),
+            ("employee", "Nah, never seen it."),
+            ("manager", "Aiya. I forward it to you tonight. Sorry, my fault."),
+        ]
+    )
+    assert [(i.owner, i.task.split(" (")[0], i.due) for i in found] == [
+        ("manager", "Forward it to the employee", MEETING)
+    ]
+    [item] = items(
+        [("manager", "Siân is off till Christmas. Can yuh take the Tuesday youth list?"), ("employee", "Fine.")]
+    )
+    assert (item.owner, item.task) == ("employee", "Take the Tuesday youth list")
+
+
+def test_a_bare_promise_after_its_own_point_accepts_no_earlier_request() -> None:
+    found = items(
+        [
+            ("manager", "Can you update the supplier contact sheet?"),
+            ("employee", "Ejja, fine."),
+            ("manager", "Thank you. And going back to Mdina, the rain thing."),
+            ("employee", "The wet-weather plan. I'll do it. Give me till the end of next month."),
+        ]
+    )
+    assert [(i.task, i.due) for i in found] == [
+        ("Update the supplier contact sheet", None),
+        ("Do it (the wet-weather plan)", dt.date(2026, 12, 31)),
+    ]
+
+
+def test_can_you_do_a_date_proposes_a_date_and_asks_for_no_task() -> None:
+    found = items(
+        [
+            ("employee", "I can pull the figures together for you, by category. I'll send them Wednesday."),
+            ("manager", "Wednesday's too late for me. Can you do Monday morning?"),
+        ]
+    )
+    assert [i.task.split(" (")[0] for i in found] == ["Send them"]
