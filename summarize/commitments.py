@@ -874,6 +874,7 @@ WHAT_BEFORE = re.compile(r"\bwhat\s*$", re.I)  # "What I can do, ...": the cue l
 DO_THEN_PAUSE = re.compile(r"\s*do\s*(?:[,:;.]|$)", re.I)
 # "What I can do is the pricing tool.": an offer of a thing instead of what was asked, no task ("What I can do is
 # send you the list" has one)
+VAGUE_WORK = re.compile(r"\s*(?:(?:sort|figure|work)\s+something\s+out|go\s+\w+\s+something\s*(?:[.!,]|$))", re.I)
 BARE_DO = re.compile(r"\W*do\W*", re.I)
 DO_IS_THING = re.compile(r"\s*do\s+is\s+(?:the|a|an|some|our|my|your|this|that)\b", re.I)
 GOING_TO_END = re.compile(r"\b(?:going\s+to|gonna)\s*$", re.I)  # "I'm gonna start wearing ...": a resolution
@@ -987,6 +988,8 @@ def detect(
             continue  # "What I can do, your certificate runs out in April anyway. I'll enrol you ...": a lead-in
         if kind == "other" and dates and BARE_DO.fullmatch(_strip_dates(rest, meeting_date)):
             continue  # "Can you do Monday morning?": a date proposed for the work under discussion, no task of its own
+        if VAGUE_WORK.match(rest) and not dates:
+            continue  # "I'll figure something out with Marcus", "I'm gonna go alphabetize something": nothing named
         if ABANDONED.match(rest) and not restart and again is None:
             continue  # "I'll, ah, well, we'll see what works": the speaker broke off and said something else
         if NEGATED.search(rest) or _reported(text[: match.start()]):

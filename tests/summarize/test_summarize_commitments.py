@@ -2831,3 +2831,20 @@ def test_can_you_do_a_date_proposes_a_date_and_asks_for_no_task() -> None:
         ]
     )
     assert [i.task.split(" (")[0] for i in found] == ["Send them"]
+
+
+@pytest.mark.parametrize(
+    "vague",
+    [
+        "I'll figure something out with Marcus.",
+        "I'll sort something out with the ops team.",
+        "I'm gonna go alphabetize something.",
+    ],
+)
+def test_an_undated_promise_of_something_names_no_work(vague: str) -> None:
+    assert items([("employee", "The rota's a mess again."), ("manager", vague)]) == []
+
+
+def test_a_dated_promise_of_something_is_still_an_item() -> None:
+    [item] = items([("manager", "I'll sort something out for the rota by Friday.")])
+    assert (item.task, item.due) == ("Sort something out for the rota", dt.date(2026, 12, 4))
