@@ -156,8 +156,10 @@ CONVERSATIONAL = re.compile(
     # I always do, the numbers first", "I'm going to float something"
     r"|do\s+(?:this|it)(?:\s+one)?\s+quick(?:ly)?\b"
     r"|do\s+what\s+I\s+always\s+do\b|float\s+(?:something|an?\s+idea)\b"
-    # "I'll manage.", "I'll drop off." (leaving a call): coping or leaving, no work
-    r"|(?:manage|cope|survive|live|muddle\s+through|get\s+by|drop\s+off|hop\s+off|jump\s+off)(?=\s*(?:$|[,.!?;])))\b",
+    # "I'll manage.", "I'll drop off." (leaving a call): coping or leaving, no work; "If you'll have me.", "I'll
+    # accept that one." (taking feedback): agreeing, no work
+    r"|(?:manage|cope|survive|live|muddle\s+through|get\s+by|drop\s+off|hop\s+off|jump\s+off|have\s+me"
+    r"|accept\s+(?:that|this|it)(?:\s+one)?)(?=\s*(?:$|[,.!?;])))\b",
     re.I,
 )
 # "I'll try to keep it tight", "I'll try not to keep you long": the meeting's pace, whatever day is named with it
@@ -305,7 +307,7 @@ WITHDRAWAL = re.compile(
     r"\blet's\s+not\b|\blet\s+us\s+not\b|\bscratch\s+that\b|\bnever\s*mind\b|\bforget\s+(?:about\s+)?(?:it|that)\b|\blet's\s+forget\b|"
     r"\bon\s+second\s+thought\b|\bno\s+need\b|\bdon't\s+(?:you\s+)?worry\s+about\s+(?:it|that)\b|\bcancel\s+that\b|"
     r"\bactually,?\s+(?:we|I|you)\s+(?:don't|won't|shouldn't)\b|\bdon't\s+do\s+that\b|\bdon't\s+bother\b|"
-    r"\bforget\s+I\s+(?:asked|said)\b|\bignore\s+that\b|\bskip\s+(?:it|that)\b|\b(?:drop|park)\s+(?:that|it)\b|"
+    r"\bforget\s+I\s+(?:asked|said)\b|\bignore\s+(?:that|me)\b|\bscrap\s+that\b|\bskip\s+(?:it|that)\b|\b(?:drop|park)\s+(?:that|it)\b|"
     r"算了|还是不要|還是不要|不用了|取消(?:吧|了)|别做了|別做了",
     re.I,
 )

@@ -2848,3 +2848,29 @@ def test_an_undated_promise_of_something_names_no_work(vague: str) -> None:
 def test_a_dated_promise_of_something_is_still_an_item() -> None:
     [item] = items([("manager", "I'll sort something out for the rota by Friday.")])
     assert (item.task, item.due) == ("Sort something out for the rota", dt.date(2026, 12, 4))
+
+
+def test_scrap_that_and_ignore_me_take_back_a_request() -> None:
+    assert (
+        items(
+            [
+                (
+                    "manager",
+                    "Oh, and the centre's social media, could you do a couple of posts a week about the clinic?",
+                ),
+                ("manager", "No. No, scrap that, Faisal does that, he'll be offended. Ignore me."),
+            ]
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("asked", "reply"),
+    [
+        ("And the supervisor standard, for housing?", "If you'll have me."),
+        ("You keep putting the clients before the billing.", "Fair. I'll accept that one."),
+    ],
+)
+def test_agreeing_to_be_put_forward_or_to_feedback_is_no_item(asked: str, reply: str) -> None:
+    assert items([("manager", asked), ("employee", reply)]) == []
