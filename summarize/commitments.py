@@ -262,7 +262,9 @@ STATUS = re.compile(
     # "we will have more guests waiting": a forecast ("I'll have it ready" is not: it names the work)
     r"|^\s*have\s+(?:more|less|fewer|a\s+lot|lots|plenty|no|some|many|much|enough)\b"
     # "we'll need another four hundred stems" (a requirement), "we'll get there", "you'll have heard"
-    r"|^\s*need\b|^\s*get\s+there\b|^\s*have\s+(?:heard|seen|noticed|had|been)\b",
+    r"|^\s*need\b|^\s*get\s+there\b|^\s*have\s+(?:heard|seen|noticed|had|been)\b"
+    # "There are some comments about the meeting point you'll want to see": what someone will make of it
+    r"|^\s*(?:want|like|love|enjoy|hate)\s+(?:to\s+(?:see|know|hear|read)|this|that|it)\b",
     re.I,
 )
 # "Let's grab a coffee sometime": a "we" with no time but a vague one is a pleasantry, not a plan
@@ -1433,6 +1435,11 @@ def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candid
     return [c for c in cands if id(c) not in withdrawn]
 
 
+ADDRESS_ONLY = re.compile(
+    r"^\W*(?:(?:oh+|ah+|och|aw+|ach|um+|uh+|erm|hmm+|gosh)\W+)?"
+    r"(?!(?:yes|yeah|yep|okay|ok|sure|fine|right|aye|no|nope|great|good|cool|thanks|done|deal)\b)[A-Z][\w'’-]+\s*[.!]\s*$",
+    re.I,
+)
 TAKE_BACK = re.compile(
     r"\bI(?:['’]ll|\s+will)\s+(?:just\s+)?(?:do|handle|take|sort|cover)\s+(?:it|that|this|them)\s+(?:myself|meself|masel)\b",
     re.I,
@@ -1449,6 +1456,10 @@ def drop_refused(cands: list[Candidate], sents: list[Sentence]) -> list[Candidat
             (s for s in sents[cand.sentence.index + 1 : cand.sentence.index + 3] if s.speaker != cand.sentence.speaker),
             None,
         )
+        # "Oh, Rehana. No. Sorry, but no.": a name said first, then the answer
+        if reply is not None and ADDRESS_ONLY.match(reply.text):
+            after_name = sents[reply.index + 1] if reply.index + 1 < len(sents) else None
+            reply = after_name if after_name is not None and after_name.segment_id == reply.segment_id else reply
         if cand.kind == "other" and reply is not None and REFUSAL.search(reply.text):
             # "Would you do it?" - "Ah no, I won't." - "Fair enough. I'll do it myself, so.": the asker takes it back
             after = sents[reply.index + 1 : reply.index + 1 + TAKE_BACK_SENTENCES]

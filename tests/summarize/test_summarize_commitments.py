@@ -2874,3 +2874,20 @@ def test_scrap_that_and_ignore_me_take_back_a_request() -> None:
 )
 def test_agreeing_to_be_put_forward_or_to_feedback_is_no_item(asked: str, reply: str) -> None:
     assert items([("manager", asked), ("employee", reply)]) == []
+
+
+def test_a_refusal_after_the_askers_name_turns_the_request_down() -> None:
+    ask = ("manager", "Tamsin, do one thing for me. Would you take on Méribel as well? Just until we find someone?")
+    assert items([ask, ("employee", "Oh, Rehana. No. Sorry, but no. I can't do it properly, so I won't do it.")]) == []
+    [item] = items([ask, ("employee", "Oh, Rehana. Yes, happy to.")])
+    assert item.task == "Take on Méribel as well"
+
+
+def test_what_someone_will_want_to_see_is_no_task() -> None:
+    [item] = items(
+        [
+            ("manager", "I'll send you the full survey first thing tomorrow."),
+            ("manager", "There are some comments about the meeting point you'll want to see."),
+        ]
+    )
+    assert item.task == "Send the employee the full survey"
