@@ -876,10 +876,11 @@ def _promise_clauses(sents: list[Sentence], meeting_date: dt.date) -> list[Sente
 
 WHAT_BEFORE = re.compile(r"\bwhat\s*$", re.I)  # "What I can do, ...": the cue leads in to what follows
 DO_THEN_PAUSE = re.compile(r"\s*do\s*(?:[,:;.]|$)", re.I)
+# "I'll figure something out with Marcus", "I'm gonna go alphabetize something": no work named (undated)
+VAGUE_WORK = re.compile(r"\s*(?:(?:sort|figure|work)\s+something\s+out|go\s+\w+\s+something\s*(?:[.!,]|$))", re.I)
+BARE_DO = re.compile(r"\W*do\W*", re.I)  # "Can you do Monday morning?" with its date taken out
 # "What I can do is the pricing tool.": an offer of a thing instead of what was asked, no task ("What I can do is
 # send you the list" has one)
-VAGUE_WORK = re.compile(r"\s*(?:(?:sort|figure|work)\s+something\s+out|go\s+\w+\s+something\s*(?:[.!,]|$))", re.I)
-BARE_DO = re.compile(r"\W*do\W*", re.I)
 DO_IS_THING = re.compile(r"\s*do\s+is\s+(?:the|a|an|some|our|my|your|this|that)\b", re.I)
 GOING_TO_END = re.compile(r"\b(?:going\s+to|gonna)\s*$", re.I)  # "I'm gonna start wearing ...": a resolution
 START_DOING = re.compile(r"\s*start\s+\w+ing\b", re.I)
@@ -1437,7 +1438,8 @@ def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candid
 
 ADDRESS_ONLY = re.compile(
     r"^\W*(?:(?:oh+|ah+|och|aw+|ach|um+|uh+|erm|hmm+|gosh)\W+)?"
-    r"(?!(?:yes|yeah|yep|okay|ok|sure|fine|right|aye|no|nope|great|good|cool|thanks|done|deal)\b)[A-Z][\w'’-]+\s*[.!]\s*$",
+    r"(?!(?:yes|yeah|yep|okay|ok|sure|fine|right|aye|no|nope|great|good|cool|thanks|done|deal|absolutely|definitely"
+    r"|certainly|totally|happily|gladly|perfect|brilliant|lovely|grand|sorted|agreed|alright)\b)[A-Z][\w'’-]+\s*[.!]\s*$",
     re.I,
 )
 TAKE_BACK = re.compile(
