@@ -2881,6 +2881,8 @@ def test_a_refusal_after_the_askers_name_turns_the_request_down() -> None:
     assert items([ask, ("employee", "Oh, Rehana. No. Sorry, but no. I can't do it properly, so I won't do it.")]) == []
     [item] = items([ask, ("employee", "Oh, Rehana. Yes, happy to.")])
     assert item.task == "Take on Méribel as well"
+    [item] = items([ask, ("employee", "Absolutely. No way I'd say no to that.")])  # a yes, not a name
+    assert item.task == "Take on Méribel as well"
 
 
 def test_what_someone_will_want_to_see_is_no_task() -> None:
