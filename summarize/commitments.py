@@ -524,6 +524,13 @@ DATE_WORDS = frozenset(WEEKDAYS_EN.keys() | MONTHS_EN.keys()) | {
 }  # fmt: skip
 """Words of a date phrase: a sentence made of nothing else ("End of next week.") is no topic."""
 ORDINALS = frozenset(ORDINAL_WORDS)
+
+
+def _only_date_words(text: str) -> bool:
+    """'Fifteenth January.', 'the thirteenth', 'the fifteenth of January': a date phrase and nothing else."""
+    return not content_words(text) - DATE_WORDS - ORDINALS
+
+
 DATE_TALK = frozenset(
     {"when", "when's", "deadline", "date", "due", "time", "now", "again", "then", "long", "thinking", "reckon"}
 )  # "When were you thinking?" asks for a date only
@@ -1194,7 +1201,7 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
         if before is not None and before.segment_id == cand.sentence.segment_id and before.index not in said:
             agreed = find_dates(before.text, meeting_date)
             one_date = len({d.date for d in agreed}) == 1  # not "Not the Tuesday, the Wednesday, the ninth."
-            if one_date and agreed[0].date >= meeting_date and not content_words(before.text) - DATE_WORDS - ORDINALS:
+            if one_date and agreed[0].date >= meeting_date and _only_date_words(before.text):
                 cand.due = agreed[0].date
                 cand.evidence.append(Evidence(segment_id=before.segment_id, quote=before.text))
                 continue
@@ -1666,7 +1673,7 @@ def _asks_date(question: str) -> bool:
     if WHEN_QUESTION.match(question):
         return not content_words(question) - DATE_TALK
     proposal = DATE_REVISION.search(question)
-    return proposal is not None and not content_words(question[proposal.end() :]) - DATE_WORDS - ORDINALS
+    return proposal is not None and _only_date_words(question[proposal.end() :])
 
 
 def _standalone(sents: list[Sentence], sent: Sentence) -> str:
@@ -1680,6 +1687,11 @@ def _standalone(sents: list[Sentence], sent: Sentence) -> str:
     return phrase if acknowledged and goes_on else ""
 
 
+def _point_named(sents: list[Sentence], sent: Sentence) -> str:
+    """The point a sentence brings up ("Now, DEV-0412.", "The wet-weather plan."), or ''."""
+    return topic_opener(sent.text) or _standalone(sents, sent)
+
+
 def _named_topic(
     sents: list[Sentence], cand: Candidate, lo: int, skip: frozenset[int] | set[int], names: frozenset[str]
 ) -> tuple[str, Sentence] | None:
@@ -1690,7 +1702,7 @@ def _named_topic(
     for sent in sents[max(0, lo) : cand.sentence.index][::-1]:
         if sent.index in skip:
             continue
-        phrase = topic_opener(sent.text) or _standalone(sents, sent)
+        phrase = _point_named(sents, sent)
         if phrase.lower() in names:
             continue  # "Okay, Callum." addresses someone in the meeting
         opens = all(  # it opens its turn ("Fair enough. Oh, the February rota."), not a list ("The July cohort.")
@@ -1964,7 +1976,7 @@ def resolve_references(
             before is not None
             and before.segment_id == cand.sentence.segment_id
             and before.index not in tasks_said | excluded
-            and bool(topic_opener(before.text) or _standalone(sents, before))
+            and bool(_point_named(sents, before))
         )
         accepted = any(_accepts(cand, m) and not _asked_between(sents, m, cand, tasks_said) for m in cands)
         if cand.generic and accepted and not own_point:
@@ -2240,7 +2252,7 @@ def _agenda_point(text: str) -> str:
         words = words[1:]  # "God, the chairs"
     if not words or words[-1].lower() in STOPWORDS or words[-1].rstrip(".") in TITLES:
         return ""
-    if content_words(" ".join(words)) <= DATE_WORDS | ORDINALS:
+    if _only_date_words(" ".join(words)):
         return ""  # "the thirteenth"
     # a verb after a noun makes a clause ("the vessel slipped", "the programme needs updating"); "the controlled
     # drugs register" and "the staff training" stay noun phrases
