@@ -94,6 +94,8 @@ UNTOUCHED_AT = {
     "blind31": "4d5211c",
     "blind32": "5463ecf",
     "blind33": "5463ecf",
+    "blind34": "aa39b66",
+    "blind35": "aa39b66",
 }
 SETTING_KEYS = ("features", "l2", "threshold")
 FEATURE_SETS = ("cheap", "cheap+quote", "cheap+quote+task")
