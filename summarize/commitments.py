@@ -351,6 +351,8 @@ TRAILING_CLAUSE = re.compile(
     r"|\s+and\s+I(?:'m|\s+am)?\s+(?:not|don't|won't|never)\b.*$"  # "write them and I'm not assigning it at random"
     # "ring Pieter, if I can get hold of him" (a hedge, not the condition), "get it done before I go"
     r"|\s*,\s*if\s+I\s+can\b.*$"
+    # "run it, and Moira is on leave": a second clause about someone else says why, not what
+    r"|\s*,\s*and\s+(?:(?-i:[A-Z][a-z]+)|he|she|they|it)(?:'s|\s+(?:is|was|are|were|has|had|isn't|wasn't|hasn't))\b.*$"
     r"|\s+before\s+(?:I|you|we|he|she|they)\s+(?:go|leave|head\s+off)\b.*$",
     re.I,
 )
@@ -542,6 +544,11 @@ REFERENCE_WORDS = 12
 """Longest context phrase added to a task: enough to name the thing, short enough to stay a task."""
 FRAGMENT_TURNS = 2
 """A bare "I'll sort it" takes a topic phrase named at most this many segments earlier."""
+# "Where was we?", "Sorry, where were we?", "Anyway.": the speaker comes back from an aside to the point at hand
+RESUMING = re.compile(
+    r"^(?:(?:so|sorry|right|okay|ok|anyway|now)\s*,?\s+)*(?:where\s+(?:was|were)\s+(?:we|I)\b.*\?|anyway\s*[.,]?$)",
+    re.I,
+)
 
 
 @dataclass
@@ -690,6 +697,8 @@ PRESENT_LEAD_WORDS = 3
 # "We'll need to clean those up before the audit": a proposal to the group (taken up by "I do this"), before "we'll"
 WE_NEED = re.compile(r"\bwe(?:'ll|\s+will)\s+(?:need|have)\s+to\b", re.I)
 ASKED = re.compile(r"\?\s*$|\b(?:can|could|would|will)\s+you\b|\bwe(?:'ll)?\s+need\s+to\b|\bplease\b", re.I)
+# "Let's do a refresher with the pickers then." - "I do it.": a proposal, which a present-tense "I do it" takes on
+PROPOSED = re.compile(r"^(?:\w+,?\s+)?let's\b", re.I)
 
 CUES: list[tuple[re.Pattern[str], str, str]] = [
     (SELF_STRONG, "self", "strong"),
@@ -974,7 +983,9 @@ def detect(
         if strength == "present":
             # the speaker's turn before this one: did the other person just ask for something?
             turn_before = [s for s in sents[max(0, sent.index - 4) : sent.index] if s.segment_id == sent.segment_id - 1]
-            asked = any(s.speaker != sent.speaker and ASKED.search(s.text) for s in turn_before)
+            asked = any(
+                s.speaker != sent.speaker and (ASKED.search(s.text) or PROPOSED.match(s.text)) for s in turn_before
+            )
             opens_turn = all(s.segment_id != sent.segment_id for s in sents[max(0, sent.index - 2) : sent.index])
             # "I forward it to you tonight": later today counts too
             to_come = any(d.date > meeting_date or LATER_TODAY.search(d.phrase) for d in dates)
@@ -1066,12 +1077,15 @@ def detect(
             continue  # "so we'll probably need to look at our procedure when that lands"
         if kind == "we" and strength == "weak" and _wait_and_see(sents, sent):
             continue  # "We should do a team lunch before the holidays. I'll, ah, well, we'll see what works."
-        if kind == "we" and not dates and (WE_NOW.search(rest) or VAGUE_TIME.search(rest)):
+        # "Let's do the objectives first", "we'll catch up sometime": talk now or a vague plan, no item; it stays
+        # latent for an explicit taker ("Let's do a refresher with the pickers then." - "I do it.")
+        talk_now_we = kind == "we" and not dates and bool(WE_NOW.search(rest) or VAGUE_TIME.search(rest))
+        if talk_now_we and latent is None:
             continue
         if text.rstrip().endswith("?") and kind in ("self", "we") and QUESTION_FORM.search(text[: match.start()]):
             continue  # "shall I ...?" / "should we ...?" asks; "I'll send them by early January?" still commits
         # advice without a date is not a commitment, nor is a need nobody has taken up yet
-        deadline_filtered = (strength == "weak" and not dates) or strength == "need"
+        deadline_filtered = (strength == "weak" and not dates) or strength == "need" or talk_now_we
         if deadline_filtered and latent is None:
             continue
         context = sents[max(0, sent.index - 3) : sent.index][::-1] + sents[sent.index + 1 : sent.index + 3]
@@ -1113,9 +1127,11 @@ def detect(
                 due = first[0].date if first and first[0].start == 0 and first[0].date >= meeting_date else None
         # "We'll work around it", "if they can't sort it we'll go elsewhere": an undated "we" that names
         # hardly any work is a way of coping, no task (it may still be taken up: "we need to update the rota")
-        if kind == "we" and due is None and not deadline_filtered and len(content_words(task) - ROLE_WORDS) <= 2:
+        coping = kind == "we" and due is None and not deadline_filtered and len(content_words(task) - ROLE_WORDS) <= 2
+        if coping and latent is None:
             continue
-        (latent if deadline_filtered and latent is not None else out).append(
+        # ... but "Let's do a refresher with the pickers then." - "I do it." takes it up
+        (latent if (deadline_filtered or coping) and latent is not None else out).append(
             Candidate(
                 generic=generic,
                 owner=owner,
@@ -1312,6 +1328,14 @@ def name_people(
     the pronoun as it is.
     """
     own = participants.name_forms
+    # "Right. Eilidh." opens with its name: a capital at a sentence start is a name when it is said capitalised
+    # inside a sentence somewhere else in the meeting ("So, Eilidh?")
+    proper = {
+        found[1]
+        for sent in sents
+        for found in PERSON_NAME.finditer(sent.text)
+        if found.start() > 0 and sent.text[: found.start()].rstrip()[-1:] not in ".!?"
+    }
     for cand in cands:
         pronoun = PERSON_OBJECT.search(cand.task)
         if pronoun is None:
@@ -1331,7 +1355,11 @@ def name_people(
                 while words and words[0].lower() in SENTENCE_OPENERS | NOT_NAMES:  # "And Jonas put ..."
                     words, opens = words[1:], False
                 # "Lucy Brennan" and "Lucy from T&C" are one person; a lone capital at a sentence start is no name
-                if words and (not opens or len(words) > 1) and words[0].lower() not in own | NOT_NAMES:
+                if (
+                    words
+                    and (not opens or len(words) > 1 or words[0] in proper)
+                    and words[0].lower() not in own | NOT_NAMES
+                ):
                     named[words[0]] = sent
         if len(named) != 1:
             continue
@@ -1549,7 +1577,16 @@ def _how_of(first: Candidate, then: Candidate) -> bool:
     when = then.due is not None and first.due is None and bool(OBJECT_PRONOUN.match(then.task)) and not first.generic
     # "Oh, and the fatigue policy. I'll sort that. I'll draft something based on the ASLIA guidelines ...."
     what = not content_words(first.task) - LIGHT_VERBS - EMPTY_WORDS and not then.bare
-    return next_said and ((bool(CONTACT.match(then.task)) and not CONTACT.match(first.task)) or when or what)
+    # "I'll go to the asset manager for a second dig crew. I'll make the case.": arguing for it is how
+    argue = bool(ARGUE_FOR_IT.match(then.task))
+    return next_said and ((bool(CONTACT.match(then.task)) and not CONTACT.match(first.task)) or when or what or argue)
+
+
+ARGUE_FOR_IT = re.compile(
+    r"^(?:make\s+the\s+case|(?:push|fight|argue|go\s+in\s+to\s+bat)\s+for\s+(?:it|that|them|you|him|her))"
+    r"(?:\s+for\s+(?:it|that|them|you|him|her))?\s*$",
+    re.I,
+)
 
 
 def merge(cands: list[Candidate]) -> list[Candidate]:
@@ -1705,15 +1742,28 @@ def _named_topic(
         phrase = _point_named(sents, sent)
         if phrase.lower() in names:
             continue  # "Okay, Callum." addresses someone in the meeting
+        before = sents[max(0, sent.index - 3) : sent.index]
+        # "Clip gun's jammed again. Jas'll sort it. Where was we? The torque audit.": back from an aside, the talk
+        # starts over, so what was said before the return does not make the phrase part of a list
+        back = [i for i, s in enumerate(before) if RESUMING.match(s.text)]
         opens = all(  # it opens its turn ("Fair enough. Oh, the February rota."), not a list ("The July cohort.")
             # "Okay, Tuesday. Then the annual reviews.": a date agreed is an acknowledgement too
             s.segment_id != sent.segment_id or not content_words(s.text) - ACKNOWLEDGEMENTS - DATE_WORDS
-            for s in sents[max(0, sent.index - 3) : sent.index]
+            for s in before[back[-1] + 1 if back else 0 :]
         )
         led = phrase != topic_fragment(sent.text)  # "Now, DEV-0412.": the lead word itself moves the talk on
         if not phrase or not (opens or led):
             continue
         after = sents[sent.index + 1] if sent.index + 1 < len(sents) else None
+        # "Oh, and the dent at KP forty-two. The fitness-for-service assessment.": the next fragment says what of it
+        if (
+            after is not None
+            and after.index != cand.sentence.index
+            and after.segment_id == sent.segment_id
+            and (again := topic_fragment(after.text))
+        ):
+            phrase = f"{phrase}, {again}"
+            after = sents[after.index + 1] if after.index + 1 < len(sents) else None
         if (
             after is not None
             and after.index != cand.sentence.index  # the promise itself is no question about the topic
@@ -1841,7 +1891,8 @@ def _names_a_topic(sent: Sentence) -> bool:
 
     'It's in my head' says too little past its pronoun, 'Still can't.' names nothing, 'End of next week.' only a date.
     """
-    if ANAPHOR.search(sent.text) and len(content_words(sent.text)) <= 4:
+    said = TOPIC_LEAD.sub("", sent.text)  # "Speaking of that, did you sign my sponsor form?" names the form
+    if ANAPHOR.search(said) and len(content_words(said)) <= 4:
         return False
     words = content_words(_topic_phrase(sent))
     return len(words) >= 3 and bool(words - DATE_WORDS)
@@ -2045,6 +2096,10 @@ def resolve_references(
             # a bare "I'll do that" takes a named topic only with the question about it just asked ("Your
             # backwash sequence. What if you wrote it up as an SOP?"), not "Please do" or "Anything I can do there?"
             just_asked = date_asked or (asked_just_now is not None and asked_just_now.index == named[1].index + 1)
+            # "And the drill for nights, that one I take. I do it before the end of the month.": the speaker has
+            # just named the point
+            just_named = named[1].index == cand.sentence.index - 1 and named[1].segment_id == cand.sentence.segment_id
+            just_asked = just_asked or just_named
             named = named if just_asked and not cand.sentence.text.rstrip().endswith("?") else None
         reach = FRAGMENT_TURNS + 1 if date_asked else FRAGMENT_TURNS  # the point, a first date, the proposal, yes
         if named is not None and cand.generic and named[1].segment_id < cand.sentence.segment_id - reach:

@@ -77,6 +77,7 @@ TOPIC_LEAD = re.compile(
     r"^\s*(?:(?:and|but|so|okay|ok|right|um|uh|oh|ah|aha|yeah|yes|well|alright|then|also|now|next|great|good)[,.\s]+)*"
     # "One, I want to get quotes ...", "Secondly, ...": a count through points, not a topic
     r"(?:(?:one|two|three|four|first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|lastly)\s*,\s*)?"
+    r"(?:speaking\s+of\s+(?:that|which|it)\s*,\s*)?"  # "Speaking of that, did you sign my sponsor form?"
     r"(?:(?:what\s+about|how\s+about|how's|how\s+is|where\s+are\s+(?:we|you)\s+(?:on|with)|the\s+other\s+thing,?"
     r"|(?:next|another|one\s+more|new)\s+(?:thing|one)[,.:]?|thing[,.:])"  # "Next thing, release notes for 5.2"
     r"[,.\s]*)?\s*",
@@ -132,8 +133,10 @@ _OPENER_LEAD = re.compile(
     re.I,
 )
 _NUMBER = re.compile(
-    r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)$", re.I
-)
+    r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred|"
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)$",
+    re.I,
+)  # "KP forty-two"
 DETERMINERS = ("the", "our", "your", "his", "her", "their")  # open a noun phrase that names a thing
 _CODE = re.compile(r"^[A-Z]{2,}-?\d+\b|^[A-Za-z]+\d|^\d+[A-Za-z]")
 OPENER_WORDS = 6

@@ -2893,3 +2893,86 @@ def test_what_someone_will_want_to_see_is_no_task() -> None:
         ]
     )
     assert item.task == "Send the employee the full survey"
+
+
+def test_a_point_named_after_coming_back_from_an_aside_is_what_that_one_refers_to() -> None:
+    turns = [
+        ("manager", "Okay. So, the hinge bolts. The torque audit on fourteen. Quality wants it before their walk."),
+        ("employee", "The click wrench. Who done it last time, was it Shaz?"),
+        ("manager", "Shaz did it in November, but Shaz is on nights now."),
+        (
+            "employee",
+            "Clip gun's jammed again on nine. Jas'll sort it. Where was we? The torque audit. Right, I'll do that one.",
+        ),
+    ]
+    assert [i.task for i in items(turns) if i.owner == "employee"] == ["Do that one (the torque audit)"]
+
+
+def test_a_second_clause_about_someone_else_ends_the_task() -> None:
+    [item] = items([("manager", "I'll run the standardisation on Thursday, and Moira is on leave anyway.")])
+    assert item.task == "Run the standardisation"
+
+
+def test_a_bare_present_promise_right_after_naming_the_point_is_about_that_point() -> None:
+    turns = [
+        ("manager", "Right, the numbers, done. Then the fire drill. The night shift ain't had one since March."),
+        ("employee", "Okay. And the drill for nights, that one I take. I do it before Friday."),
+    ]
+    [item] = items(turns)
+    assert (item.owner, item.task, item.due) == ("employee", "Do it (the drill for nights)", dt.date(2026, 12, 4))
+
+
+def test_a_present_tense_i_do_it_takes_on_a_lets_proposal() -> None:
+    turns = [
+        ("manager", "Let's do a refresher with the pickers then. A proper one, with samples on the table."),
+        ("employee", "I do it. Monday, start of shift."),
+    ]
+    [item] = items(turns)
+    assert (item.owner, item.task) == ("employee", "Do a refresher with the pickers")
+    assert items([turns[0], ("employee", "Okay.")]) == []  # nobody took it: still no item
+
+
+def test_speaking_of_that_leads_to_the_question_a_bare_promise_answers() -> None:
+    turns = [
+        ("employee", "That's the week of my interview. Speaking of that, did you sign my sponsor form?"),
+        ("manager", "Oh, God, no, it's sitting on my desk. I'll sign it tonight, I promise."),
+    ]
+    [item] = items(turns)
+    assert (item.owner, item.task, item.due) == ("manager", "Sign it (did you sign my sponsor form)", MEETING)
+
+
+def test_a_name_said_alone_is_who_her_refers_to_when_the_meeting_says_it_elsewhere() -> None:
+    turns = [
+        ("manager", "Good. Right. Eilidh."),
+        ("employee", "The graduate?"),
+        ("manager", "Aye. She's keen as mustard. Can you take her on the next pigging run?"),
+        ("employee", "Next run is October, the Peterhead line?"),
+        ("manager", "September. The twenty-second."),
+        ("employee", "Hmm. That's the week of my interview."),
+        ("manager", "So, Eilidh?"),
+        ("employee", "Abeg, no wahala. I'll take her. She can hold the tracking antenna."),
+    ]
+    [item] = items(turns)
+    assert (item.owner, item.task) == ("employee", "Take Eilidh on the next pigging run")
+
+
+def test_a_topic_keeps_its_number_and_the_fragment_that_says_what_of_it() -> None:
+    turns = [
+        ("employee", "Thank you. Oh, and the dent at KP forty-two. The fitness-for-service assessment."),
+        ("manager", "Aye, the one with the gouge. What's the timeline?"),
+        ("employee", "I'll get it to you by Friday."),
+    ]
+    [item] = items(turns)
+    assert item.task == "Get it to the manager (the dent at KP forty-two, the fitness-for-service assessment)"
+
+
+def test_making_the_case_is_how_the_promise_before_it_gets_done() -> None:
+    turns = [
+        ("employee", "One crew cannot do it before winter."),
+        (
+            "manager",
+            "Then if it's more than five, I'll go to the asset manager for a second dig crew. I'll make the case.",
+        ),
+    ]
+    [item] = items(turns)
+    assert item.task.startswith("Go to the asset manager for a second dig crew")
