@@ -185,6 +185,7 @@ ROUTINE = re.compile(r"\b(?:like|as)\s+(?:always|usual|ever)\b|\bsame\s+as\s+(?:
 ONE_MOMENT = re.compile(
     r"\b(?:one|a)\s+sec(?:ond)?\b|\bhang\s+on\b|\bhold\s+on\b|\bgive\s+me\s+a\s+(?:sec|second|minute|moment)\b", re.I
 )
+BROKEN_OFF = re.compile(r"\b(?:my|your|the|our|their|his|her|a|an)\s*,\s*(?=" + ONE_MOMENT.pattern + ")", re.I)
 # what people say they'll do when fed up, and never mean: no task
 HYPERBOLE = re.compile(
     r"^\s*(?:just\s+|probably\s+|honestly\s+)?(?:resign|quit|emigrate|retire|scream|cry|explode|lose\s+it|lose\s+my\s+mind|"
@@ -391,7 +392,8 @@ ACCEPTANCE_LEAD = re.compile(
 )
 # "the guests say, no, I'll just book it online": someone else's words, quoted
 REPORTED = re.compile(
-    r"\b(?:say|says|said|saying|asks|asked|goes|went)\s*[,:]|\b(?:was|were|is|are|been|keeps?|kept)\s+saying\b"
+    # "I said, let's do a little showcase": the speaker says their own words again (after a drop-out), no quote
+    r"(?<!\bI\s)\b(?:say|says|said|saying|asks|asked|goes|went)\s*[,:]|\b(?:was|were|is|are|been|keeps?|kept)\s+saying\b"
     # "Coach Daniels said he'd let us have the stadium": what someone else said they would do
     r"|\b(?:said|says|told\s+(?:me|us))\s+(?:that\s+)?(?:he|she|they)(?:['’]d|['’]ll|\s+would|\s+will)\b",
     re.I,
@@ -1039,6 +1041,8 @@ def detect(
         # "I'll just text him now so he's not blindsided", "we'll do it now only": done in the meeting
         talk_now = talk_now or (kind in ("self", "we") and not later and bool(DONE_NOW.search(rest)))
         talk_now = talk_now or (kind == "self" and not later and bool(ONE_MOMENT.search(text[: match.start()])))
+        # "let me check my, hold on ah.": broken off to look it up there and then
+        talk_now = talk_now or (kind == "self" and not later and bool(BROKEN_OFF.search(rest)))
         # "Nice. Eat something good for me." - "Ha, I will eat for both of us.": a turn that opens laughing at a remark
         # plays along; a promise in it counts only with a date or as the answer to a request
         if kind == "self" and not dates and _opens_laughing(sents, sent):
@@ -1237,7 +1241,7 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
                 and len(CLAUSE_BREAK.split(sent.text)[0].split()) <= DATE_NOTE_WORDS  # ", once the PSR's in."
             )
             if found and found[0].date >= meeting_date and (DATE_REPLY_LEAD.match(lead) or concluded or noted):
-                cand.due = found[0].date
+                cand.due = _in_month_said(found[0], sents, cand.sentence, meeting_date)
                 cand.evidence.append(Evidence(segment_id=sent.segment_id, quote=sent.text))
                 _narrow(cand, sents, sent, meeting_date)
                 break
@@ -1250,6 +1254,25 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
                 # "Are the new starters allowed solo by then? Their nesting finishes on the-" - "Tenth of December":
                 # a date after another question answers that question, not when the task is due
                 break
+
+
+MONTH_ONLY = re.compile(r"^\W*(?:(?:in|for|that's|so|um|uh)\s+)?(?P<month>[A-Za-z]+)\W*$")
+DAY_ONLY = re.compile(r"\b(?P<day>\d{1,2}(?:st|nd|rd|th)|[a-z]+(?:-[a-z]+)?)\b", re.I)
+
+
+def _in_month_said(day: ResolvedDate, sents: list[Sentence], promise: Sentence, meeting_date: dt.date) -> dt.date:
+    """ "The standardisation ... The next one." - "November." - "I'll run that one. The nineteenth, is it?": a day of
+    the month said alone falls in the month just named, not the next nineteenth."""
+    if any(word.lower() in MONTHS_EN for word in re.findall(r"[A-Za-z]+", day.phrase)):
+        return day.date
+    for sent in sents[max(0, promise.index - REFERENCE_WINDOW) : promise.index][::-1]:
+        said = MONTH_ONLY.match(sent.text)
+        if said is None or said["month"].lower() not in MONTHS_EN:
+            continue
+        ordinal = next((w for w in DAY_ONLY.findall(day.phrase) if w.lower() in ORDINAL_WORDS or w[:1].isdigit()), None)
+        again = find_dates(f"the {ordinal} of {said['month']}", meeting_date) if ordinal else []
+        return again[0].date if again and again[0].date >= meeting_date else day.date
+    return day.date
 
 
 def _narrow(cand: Candidate, sents: list[Sentence], dated: Sentence, meeting_date: dt.date) -> None:

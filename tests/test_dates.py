@@ -203,3 +203,10 @@ def test_a_weekday_with_its_day_said_as_a_number() -> None:
         dt.date(2027, 7, 19)
     ]  # not a Monday: the weekday
     assert [d.date for d in find_dates("Tuesday two hours", meeting)] == [dt.date(2027, 7, 13)]
+
+
+def test_a_day_of_the_month_said_alone_with_a_tag() -> None:
+    meeting = dt.date(2026, 10, 7)
+    for said in ("The nineteenth, is it still?", "The 19th, yes.", "The nineteenth, right?"):
+        assert [d.date for d in find_dates(said, meeting)] == [dt.date(2026, 10, 19)], said
+    assert find_dates("The first, yes.", meeting) == []  # the first three days are as often a list

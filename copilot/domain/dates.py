@@ -326,7 +326,9 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         (
             re.compile(
                 r"^\W*(?:(?:so|and|um|uh|on|by|that's|that\s+is)\s+)*the\s+"
-                r"(\d{1,2}(?:st|nd|rd|th)|(?!first\b|second\b|third\b)(?:" + _ORD_WORDS + r"))\W*$",
+                r"(\d{1,2}(?:st|nd|rd|th)|(?!first\b|second\b|third\b)(?:" + _ORD_WORDS + r"))"
+                # "The nineteenth, is it still?", "The 19th, yes.": the day with a tag asking or agreeing
+                r"(?:\s*,\s*(?:is\s+it(?:\s+still)?|isn't\s+it|yes|yeah|yep|right|okay|ok|still))?\W*$",
                 re.I,
             ),
             day_of_month,

@@ -2976,3 +2976,34 @@ def test_making_the_case_is_how_the_promise_before_it_gets_done() -> None:
     ]
     [item] = items(turns)
     assert item.task.startswith("Go to the asset manager for a second dig crew")
+
+
+def test_a_day_said_after_the_promise_falls_in_the_month_just_named() -> None:
+    turns = [
+        ("manager", "Now, the standardisation. We do it every quarter. The next one for the care assessors."),
+        ("employee", "January."),
+        ("manager", "January. Somebody has to run it, and Moira is on leave."),
+        ("employee", "Aye, right, I'll run that one. The nineteenth, is it still?"),
+        ("manager", "The nineteenth, yes."),
+    ]
+    [item] = items(turns)
+    assert (item.task, item.due) == ("Run that one (the standardisation)", dt.date(2027, 1, 19))
+
+
+def test_saying_ones_own_words_again_is_no_quote() -> None:
+    turns = [
+        ("employee", "Sorry, Bronwyn, you cut off. You say showcase?"),
+        ("manager", "Yeah, sorry, my internet's bad. I said, let's do a little showcase at the end of term."),
+        ("employee", "Oh, that one I like. I'll do the plan for it. Just a short one."),
+    ]
+    [item] = items(turns)
+    assert (item.owner, item.task) == ("employee", "Do a little showcase at the end of term")
+
+
+def test_a_promise_broken_off_to_look_something_up_is_no_item() -> None:
+    turns = [
+        ("manager", "The inspection is on the fifteenth, they confirmed it this morning."),
+        ("employee", "The fifteenth... let me check my, hold on ah."),
+        ("manager", "No rush."),
+    ]
+    assert items(turns) == []
