@@ -517,6 +517,7 @@ TAKE_ON = re.compile(
     r"|\bI(?:'ll|\s+will)\s+take\s+(?:that|it|this)(?:\s+on)?\s*(?:[.!]|$)",
     re.I,
 )
+LEFT_WITH_ME = re.compile(r"\bleave\s+(?P<what>it|that|this|those|them)\s+with\s+me\b", re.I)
 # "When do you need it?", "By when?", "What's the deadline?": a question whose answer is the item's date
 DATE_ASKED = re.compile(r"\b(?:when|what\s+time|how\s+long|how\s+soon|deadline|due|what\s+date|which\s+day)\b", re.I)
 WHEN_QUESTION = re.compile(r"^\W*(?:(?:and|so|okay|right)\W+)*(?:when|what\s+time|how\s+long)\b", re.I)
@@ -944,6 +945,9 @@ def detect(
         ):
             continue
         cue = _first(CUES, text) or (_dated_subject(text, meeting_date) if is_cjk(text) else None)
+        # "And the rate shopper, the renewal. Leave it with me.": taking the point on is a promise to handle it
+        left_with_me = LEFT_WITH_ME.search(text) if cue is None else None
+        cue = (left_with_me, "self", "strong") if left_with_me is not None else cue
         # "I'll be her buddy, and I'll set up a shadowing plan": a state first, then a promise in the same sentence
         while cue is not None and cue[1] == "self" and STATUS.match(text[cue[0].end() :]):
             again = SELF_STRONG.search(text, cue[0].end())
@@ -1110,6 +1114,8 @@ def detect(
             addressee=addressee,
             meeting_date=meeting_date,
         )
+        if left_with_me is not None and not content_words(task):
+            task = f"Handle {left_with_me['what'].lower()}"  # what it is comes from the talk before
         # "Ha! Please, do it in front of me.": a laughing reply that asks for "it" plays along with the joke
         if not dates and ANAPHOR.search(task) and _task_words(task) <= 2 and _in_laughing_reply(sents, sent):
             continue
@@ -1652,7 +1658,10 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
         ):
             # the reply names what the request only pointed at ("Can you share the link?" - "I'll drop the
             # triage dashboard link in the producers' channel")
-            if cand.topic or not _how_of(target, cand):  # "I'll sort that (the fatigue policy). I'll draft ...": kept
+            # "I'll sort that (the fatigue policy). I'll draft ...": kept, unless the reply names it too ("Leave
+            # that with me (Highways). I'll ring Dafydd in Highways")
+            named_again = bool(target.topic) and content_words(target.topic) <= content_words(cand.task)
+            if cand.topic or not _how_of(target, cand) or named_again:
                 target.evidence = [e for e in target.evidence if e != target.topic_evidence]
                 target.topic, target.topic_evidence = cand.topic, cand.topic_evidence
             target.task = cand.task

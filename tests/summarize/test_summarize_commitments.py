@@ -3007,3 +3007,24 @@ def test_a_promise_broken_off_to_look_something_up_is_no_item() -> None:
         ("manager", "No rush."),
     ]
     assert items(turns) == []
+
+
+def test_leave_it_with_me_takes_on_the_point_just_raised() -> None:
+    turns = [
+        ("manager", "And we should really get the records on the Gosforth main updated, the system's wrong."),
+        ("employee", "Aye. Leave it with me, I've got the as-laid drawings in the van."),
+    ]
+    [item] = items(turns)
+    assert item.owner == "employee" and "records on the Gosforth main" in item.task
+    [item] = items([("manager", "Okay, overall. And the rate shopper, the renewal. Leave it with me.")])
+    assert (item.owner, item.task) == ("manager", "Handle it (the rate shopper, the renewal)")
+    assert items([("employee", "It's all a mess."), ("manager", "Leave it with me.")]) == []  # nothing named
+
+
+def test_a_reply_that_names_the_topic_itself_keeps_no_copy_of_it() -> None:
+    turns = [
+        ("manager", "And Highways, did they ever come back on the junction?"),
+        ("employee", "No. I chased them twice. Last week and, I think, Monday also."),
+        ("manager", "Right, leave that with me. I'll ring Dafydd in Highways first thing Monday."),
+    ]
+    assert [i.task for i in items(turns)] == ["Ring Dafydd in Highways"]
