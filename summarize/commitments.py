@@ -1161,6 +1161,65 @@ def detect(
     return out
 
 
+# "Shall I draft the letter?", "Do you still want me doing the taster lecture?", "Want me to send it over?": an offer
+OFFER = re.compile(
+    r"(?:^(?:(?:so|and|okay|ok|right|oh|then|um|well)[,\s]+)*shall\s+I\s+"
+    r"|\b(?:(?:do|would)\s+you\s+)?(?:still\s+)?(?:want|like|need)\s+me\s+(?:to\s+|(?P<doing>doing\s+)))"
+    r"(?P<rest>[^?]+)\?\s*$",
+    re.I,
+)
+# "Yes please, if you can.", "Go on then.", "Would you?": the other person takes the offer up
+OFFER_TAKEN = re.compile(
+    r"^\W*(?:(?:oh|ah|um|yes|yeah|yep|ok(?:ay)?)[,.!\s]+)*(?:yes|yeah|yep|please|go\s+on|go\s+for\s+it|would\s+you|"
+    r"(?:that|it)(?:'d|\s+would)\s+be\s+(?:great|brilliant|lovely|good|amazing|a\s+help)|if\s+you\s+(?:can|could|would|don't\s+mind)|"
+    r"absolutely|definitely|sure|do)\b(?![^.!?]*\b(?:no|not|don't|nah|needn't)\b)",
+    re.I,
+)
+
+
+def accepted_offers(
+    sents: list[Sentence], participants: Participants, meeting_date: dt.date, *, excluded: frozenset[int] = frozenset()
+) -> list[Candidate]:
+    """'Do you still want me doing the taster lecture?' - 'Yes please, if you can.': the one who offered owns it.
+
+    An offer is a question, so detection skips it; it becomes the offerer's item only when the other person's
+    next turn opens by taking it up. A refusal ("No, you're fine") or no answer leaves nothing.
+    """
+    out: list[Candidate] = []
+    for sent in sents:
+        offer = OFFER.search(sent.text) if sent.index not in excluded else None
+        if offer is None:
+            continue
+        reply = next((s for s in sents[sent.index + 1 :] if s.segment_id != sent.segment_id), None)
+        if reply is None or reply.speaker == sent.speaker or reply.index in excluded:
+            continue
+        if reply.segment_id != sent.segment_id + 1 or not OFFER_TAKEN.match(reply.text):
+            continue
+        context = sents[max(0, sent.index - 3) : sent.index][::-1] + [reply]
+        addressee = participants.other(sent.speaker, context, sent.text)
+        rest = f"do {offer['rest']}" if offer["doing"] else offer["rest"]
+        task = _task(rest, owner_is_speaker=True, speaker=sent.speaker, addressee=addressee, meeting_date=meeting_date)
+        if not task or not content_words(task) - LIGHT_VERBS - EMPTY_WORDS:
+            continue  # "Shall I do it?": what "it" is, the talk before says; too little to stand alone
+        dates = [d for d in find_dates(f"{sent.text} {reply.text}", meeting_date) if d.date >= meeting_date]
+        out.append(
+            Candidate(
+                owner=sent.speaker,
+                task=task,
+                due=dates[-1].date if dates else None,
+                sentence=sent,
+                kind="self",
+                strength="strong",
+                evidence=[
+                    Evidence(segment_id=sent.segment_id, quote=sent.text),
+                    Evidence(segment_id=reply.segment_id, quote=reply.text),
+                ],
+                merged_sentences=[sent.index, reply.index],
+            )
+        )
+    return out
+
+
 def _due(dates: list[ResolvedDate], match: re.Match[str], text: str) -> dt.date | None:
     """The task's date: one after the cue, else one before it, unless that is a condition's deadline.
 
@@ -2495,6 +2554,8 @@ def extract(
     """
     latent: list[Candidate] = []
     cands = detect(sents, participants, meeting_date, excluded=excluded, latent=latent)
+    offers = accepted_offers(sents, participants, meeting_date, excluded=excluded)
+    cands = sorted([*cands, *offers], key=lambda c: c.sentence.index)
     cands = drop_refused(cands, sents)
     cands = drop_withdrawn(cands, sents)
     latent = drop_withdrawn(latent, sents)

@@ -3028,3 +3028,21 @@ def test_a_reply_that_names_the_topic_itself_keeps_no_copy_of_it() -> None:
         ("manager", "Right, leave that with me. I'll ring Dafydd in Highways first thing Monday."),
     ]
     assert [i.task for i in items(turns)] == ["Ring Dafydd in Highways"]
+
+
+@pytest.mark.parametrize(
+    ("offer", "reply", "task"),
+    [
+        ("Do you still want me doing the taster lecture?", "Yes please, if you can.", "Do the taster lecture"),
+        ("Shall I send you the new checklist?", "Please, yeah.", "Send the manager the new checklist"),
+        ("D'you want me to ring the wholesaler?", "Would you? Tell him we're going direct.", "Ring the wholesaler"),
+    ],
+)
+def test_an_offer_taken_up_is_the_offerers_item(offer: str, reply: str, task: str) -> None:
+    [item] = items([("employee", offer), ("manager", reply)])
+    assert (item.owner, item.task) == ("employee", task)
+
+
+@pytest.mark.parametrize("reply", ["No, you're fine, Sam does it.", "Yeah, no, don't worry about it.", "Hmm."])
+def test_an_offer_turned_down_or_left_is_no_item(reply: str) -> None:
+    assert items([("employee", "Do you want me to draft the June rota?"), ("manager", reply)]) == []
