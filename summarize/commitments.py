@@ -1172,7 +1172,7 @@ OFFER = re.compile(
 OFFER_TAKEN = re.compile(
     r"^\W*(?:(?:oh|ah|um|yes|yeah|yep|ok(?:ay)?)[,.!\s]+)*(?:yes|yeah|yep|please|go\s+on|go\s+for\s+it|would\s+you|"
     r"(?:that|it)(?:'d|\s+would)\s+be\s+(?:great|brilliant|lovely|good|amazing|a\s+help)|if\s+you\s+(?:can|could|would|don't\s+mind)|"
-    r"absolutely|definitely|sure|do)\b(?![^.!?]*\b(?:no|not|don't|nah|needn't)\b)",
+    r"absolutely|definitely|sure|please\s+do|do\s+(?:it|that)\b(?!\s*\?))\b(?![^.!?]*\b(?:no|not|don't|nah|needn't)\b)",
     re.I,
 )
 

@@ -3043,6 +3043,8 @@ def test_an_offer_taken_up_is_the_offerers_item(offer: str, reply: str, task: st
     assert (item.owner, item.task) == ("employee", task)
 
 
-@pytest.mark.parametrize("reply", ["No, you're fine, Sam does it.", "Yeah, no, don't worry about it.", "Hmm."])
+@pytest.mark.parametrize(
+    "reply", ["No, you're fine, Sam does it.", "Yeah, no, don't worry about it.", "Hmm.", "Do they even need it?"]
+)
 def test_an_offer_turned_down_or_left_is_no_item(reply: str) -> None:
     assert items([("employee", "Do you want me to draft the June rota?"), ("manager", reply)]) == []
