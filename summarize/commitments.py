@@ -1321,6 +1321,7 @@ def date_replies(cands: list[Candidate], sents: list[Sentence], meeting_date: dt
                 break
 
 
+MONTH_SAID_DAYS = 183
 MONTH_ONLY = re.compile(r"^\W*(?:(?:in|for|that's|so|um|uh)\s+)?(?P<month>[A-Za-z]+)\W*$")
 DAY_ONLY = re.compile(r"\b(?P<day>\d{1,2}(?:st|nd|rd|th)|[a-z]+(?:-[a-z]+)?)\b", re.I)
 
@@ -1336,7 +1337,9 @@ def _in_month_said(day: ResolvedDate, sents: list[Sentence], promise: Sentence, 
             continue
         ordinal = next((w for w in DAY_ONLY.findall(day.phrase) if w.lower() in ORDINAL_WORDS or w[:1].isdigit()), None)
         again = find_dates(f"the {ordinal} of {said['month']}", meeting_date) if ordinal else []
-        return again[0].date if again and again[0].date >= meeting_date else day.date
+        # a month more than half a year off was talk about another time ("March." - what happened then)
+        soon = again and meeting_date <= again[0].date <= meeting_date + dt.timedelta(days=MONTH_SAID_DAYS)
+        return again[0].date if soon else day.date
     return day.date
 
 

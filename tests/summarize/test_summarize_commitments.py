@@ -2988,6 +2988,10 @@ def test_a_day_said_after_the_promise_falls_in_the_month_just_named() -> None:
     ]
     [item] = items(turns)
     assert (item.task, item.due) == ("Run that one (the standardisation)", dt.date(2027, 1, 19))
+    turns[1] = ("employee", "October.")  # ten months off: talk about another time, so the next nineteenth
+    turns[2] = ("manager", "October. Somebody has to run it, and Moira is on leave.")
+    [item] = items(turns)
+    assert item.due == dt.date(2026, 12, 19)
 
 
 def test_saying_ones_own_words_again_is_no_quote() -> None:
