@@ -1568,9 +1568,9 @@ ADDRESS_ONLY = re.compile(
     r"|certainly|totally|happily|gladly|perfect|brilliant|lovely|grand|sorted|agreed|alright)\b)[A-Z][\w'’-]+\s*[.!]\s*$",
     re.I,
 )
+# "I'll do it myself", "Then I will present it myself": the asker takes the work back, whatever its verb
 TAKE_BACK = re.compile(
-    r"\bI(?:['’]ll|\s+will)\s+(?:just\s+)?(?:do|handle|take|sort|cover)\s+(?:it|that|this|them)\s+(?:myself|meself|masel)\b",
-    re.I,
+    r"\bI(?:['’]ll|\s+will)\s+(?:just\s+)?[a-z]+\s+(?:it|that|this|them)\s+(?:myself|meself|masel)\b", re.I
 )
 TAKE_BACK_SENTENCES = 8  # sentences after the refusal to look through ("You wouldn't, you'd be great. But ...")
 TAKE_BACK_TURNS = 1  # the asker's very next turn

@@ -3052,3 +3052,13 @@ def test_an_offer_taken_up_is_the_offerers_item(offer: str, reply: str, task: st
 )
 def test_an_offer_turned_down_or_left_is_no_item(reply: str) -> None:
     assert items([("employee", "Do you want me to draft the June rota?"), ("manager", reply)]) == []
+
+
+def test_the_asker_takes_refused_work_back_whatever_its_verb() -> None:
+    turns = [
+        ("manager", "Can you present the roadmap at the all-hands?"),
+        ("employee", "No, I can't, I'm on leave that week."),
+        ("manager", "Then I will present it myself."),
+    ]
+    [item] = items(turns)
+    assert (item.owner, item.task) == ("manager", "Present the roadmap at the all-hands")
