@@ -96,6 +96,8 @@ UNTOUCHED_AT = {
     "blind33": "5463ecf",
     "blind34": "aa39b66",
     "blind35": "aa39b66",
+    "blind36": "53f12bd",
+    "blind37": "53f12bd",
 }
 SETTING_KEYS = ("features", "l2", "threshold")
 FEATURE_SETS = ("cheap", "cheap+quote", "cheap+quote+task")
