@@ -757,7 +757,7 @@ def _task(rest: str, *, owner_is_speaker: bool, speaker: str, addressee: str, me
     # "I'll take that, sir": a form of address ends no task
     text = re.sub(r"\s*,\s*(?:sir|ma['’]?am|madam|boss|mate|hon|bro|chief|love|my\s+friend)\s*$", "", text, flags=re.I)
     # "do the fire walk with them on their first day, yeah?": a question tag ("tell them yes" keeps its "yes")
-    text = re.sub(r"\s*,\s*(?:yeah|yes|eh|innit|lah|yah)\s*$", "", text, flags=re.I)
+    text = re.sub(r"\s*,\s*(?:yeah|yes|eh|innit|lah|yah|aye)\s*$", "", text, flags=re.I)
     text = PAST_FIRST.sub(lambda m: PAST_TO_BASE.get(m[1].lower(), m[1][:-1]), text)  # "What if you did the schedule"
     text = re.sub(r"\s*,?\s+(?:and|or|but|so)\s*$", "", text, flags=re.I)  # "do two sessions Monday and Tuesday"
     text = re.sub(
@@ -1723,11 +1723,19 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
             # "I'll sort that (the fatigue policy). I'll draft ...": kept, unless the reply names it too ("Leave
             # that with me (Highways). I'll ring Dafydd in Highways")
             named_again = bool(target.topic) and content_words(target.topic) <= content_words(cand.task)
-            if cand.topic or not _how_of(target, cand) or named_again:
+            # "The decline letters. ... Could you rewrite them?" - "I'll redo the template": the reply's own look
+            # back reached past the request, which says what "them" is
+            looked_past = (
+                bool(target.topic)
+                and cand.topic_evidence is not None
+                and cand.topic_evidence.segment_id < target.sentence.segment_id
+                and cand.topic_evidence != target.topic_evidence  # one sentence: the reply's phrase of it is fuller
+            )
+            if (cand.topic or not _how_of(target, cand) or named_again) and not (looked_past and not named_again):
                 target.evidence = [e for e in target.evidence if e != target.topic_evidence]
                 target.topic, target.topic_evidence = cand.topic, cand.topic_evidence
+                carried = list(cand.evidence)
             target.task = cand.task
-            carried = list(cand.evidence)
         elif DO_THAT.match(target.task) and cand.kind == "self" and cand.task and not DO_THAT.match(cand.task):
             target.task = cand.task  # "Can you do that?" - "I'll train her on Saturday": the reply says what
         target.evidence.extend(e for e in carried if e not in target.evidence)
@@ -1842,7 +1850,9 @@ def _named_topic(
         back = [i for i, s in enumerate(before) if RESUMING.match(s.text)]
         opens = all(  # it opens its turn ("Fair enough. Oh, the February rota."), not a list ("The July cohort.")
             # "Okay, Tuesday. Then the annual reviews.": a date agreed is an acknowledgement too
-            s.segment_id != sent.segment_id or not content_words(s.text) - ACKNOWLEDGEMENTS - DATE_WORDS
+            # "Sure. Next thing. The decline letters.": a word that moves the talk on is no list item either
+            s.segment_id != sent.segment_id
+            or not content_words(TOPIC_LEAD.sub("", s.text)) - ACKNOWLEDGEMENTS - DATE_WORDS
             for s in before[back[-1] + 1 if back else 0 :]
         )
         led = phrase != topic_fragment(sent.text)  # "Now, DEV-0412.": the lead word itself moves the talk on

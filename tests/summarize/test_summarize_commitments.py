@@ -3062,3 +3062,17 @@ def test_the_asker_takes_refused_work_back_whatever_its_verb() -> None:
     ]
     [item] = items(turns)
     assert (item.owner, item.task) == ("manager", "Present the roadmap at the all-hands")
+
+
+def test_a_reply_keeps_the_point_its_request_refers_to() -> None:
+    """'Next thing.' moves the talk on, so 'The decline letters.' opens a point; the reply's own look back must
+    not reach past the request to a nearer remark."""
+    turns = [
+        ("manager", "Sure. Next thing. The decline letters. Members complain they can't understand why they get a no."),
+        ("employee", "They're brutal, the letters. It's all 'your application does not meet our criteria', full stop."),
+        ("manager", "Could you rewrite them? Plain English?"),
+        ("employee", "I'll redo the template, aye. Give us till Easter, the month end's mad."),
+    ]
+    [item] = items(turns)
+    assert (item.owner, item.task) == ("employee", "Redo the template (the decline letters)")
+    assert sorted(e.segment_id for e in item.evidence) == [0, 2, 3]  # not the remark it passed over
