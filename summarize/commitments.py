@@ -253,6 +253,7 @@ WE_NOW = re.compile(
     r"go\s+(?:for|to|with|on)\b|make\s+(?:that|this|it)\b)",  # "let's go for your goals" (ASR for "go through")
     re.I,
 )
+ROLE_ASKED = re.compile(r"\s*be\s+(?:his|her|their|the|a)\s+(?:\w+\s+)?(?:mentor|buddy)\b", re.I)
 # status and forecasts ("we're going to be at 80% by the end of the quarter")
 STATUS = re.compile(
     r"^\s*(?:(?:both|all)\s+)?(?:be|hit|reach|land|end\s+up|finish\s+(?:at|around)|get\s+to\s+\d|probably\s+be|likely\s+be)\b"
@@ -314,6 +315,7 @@ WITHDRAWAL = re.compile(
     r"算了|还是不要|還是不要|不用了|取消(?:吧|了)|别做了|別做了",
     re.I,
 )
+MEETING_NAMED = re.compile(r"\s+(?:meeting|call|catch-?up|huddle|stand-?up|briefing)\b", re.I)
 DATE_PREPOSITION = re.compile(
     r"(?:\s*,)?\s*(?:\b(?:by|before|on|until|till|no\s+later\s+than|for|within|in|at|around|latest\s+by|by\s+the|to)\s+)?"
     r"(?:(?:close|end)\s+of\s+(?:play|business|day)\s+(?:on\s+)?|cob\s+|eod\s+)?"  # "by close of play Thursday"
@@ -381,7 +383,8 @@ ENDORSE = re.compile(
 # "Will do.", "Yep, on it.": the whole reply accepts a request
 ACCEPTANCE = re.compile(
     r"^\W*(?:(?:yes|yeah|yep|ok(?:ay)?|sure|right|of\s+course|nah,?\s+yeah)[,.!\s]+)*(?:will\s+do|on\s+it|no\s+(?:problem|worries|bother)|not\s+a\s+problem|"
-    r"sure(?:\s+thing)?|(?:of\s+)?course|can\s+do|I\s+will|I'll\s+do\s+(?:that|it))\W*$",
+    # "Can." / "Can, can lah.": yes, in Singapore and Malaysia
+    r"sure(?:\s+thing)?|(?:of\s+)?course|can\s+do|can(?:[,\s]+(?:can|lah|la))*|I\s+will|I'll\s+do\s+(?:that|it))\W*$",
     re.I,
 )
 # "Yes sir, I'll inform the counter staff.": a yes that goes on to say how; "Yes, and I'll also ..." adds a task
@@ -735,6 +738,9 @@ def _dated_subject(text: str, meeting_date: dt.date) -> tuple[re.Match[str], str
 def _strip_dates(text: str, meeting_date: dt.date) -> str:
     """Remove due-date phrases and their prepositions from a task."""
     for found in sorted(find_dates(text, meeting_date), key=lambda r: r.start, reverse=True):
+        if MEETING_NAMED.match(text[found.end :]):
+            text = text[: found.start].rstrip() + text[found.end :]  # "in the Monday meeting" -> "in the meeting"
+            continue
         head = DATE_PREPOSITION.sub("", text[: found.start])
         # "before Tuesday's dress": the date names an event, and the event goes with it
         tail = DATE_EMPHASIS.sub("", ZH_DATE_SUFFIX.sub("", DATED_EVENT.sub("", text[found.end :])))
@@ -965,6 +971,21 @@ def detect(
                 for d in find_dates(after.text, meeting_date)
                 if d.date >= meeting_date
             ]
+        said_after = sents[sent.index + 1] if sent.index + 1 < len(sents) else None
+        # "so I should write it. By next Friday, okay?": a date said on its own right after makes it a promise
+        if (
+            not dates
+            and cue is not None
+            and cue[1:] == ("self", "weak")
+            and said_after is not None
+            and said_after.segment_id == sent.segment_id
+            and not content_words(said_after.text) - DATE_WORDS - ORDINALS - ACKNOWLEDGEMENTS
+        ):
+            dates = [
+                replace(d, start=d.start + len(text) + 1, end=d.end + len(text) + 1)
+                for d in find_dates(said_after.text, meeting_date)
+                if d.date >= meeting_date
+            ]
         # "by the Friday before, so the twenty-fifth": the date said again, more exactly, is the one meant
         restated = [d for d in dates if RESTATED_DATE.search(text[: d.start]) or RESTATING.match(d.phrase)]
         dates = restated[-1:] or dates
@@ -1066,7 +1087,9 @@ def detect(
             continue  # "Would you want some time back on the tools?": an offer, nothing asked of them
         if kind == "self" and strength == "weak" and LEAVING.match(rest):
             continue  # "Right, I'd better go, Nora's waving at me."
-        if talk_now or STATUS.search(rest) or STATUS.search(text[: match.start()]):
+        # "Can you be his mentor on the night shifts?" asks them to take a role on: work, not a state
+        role_asked = kind == "other" and bool(ROLE_ASKED.match(rest))
+        if talk_now or (STATUS.search(rest) and not role_asked) or STATUS.search(text[: match.start()]):
             continue
         if kind == "self" and WISH.search(text[: match.start()] + text[match.start() : match.end()]):
             continue

@@ -537,7 +537,12 @@ NOT_A_DEADLINE = re.compile(
     r"|\b(?:starting|beginning|(?<!\ba\sweek\s)from|since)\s+(?:on\s+|in\s+)?(?:next|this|the)?\s*\w+(?:\s+\w+)?"
     r"|\b(?:tax|fiscal|financial)\s+year[- ]end\b"  # its date depends on the country and the company
     # "the Friday drop-in sessions", "the Thursday one": a weekday naming a recurring thing, not a day
-    r"|\bthe\s+(?:" + _WD + r")\s+(?!(?:after|before|of|at|in|morning|afternoon|evening|night|then|and|or)\b)[a-z]"
+    r"|(?<!\bat\s)(?<!\bin\s)\bthe\s+(?:"
+    + _WD
+    + r")\s+(?!(?:after|before|of|at|in|morning|afternoon|evening|night|then|and|or)\b)[a-z]"
+    # "I'll take it up with engineering in the Monday meeting": the next one is when it happens
+    r"|\b(?:at|in)\s+the\s+(?:" + _WD + r")\s+(?!(?:after|before|of|at|in|morning|afternoon|evening|night|then|and|or"
+    r"|meeting|call|catch-?up|huddle|stand-?up|briefing)\b)[a-z]"
     r"|从(?:下|这|這|本)?(?:个|個)?(?:周|週|月)\S?开始|從(?:下|这|這|本)?(?:个|個)?(?:周|週|月)\S?開始",
     re.I,
 )

@@ -3076,3 +3076,33 @@ def test_a_reply_keeps_the_point_its_request_refers_to() -> None:
     [item] = items(turns)
     assert (item.owner, item.task) == ("employee", "Redo the template (the decline letters)")
     assert sorted(e.segment_id for e in item.evidence) == [0, 2, 3]  # not the remark it passed over
+
+
+def test_can_says_yes_to_taking_a_role_on() -> None:
+    """'Can.' is yes in Singapore and Malaysia; being someone's mentor is work, not a state."""
+    turns = [
+        ("manager", "Then, Arjun. The trainee. He is starting night shifts from December."),
+        ("employee", "He is good, quite careful."),
+        ("manager", "He will speed up. Can you be his mentor on the night shifts? First month only."),
+        ("employee", "Can."),
+    ]
+    [item] = items(turns)
+    assert (item.owner, item.task) == ("employee", "Be his mentor on the night shifts (Arjun)")
+    assert items([("manager", "I'll be her buddy, and I'll set up a shadowing plan.")])[0].task.startswith("Set up")
+
+
+def test_a_weekday_meeting_is_when_a_promise_falls_due() -> None:
+    [item] = items([("manager", "That one I will take up with engineering in the Monday meeting.")])
+    assert (item.task, item.due) == ("Take up with engineering in the meeting", dt.date(2026, 12, 7))
+    assert items([("employee", "I'll come to the Friday drop-in sessions.")])[0].due is None  # a recurring thing
+
+
+def test_a_should_with_a_date_said_right_after_is_a_promise() -> None:
+    turns = [
+        ("manager", "We need the post-event report on the squall line. The authority is asking."),
+        ("employee", "I was on shift that night, so I should write it. By next Friday, okay?"),
+        ("manager", "Next Friday is fine."),
+    ]
+    [item] = items(turns)
+    assert (item.owner, item.due) == ("employee", dt.date(2026, 12, 11))
+    assert items([("employee", "I should write it up. Maybe, I don't know.")]) == []
