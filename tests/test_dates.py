@@ -171,6 +171,18 @@ def test_public_holidays_with_a_fixed_rule() -> None:
     assert find_dates("Memorial Day weekend was fun.", meeting) == []  # no deadline word
 
 
+def test_easter_and_more_public_holidays() -> None:
+    meeting = dt.date(2026, 3, 19)
+    assert [d.date for d in find_dates("Give us till Easter, aye.", meeting)] == [dt.date(2026, 4, 5)]
+    assert [d.date for d in find_dates("by Good Friday", meeting)] == [dt.date(2026, 4, 3)]  # not the next Friday
+    assert [d.date for d in find_dates("by Easter Monday", dt.date(2027, 1, 5))] == [dt.date(2027, 3, 29)]
+    assert [d.date for d in find_dates("I'll have that done by Columbus Day.", meeting)] == [dt.date(2026, 10, 12)]
+    assert [d.date for d in find_dates("by Veterans Day", meeting)] == [dt.date(2026, 11, 11)]
+    # a season named after the day is not the day
+    assert find_dates("Could you get them signed off before the Easter shutdown?", meeting) == []
+    assert find_dates("before Easter peak kicks off", meeting) == []
+
+
 def test_a_day_put_after_its_event_and_the_weekend() -> None:
     meeting = dt.date(2028, 3, 17)  # a Friday
     said = "I will do the teaching at the next staff meeting, the twenty-ninth."

@@ -293,6 +293,12 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
     eom_next = end_of_month(*add_months(m, 1))
     return [
         (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), iso),
+        # "by Memorial Day", "before Thanksgiving": a public holiday with a fixed rule (the day before, for
+        # "before"); ahead of the weekdays, so "by Good Friday" is no plain Friday
+        (
+            re.compile(rf"\b(by|before|on|for|until|till|at)\s+(?:the\s+)?({_HOLIDAYS})(?!\s+{_SEASON_OF})", re.I),
+            holiday,
+        ),
         # "The last Friday in June", "the first Monday of May": not the next Friday
         (re.compile(rf"\b(first|second|third|fourth|last)\s+({_WD})\s+(?:in|of)\s+({_MON})\b", re.I), nth_weekday),
         (re.compile(rf"\b({_MON})\.?\s+{_ORD}(?:,?\s+(\d{{4}}))?\b", re.I), month_first),
@@ -410,13 +416,6 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             re.compile(r"\b(?:(?:the\s+)?end\s+of\s+)?q([1-4])(?:\s+end)?\b", re.I),
             lambda g: quarter_end(int(g[1])) if re.search(r"end", g[0], re.I) else None,
         ),
-        # "by Memorial Day", "before Thanksgiving": a public holiday with a fixed rule (the day before, for "before")
-        (
-            re.compile(
-                rf"\b(by|before|on|for|until|till|at)\s+(?:the\s+)?({_HOLIDAYS})(?!\s+(?:weekend|break)\b)", re.I
-            ),
-            holiday,
-        ),
         # "before Christmas", "before the holidays" said in the last third of the year: Christmas Eve
         (
             re.compile(
@@ -505,18 +504,48 @@ HOLIDAYS: dict[str, tuple[int, int] | tuple[int, int, int]] = {
     "new year's day": (1, 1),
     "boxing day": (12, 26),
     "valentine's day": (2, 14),
+    "columbus day": (10, 0, 2),
+    "indigenous peoples' day": (10, 0, 2),
+    "veterans day": (11, 11),
+    "remembrance day": (11, 11),
+    "juneteenth": (6, 19),
+    "martin luther king day": (1, 0, 3),
+    "mlk day": (1, 0, 3),
+    "presidents' day": (2, 0, 3),
+    # moveable feasts: days after Easter Sunday (month 0 marks them)
+    "easter": (0, 0),
+    "easter sunday": (0, 0),
+    "good friday": (0, -2),
+    "easter monday": (0, 1),
 }
 _HOLIDAYS = "|".join(re.escape(h).replace("'", "['’]?") for h in sorted(HOLIDAYS, key=len, reverse=True))
 
 
+# "before the Easter shutdown", "before Easter peak kicks off": a season named after the day, not the day
+_SEASON_OF = r"(?:weekend|break|peak|shutdown|holidays?|hols|rush|term|period|trading|party|sales?)\b"
 _HOLIDAY_KEYS = {name.replace("'", ""): name for name in HOLIDAYS}  # "new years day" is said too
 
 
 def _holiday(said: str, year: int) -> dt.date:
     rule = HOLIDAYS[_HOLIDAY_KEYS[re.sub(r"['’]", "", said.lower())]]
+    if rule[0] == 0:
+        return _easter(year) + dt.timedelta(days=rule[1])
     if len(rule) == 2:
         return dt.date(year, rule[0], rule[1])
     return _nth_weekday(year, *rule)
+
+
+def _easter(year: int) -> dt.date:
+    """Easter Sunday (Gregorian computus, the anonymous algorithm): "Give us till Easter"."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    week = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * week) // 433
+    month = (h + week - 7 * m + 90) // 25
+    return dt.date(year, month, (h + week - 7 * m + 33 * month + 19) % 32)
 
 
 def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:

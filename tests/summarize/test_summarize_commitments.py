@@ -3106,3 +3106,9 @@ def test_a_should_with_a_date_said_right_after_is_a_promise() -> None:
     [item] = items(turns)
     assert (item.owner, item.due) == ("employee", dt.date(2026, 12, 11))
     assert items([("employee", "I should write it up. Maybe, I don't know.")]) == []
+
+
+def test_that_done_by_a_holiday_dates_the_promise_before_it() -> None:
+    said = "I can run the locator searches on the sixty oldest ones. I'll have that done by Columbus Day."
+    [item] = items([("manager", "So what can we do about it?"), ("employee", said)])
+    assert (item.task, item.due) == ("Run the locator searches on the sixty oldest ones", dt.date(2027, 10, 11))
