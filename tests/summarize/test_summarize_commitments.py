@@ -3075,7 +3075,8 @@ def test_a_reply_keeps_the_point_its_request_refers_to() -> None:
     ]
     [item] = items(turns)
     assert (item.owner, item.task) == ("employee", "Redo the template (the decline letters)")
-    assert sorted(e.segment_id for e in item.evidence) == [0, 2, 3]  # not the remark it passed over
+    assert {e.segment_id for e in item.evidence} == {0, 2, 3}  # not the remark it passed over
+    assert item.due == dt.date(2027, 3, 28)  # "till Easter", cited from its own sentence
 
 
 def test_can_says_yes_to_taking_a_role_on() -> None:
