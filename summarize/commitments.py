@@ -2013,6 +2013,9 @@ def _asked_between(sents: list[Sentence], earlier: Candidate, cand: Candidate, s
     )
 
 
+INDEFINITE = frozenset("something anything everything nothing someone somebody anyone anybody stuff".split())
+
+
 def _names_a_topic(sent: Sentence) -> bool:
     """Whether a sentence can be what a pronoun task is about.
 
@@ -2021,7 +2024,7 @@ def _names_a_topic(sent: Sentence) -> bool:
     said = TOPIC_LEAD.sub("", sent.text)  # "Speaking of that, did you sign my sponsor form?" names the form
     if ANAPHOR.search(said) and len(content_words(said)) <= 4:
         return False
-    words = content_words(_topic_phrase(sent))
+    words = content_words(_topic_phrase(sent)) - INDEFINITE  # "Okay, I learn something today." names nothing
     return len(words) >= 3 and bool(words - DATE_WORDS)
 
 

@@ -3113,3 +3113,11 @@ def test_that_done_by_a_holiday_dates_the_promise_before_it() -> None:
     said = "I can run the locator searches on the sixty oldest ones. I'll have that done by Columbus Day."
     [item] = items([("manager", "So what can we do about it?"), ("employee", said)])
     assert (item.task, item.due) == ("Run the locator searches on the sixty oldest ones", dt.date(2027, 10, 11))
+
+
+def test_a_remark_about_something_names_no_topic_and_dates_nothing() -> None:
+    turns = [
+        ("manager", "Okay, I learn something today. I'll send you the notes, you add your comments, then we sign.")
+    ]
+    [item] = items(turns)
+    assert item.due is None and "something" not in item.task
