@@ -147,7 +147,7 @@ CONVERSATIONAL = re.compile(
     rf"(?:try\s+(?:not\s+)?to\s+)?(?:{MEETING_PACE_WORDS})|ask\s+me\s+again|"
     r"let\s+you\s+(?:go|get\s+(?:back|on|off|going|your\s+(?:tea|lunch|dinner|coffee|break|evening|weekend)))|"
     r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute|turn|switch)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|video|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
-    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+(?:it|that|them)\s+when|(?:run|go)\s+(?:back\s+)?(?:over|through)\s+(?:it|that|this|everything|what\s+we)|play\s+(?:it|that)\s+back\b|come\s+back\s+to\s+(?:it|that|this)(?=\s*(?:$|[,.!?;]|later\b))|go\s+back\s+to\s+(?:work|it)\b|crack\s+on(?!\s+with)\b|wrap\s+(?:it|this|that)(?:\s+up)?(?=\s*(?:$|[,.!?;]|before\b))|(?:fill|write|type|note|jot|put)\s+(?:it|this|that|them|things|everything)\s+(?:in|down)\s+as\s+we\s+go\b|leave\s+you(?:\s+(?:two|both|all|guys))?\s+(?:to\s+it|be|in\s+peace)|give\s+(?:myself|you|him|her|them)\s+that(?=\s*(?:$|[,.!?;]))|ask\s+(?:you\s+)?(?:something|somethin['’]?|a\s+question|one\s+thing)\b|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|lose\s+you\b|share\s+(?:my|the|your)\s+screen\b|stay\s+(?:on\s+mute|muted|quiet)\b|(?:both|all)\s+see\b|check\s+(?:the|my)\s+(?:calendar|diary|schedule)(?=\s*(?:$|[,.!?;]))|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down(?!\s+with\s+(?!you\b|me\b|us\b))|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
+    r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+(?:it|that|them)\s+when|(?:run|go)\s+(?:back\s+)?(?:over|through)\s+(?:it|that|this|everything|what\s+we)|play\s+(?:it|that)\s+back\b|come\s+back\s+to\s+(?:it|that|this)(?=\s*(?:$|[,.!?;]|later\b))|go\s+back\s+to\s+(?:work|it)\b|crack\s+on(?!\s+with)\b|wrap\s+(?:it|this|that)(?:\s+up)?(?=\s*(?:$|[,.!?;]|before\b))|(?:fill|write|type|note|jot|put)\s+(?:it|this|that|them|things|everything)\s+(?:in|down)\s+as\s+we\s+go\b|leave\s+you(?:\s+(?:two|both|all|guys))?\s+(?:to\s+(?:it|the\s+rest|your\s+\w+)|be|in\s+peace)|give\s+(?:myself|you|him|her|them)\s+that(?=\s*(?:$|[,.!?;]))|ask\s+(?:you\s+)?(?:something|somethin['’]?|a\s+question|one\s+thing)\b|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|lose\s+you\b|share\s+(?:my|the|your)\s+screen\b|stay\s+(?:on\s+mute|muted|quiet)\b|(?:both|all)\s+see\b|check\s+(?:the|my)\s+(?:calendar|diary|schedule)(?=\s*(?:$|[,.!?;]))|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down(?!\s+with\s+(?!you\b|me\b|us\b))|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
     r"be\s+brief|let\s+you\s+know|note\s+that|(?:write|jot|note|put)\s+(?:this|that|it|these|those)\s+down|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|"
     # "Let's start." / "I'll start by ...": the meeting's own start; "I'll start sending you the tracker" is work
     r"(?:start|begin)(?=\s*(?:$|[,.!?;]|by\b|off\b|again\b|there\b|here\b|then\b|now\b|first\b))|"
@@ -317,7 +317,9 @@ WITHDRAWAL = re.compile(
 )
 MEETING_NAMED = re.compile(r"\s+(?:meeting|call|catch-?up|huddle|stand-?up|briefing)\b", re.I)
 DATE_PREPOSITION = re.compile(
-    r"(?:\s*,)?\s*(?:\b(?:by|before|on|until|till|no\s+later\s+than|for|within|in|at|around|latest\s+by|by\s+the|to)\s+)?"
+    # "I'll re-baseline it, give me till Wednesday": asking for time is the date's preposition too
+    r"(?:\s*,)?\s*(?:\bgive\s+(?:me|us)\s+(?=(?:till|until|to)\b))?"
+    r"(?:\b(?:by|before|on|until|till|no\s+later\s+than|for|within|in|at|around|latest\s+by|by\s+the|to)\s+)?"
     r"(?:(?:close|end)\s+of\s+(?:play|business|day)\s+(?:on\s+)?|cob\s+|eod\s+)?"  # "by close of play Thursday"
     r"(?:the\s+)?(?:在|於|于|喺)?$",
     re.I,
@@ -468,6 +470,7 @@ CONTACT = re.compile(
 )
 CONTACT_VERBS = frozenset({"contact", "call", "ring", "phone", "email", "ping", "speak", "talk", "ask", "chase"})
 PRONOUN_START = re.compile(r"^\W*(?:it|that|this|they|those|these)\b", re.I)
+THE_ONE = re.compile(r"^\W*the\s+one\b", re.I)
 # "Let the employee know", "flag it to the manager": what to tell is the condition ("if the grower can't ...")
 TELL = re.compile(
     r"^(?:let\s+(?:the\s+)?\w+\s+know|tell|flag|warn|ping|shout|give\s+(?:the\s+)?\w+\s+a\s+heads?[- ]?up)\b", re.I
@@ -1849,9 +1852,12 @@ def _standalone(sents: list[Sentence], sent: Sentence) -> str:
     return phrase if acknowledged and goes_on else ""
 
 
-def _point_named(sents: list[Sentence], sent: Sentence) -> str:
-    """The point a sentence brings up ("Now, DEV-0412.", "The wet-weather plan."), or ''."""
-    return topic_opener(sent.text) or _standalone(sents, sent)
+def _point_named(sents: list[Sentence], sent: Sentence, names: frozenset[str] = frozenset()) -> str:
+    """The point a sentence brings up ("Now, DEV-0412.", "The wet-weather plan.", "Jamie, the schedule."), or ''."""
+    vocative = VOCATIVE_START.match(sent.text)  # the name of whom it is put to leads in like "Now,"
+    named = vocative is not None and vocative["name"].lower() in names  # not "Ha, the family group chat."
+    put_to = topic_opener(sent.text[vocative.end() :].lstrip()) if vocative and named else ""
+    return topic_opener(sent.text) or put_to or _standalone(sents, sent)
 
 
 def _named_topic(
@@ -1864,7 +1870,7 @@ def _named_topic(
     for sent in sents[max(0, lo) : cand.sentence.index][::-1]:
         if sent.index in skip:
             continue
-        phrase = _point_named(sents, sent)
+        phrase = _point_named(sents, sent, names)
         if phrase.lower() in names:
             continue  # "Okay, Callum." addresses someone in the meeting
         before = sents[max(0, sent.index - 3) : sent.index]
@@ -2157,7 +2163,7 @@ def resolve_references(
             before is not None
             and before.segment_id == cand.sentence.segment_id
             and before.index not in tasks_said | excluded
-            and bool(_point_named(sents, before))
+            and bool(_point_named(sents, before, names))
         )
         accepted = any(_accepts(cand, m) and not _asked_between(sents, m, cand, tasks_said) for m in cands)
         if cand.generic and accepted and not own_point:
@@ -2181,7 +2187,8 @@ def resolve_references(
                 s
                 for s in usable[:1]
                 if s.segment_id == cand.sentence.segment_id
-                and (not PRONOUN_START.match(s.text) or len(content_words(s.text)) > LEAD_IN_WORDS)  # "It's in my head"
+                # "It's in my head", "The one on the wall's fiction now": a lead-in that only points
+                and (not PRONOUN_START.match(THE_ONE.sub("it", s.text)) or len(content_words(s.text)) > LEAD_IN_WORDS)
             ),
             None,
         )
@@ -2261,6 +2268,7 @@ def resolve_references(
             and ref is not None
             and ref.index > named[1].index
             and DETERMINER_START.match(ref.text)
+            and not THE_ONE.match(ref.text)  # "The one on the wall's fiction now." only points back at it
         ):
             named = None  # "And the recording?" ... "The case notes for the Harris family are two weeks behind."
         # "And Hansen's, the concrete. Are they still giving us the runaround?": the question asks about it

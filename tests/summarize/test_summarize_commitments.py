@@ -3121,3 +3121,27 @@ def test_a_remark_about_something_names_no_topic_and_dates_nothing() -> None:
     ]
     [item] = items(turns)
     assert item.due is None and "something" not in item.task
+
+
+def test_a_point_put_to_someone_by_name_is_what_it_refers_to() -> None:
+    """'Jamie, the schedule.' names the point as 'Now, the schedule.' would; 'The one on the wall' only points back
+    at it; 'give me till Wednesday' asks for time, so it goes with the date; 'I'll leave you to the rest' is a
+    goodbye."""
+    turns = [
+        ("manager", "Perfect timing, Priya. We were just on it. Jamie, the schedule. It needs re-baselining."),
+        ("employee", "It does, aye. The one on the wall's fiction now. I'll re-baseline it, give me till Wednesday."),
+        ("speaker_2", "That'd be great. Right, I'll leave you to the rest. Thanks, both."),
+    ]
+    [item] = items(turns, employee="Jamie Boyle", manager="Desmond Campbell")
+    assert (item.owner, item.task, item.due) == ("employee", "Re-baseline it (the schedule)", dt.date(2026, 12, 2))
+
+
+def test_a_laugh_before_a_phrase_is_no_name_it_is_put_to() -> None:
+    turns = [
+        ("employee", "My aunty sent it to the family group chat, like, fifty times."),
+        ("manager", "Ha, the family group chat. Yeah."),
+        ("manager", "There's talk of a recall on the metformin batch from the generics mob."),
+        ("employee", "If the recall comes through, I'll pull it off the shelves straight away."),
+    ]
+    [item] = items(turns)
+    assert "group chat" not in item.task
