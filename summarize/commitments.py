@@ -303,7 +303,7 @@ REFUSAL = re.compile(
     # "Ai, Wanjiru, I can't." / "Tammy, honestly, I cannot": after a word or two of address, not after a yes
     r"^\s*(?:(?:ah+|oh+|och|aw+|ach|ugh|um+|uh+|erm|er|hmm+)\b[\s,.!]*)?"  # "Ah no. No, I won't, Declan, sorry."
     r"(?:(?!(?:yes|yeah|yep|yup|sure|okay|ok|aye|ja|fine|of\s+course|absolutely|definitely|today|tonight|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|next|this)\b)[\w'’]+(?:\s+[\w'’]+)?,\s*){0,2}"
-    r"(?:no\b(?![\s,]+(?:problem|worries|bother|sweat|trouble)\b)|nope\b|yeah,?\s+nah\b|I\s+can't|I\s+cannot|I\s+won't|I\s+don't\s+think\s+(?:so|I\s+can)|not\s+(?:really|by)|"
+    r"(?:no\b(?![\s,]+(?:problem|worries|bother|sweat|trouble)\b)|nope\b|yeah,?\s+nah\b|nah\b(?![\s,]+yeah\b)|I\s+can't|I\s+cannot|I\s+won't|I\s+don't\s+think\s+(?:so|I\s+can)|not\s+(?:really|by)|"
     r"not\s+this\s+(?:week|month|time|quarter|year|cycle|round)\b|that\s+won't\s+work|不行|不能|没办法|沒辦法|做不到)",
     re.I,
 )
@@ -1614,6 +1614,17 @@ def drop_refused(cands: list[Candidate], sents: list[Sentence]) -> list[Candidat
         if reply is not None and ADDRESS_ONLY.match(reply.text):
             after_name = sents[reply.index + 1] if reply.index + 1 < len(sents) else None
             reply = after_name if after_name is not None and after_name.segment_id == reply.segment_id else reply
+        # "Could you run Leyton for the day?" - "Derby day? Nah, Imran, sorry, I can't.": the question echoed first
+        echoed = reply is not None and reply.text.rstrip().endswith("?") and len(content_words(reply.text)) <= 3
+        answer = sents[reply.index + 1] if reply is not None and reply.index + 1 < len(sents) else None
+        if (
+            echoed
+            and reply is not None
+            and answer is not None
+            and answer.segment_id == reply.segment_id
+            and REFUSAL.search(answer.text)
+        ):
+            reply = answer
         if cand.kind == "other" and reply is not None and REFUSAL.search(reply.text):
             # "Would you do it?" - "Ah no, I won't." - "Fair enough. I'll do it myself, so.": the asker takes it back
             after = sents[reply.index + 1 : reply.index + 1 + TAKE_BACK_SENTENCES]

@@ -3145,3 +3145,18 @@ def test_a_laugh_before_a_phrase_is_no_name_it_is_put_to() -> None:
     ]
     [item] = items(turns)
     assert "group chat" not in item.task
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Derby day? Nah, Imran, sorry, I can't. I'm rammed here.",
+        "The board? Duw, no. No chance. Put me in front of the board and I'll melt.",
+    ],
+)
+def test_a_refusal_after_the_question_echoed_drops_the_request(reply: str) -> None:
+    turns = [
+        ("manager", "Leyton's short a manager on Derby day. Could you run Leyton for the day?"),
+        ("employee", reply),
+    ]
+    assert [i.task for i in items(turns) if i.task.startswith("Run Leyton")] == []
