@@ -602,7 +602,8 @@ class Candidate:
 VOCATIVE_LEAD = r"(?i:so|and|oh|hey|okay|ok|right|alright|um+|uh+|thanks|cheers|nah|yeah|yes|no|well|look)"
 NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"  # "Dev", "Hélène"
 VOCATIVE_START = re.compile(rf"^\W*(?:{VOCATIVE_LEAD}\W+)*(?!{VOCATIVE_LEAD}\b)(?P<name>{NAME})\s*,")
-VOCATIVE_END = re.compile(rf",\s*(?P<name>{NAME})\s*[.!?]*\s*$")
+# "Cheers, Paulette." / "Not bad, Paulette, you?": the name ends the sentence, or a short tag follows it
+VOCATIVE_END = re.compile(rf",\s*(?P<name>{NAME})\s*(?:,\s*(?i:you|and\s+you|mate|love|yeah)\s*)?[.!?]*\s*$")
 # "Hallo Niamh." / "Okay, thanks Winnie." / "Niamh!": a greeting or a call needs no comma
 VOCATIVE_CALL = re.compile(
     rf"\b(?i:hi|hiya|hello|hallo|hey|morning|evening|thanks|thank\s+you|cheers|bye)\s+(?P<name>{NAME})\s*[.!?]+\s*$"
@@ -610,9 +611,11 @@ VOCATIVE_CALL = re.compile(
 )
 # "Kevin Mutua is also joining" / "Hélène Dufresne, everyone, our director": a full name said as a voice arrives
 FULL_NAME = re.compile(rf"\b(?P<name>{NAME})\s+{NAME}\b")
-# "You've met Sophie? She's our HR partner" / "This is Priya": a first name introduced as a voice arrives
+# "You've met Sophie? She's our HR partner" / "This is Priya" / "That'll be Paulette at the door": a first name
+# introduced as a voice arrives
 INTRODUCED = re.compile(
-    rf"\b(?i:you've\s+met|you\s+have\s+met|you\s+know|meet|this\s+is|welcome|joined\s+by)\s+(?P<name>{NAME})\b"
+    rf"\b(?i:you've\s+met|you\s+have\s+met|you\s+know|meet|this\s+is|welcome|joined\s+by|that'll\s+be|here's|here\s+comes)"
+    rf"\s+(?P<name>{NAME})\b"
 )
 
 

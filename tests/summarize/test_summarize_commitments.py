@@ -3160,3 +3160,15 @@ def test_a_refusal_after_the_question_echoed_drops_the_request(reply: str) -> No
         ("employee", reply),
     ]
     assert [i.task for i in items(turns) if i.task.startswith("Run Leyton")] == []
+
+
+def test_a_third_voice_named_at_the_door_and_asked_back() -> None:
+    """'That'll be Paulette at the door.' introduces the voice; 'Not bad, Paulette, you?' addresses it."""
+    turns = [
+        ("employee", "That'll be Paulette at the door."),
+        ("speaker_2", "Hiya both! Sorry I'm late. You alright, Dean?"),
+        ("employee", "Not bad, Paulette, you?"),
+        ("speaker_2", "I've got a new interaction script. I'll send it over tonight, so you can use it Saturday."),
+    ]
+    [item] = items(turns, employee="Dean Collins", manager="Imran Qureshi")
+    assert item.owner == "Paulette"
