@@ -496,6 +496,9 @@ COUNTED_REFERENCE = re.compile(
     re.I,
 )
 # "get it rescheduled", "pull those together": the task names its object only by a pronoun
+THEM = re.compile(r"\bthem\b|(?<!\w)['’]em\b", re.I)
+# "All the March and April valuations that didn't instruct, ...", "The three new starters, ...": a plural named first
+LISTED = re.compile(r"^\W*(?:all\s+|both\s+)?(?:the|those|these|our|your|my)\s+\w", re.I)
 OBJECT_ANAPHOR = re.compile(r"\b(?:it|them)\b|(?<!\w)['’]em\b", re.I)  # "get them booked in": no "that"/"this"
 ANAPHOR = re.compile(r"\b(?:that|it|this|those|these|them)\b|(?<!\w)['’]em\b", re.I)  # "I'll call 'em Monday"
 ROLE_WORDS = frozenset({"manager", "employee", "manager's", "employee's"})
@@ -2131,6 +2134,22 @@ def resolve_references(
             # "the three primary schools in Broughty Ferry, I'll phone the heidies and get them booked in": the
             # speaker's lead-in says who "them" are
             own = _lead_topic(cand) if OBJECT_ANAPHOR.search(cand.task) and not cand.topic else ""
+            # "All the March and April valuations that didn't instruct, there's about twenty. I'll ring round them
+            # all this week": the speaker's own sentence just before says who "them" are
+            before = sents[cand.sentence.index - 1] if cand.sentence.index else None
+            if (
+                THEM.search(cand.task)
+                and not cand.topic
+                and not own
+                and before is not None
+                and before.segment_id == cand.sentence.segment_id
+                and before.index not in excluded | tasks_said
+                and not before.text.rstrip().endswith("?")
+                and LISTED.match(before.text)
+                and _names_a_topic(before)
+            ):
+                _cite_topic(cand, _topic_phrase(before), before)
+                continue
             cand.topic = cand.topic or own or _condition(cand)
             continue
         lo = cand.sentence.index - REFERENCE_WINDOW

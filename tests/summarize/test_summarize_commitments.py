@@ -3172,3 +3172,16 @@ def test_a_third_voice_named_at_the_door_and_asked_back() -> None:
     ]
     [item] = items(turns, employee="Dean Collins", manager="Imran Qureshi")
     assert item.owner == "Paulette"
+
+
+def test_them_are_the_plural_the_speaker_named_just_before() -> None:
+    turns = [
+        ("manager", "Ha! So, the conversion. What would you do?"),
+        (
+            "employee",
+            "All the March and April valuations that didn't instruct, there's about twenty. "
+            "I'll ring round them all this week, see who's gone with the online lot.",
+        ),
+    ]
+    [item] = items(turns)
+    assert "March and April valuations" in item.task and "conversion" not in item.task
