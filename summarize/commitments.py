@@ -703,9 +703,11 @@ def _first(patterns: list[tuple[re.Pattern[str], str, str]], text: str) -> tuple
 SELF_PRESENT = re.compile(
     r"(?:^|"
     + "|".join(rf"(?<=^{w}\s)|(?<=^{w},\s)" for w in ("yes", "ja", "okay", "ok", "sure", "then", "so", "and"))
-    + r"|(?<=,\s))I\s+"  # "So Thursday, I send them Thursday": after a short lead (see PRESENT_LEAD_WORDS)
+    + r"|(?<=,\s)"  # "So Thursday, I send them Thursday": after a short lead (see PRESENT_LEAD_WORDS)
+    # "By next Wednesday I go through all the battery logs": after a date said first
+    + r"|(?<=day\s)|(?<=week\s)|(?<=month\s)|(?<=tomorrow\s)|(?<=tonight\s))I\s+"
     r"(?=(?:do|send|prepare|write|make|fix|check|call|ring|email|share|book|update|finish|clean|sit|show|take|"
-    r"organi[sz]e|arrange|lodge|submit|forward)\s+(?:it|this|that|them|you|her|him|the|those|these)\b)",
+    r"organi[sz]e|arrange|lodge|submit|forward|go\s+through)\s+(?:all\s+)?(?:it|this|that|them|you|her|him|the|those|these)\b)",
     re.I,
 )
 PRESENT_LEAD_WORDS = 3

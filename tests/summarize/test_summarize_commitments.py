@@ -3185,3 +3185,13 @@ def test_them_are_the_plural_the_speaker_named_just_before() -> None:
     ]
     [item] = items(turns)
     assert "March and April valuations" in item.task and "conversion" not in item.task
+
+
+def test_a_present_tense_promise_after_a_date_said_first() -> None:
+    turns = [
+        ("manager", "Can you go through the whole lot? All the logs, flag what needs retiring?"),
+        ("employee", "Okay. By next Wednesday I go through all the battery logs and give you the list."),
+    ]
+    [item] = items(turns)
+    assert (item.owner, item.due) == ("employee", dt.date(2026, 12, 9))
+    assert item.task.startswith("Go through all the battery logs")
