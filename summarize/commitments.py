@@ -888,6 +888,15 @@ SECOND_PROMISE = re.compile(
 SENDING_STEP = re.compile(r"^I(?:['’]ll|\s+will)\s+(?:just\s+)?(?:send|email|forward|text|ring|call|book|put)\b", re.I)
 
 
+def _dates_said_after(text: str, after: Sentence, meeting_date: dt.date) -> list[ResolvedDate]:
+    """The dates of `after`, placed as if it went on from `text`, so they fall after the cue they belong to."""
+    return [
+        replace(d, start=d.start + len(text) + 1, end=d.end + len(text) + 1)
+        for d in find_dates(after.text, meeting_date)
+        if d.date >= meeting_date
+    ]
+
+
 def _promise_clauses(sents: list[Sentence], meeting_date: dt.date) -> list[Sentence]:
     """The sentences, with one that holds two explicit promises ("..., and I'll ...") given as its two clauses.
 
@@ -977,11 +986,7 @@ def detect(
             continue
         dates = [d for d in find_dates(text, meeting_date) if d.date >= meeting_date]
         if (after := _continued(sents, sent)) is not None:  # "I'll get the PSR," - "Mm-hm." - "written by the 14th."
-            dates += [
-                replace(d, start=d.start + len(text) + 1, end=d.end + len(text) + 1)
-                for d in find_dates(after.text, meeting_date)
-                if d.date >= meeting_date
-            ]
+            dates += _dates_said_after(text, after, meeting_date)
         said_after = sents[sent.index + 1] if sent.index + 1 < len(sents) else None
         # "so I should write it. By next Friday, okay?": a date said on its own right after makes it a promise
         if (
@@ -992,11 +997,7 @@ def detect(
             and said_after.segment_id == sent.segment_id
             and not content_words(said_after.text) - DATE_WORDS - ORDINALS - ACKNOWLEDGEMENTS
         ):
-            dates = [
-                replace(d, start=d.start + len(text) + 1, end=d.end + len(text) + 1)
-                for d in find_dates(said_after.text, meeting_date)
-                if d.date >= meeting_date
-            ]
+            dates = _dates_said_after(text, said_after, meeting_date)
         # "by the Friday before, so the twenty-fifth": the date said again, more exactly, is the one meant
         restated = [d for d in dates if RESTATED_DATE.search(text[: d.start]) or RESTATING.match(d.phrase)]
         dates = restated[-1:] or dates
@@ -1623,16 +1624,10 @@ def drop_refused(cands: list[Candidate], sents: list[Sentence]) -> list[Candidat
             after_name = sents[reply.index + 1] if reply.index + 1 < len(sents) else None
             reply = after_name if after_name is not None and after_name.segment_id == reply.segment_id else reply
         # "Could you run Leyton for the day?" - "Derby day? Nah, Imran, sorry, I can't.": the question echoed first
-        echoed = reply is not None and reply.text.rstrip().endswith("?") and len(content_words(reply.text)) <= 3
-        answer = sents[reply.index + 1] if reply is not None and reply.index + 1 < len(sents) else None
-        if (
-            echoed
-            and reply is not None
-            and answer is not None
-            and answer.segment_id == reply.segment_id
-            and REFUSAL.search(answer.text)
-        ):
-            reply = answer
+        if reply is not None and reply.text.rstrip().endswith("?") and len(content_words(reply.text)) <= 3:
+            answer = sents[reply.index + 1] if reply.index + 1 < len(sents) else None
+            if answer is not None and answer.segment_id == reply.segment_id and REFUSAL.search(answer.text):
+                reply = answer
         if cand.kind == "other" and reply is not None and REFUSAL.search(reply.text):
             # "Would you do it?" - "Ah no, I won't." - "Fair enough. I'll do it myself, so.": the asker takes it back
             after = sents[reply.index + 1 : reply.index + 1 + TAKE_BACK_SENTENCES]
@@ -2223,7 +2218,10 @@ def resolve_references(
                 for s in usable[:1]
                 if s.segment_id == cand.sentence.segment_id
                 # "It's in my head", "The one on the wall's fiction now": a lead-in that only points
-                and (not PRONOUN_START.match(THE_ONE.sub("it", s.text)) or len(content_words(s.text)) > LEAD_IN_WORDS)
+                and (
+                    not (PRONOUN_START.match(s.text) or THE_ONE.match(s.text))
+                    or len(content_words(s.text)) > LEAD_IN_WORDS
+                )
             ),
             None,
         )
