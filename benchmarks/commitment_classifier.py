@@ -98,6 +98,8 @@ UNTOUCHED_AT = {
     "blind35": "aa39b66",
     "blind36": "53f12bd",
     "blind37": "53f12bd",
+    "blind38": "04478ea",
+    "blind39": "04478ea",
 }
 SETTING_KEYS = ("features", "l2", "threshold")
 FEATURE_SETS = ("cheap", "cheap+quote", "cheap+quote+task")
