@@ -201,6 +201,7 @@ VENTING = re.compile(
     r"\bif\b[^.?!]*\bone\s+more\s+time\b|\bthe\s+way\s+[^.?!,]{1,40}?\s+(?:is|are)\s+going\b|\bat\s+this\s+rate\b",
     re.I,
 )
+LET_ME_JUST = re.compile(r"let\s+me\s+just\b", re.I)
 THINKING = re.compile(r"^(?:[\s,.!?-]|\b(?:um+|uh+|erm|er|yes|yeah|ok|okay|so|well|hmm+|mm+|see)\b)*$", re.I)
 # "Make sure you do, legal will have kittens otherwise": the work was named before, in the sentence this answers
 ELLIPSIS = re.compile(
@@ -266,7 +267,10 @@ STATUS = re.compile(
     # "we'll need another four hundred stems" (a requirement), "we'll get there", "you'll have heard"
     r"|^\s*need\b|^\s*get\s+there\b|^\s*have\s+(?:heard|seen|noticed|had|been)\b"
     # "There are some comments about the meeting point you'll want to see": what someone will make of it
-    r"|^\s*(?:want|like|love|enjoy|hate)\s+(?:to\s+(?:see|know|hear|read)|this|that|it)\b",
+    r"|^\s*(?:want|like|love|enjoy|hate)\s+(?:to\s+(?:see|know|hear|read)|this|that|it)\b"
+    # "I'll have to put it down as behind": the review's record of an objective, not work
+    r"|^\s*(?:have\s+to\s+|need\s+to\s+|just\s+)?(?:put|mark|write|record|log)\s+(?:it|that|this|them|you)\s+(?:down\s+)?"
+    r"as\s+(?:behind|on\s+track|at\s+risk|ahead|red|amber|green|met|not\s+met|exceed|meets?|partly|partially)\b",
     re.I,
 )
 # "Let's grab a coffee sometime": a "we" with no time but a vague one is a pleasantry, not a plan
@@ -279,7 +283,8 @@ WISH = re.compile(
     r"\b(?:maybe|perhaps|possibly)\b[^.,;?!]*\bI(?:\s+can|'ll|\s+will)\b|"  # "Maybe next year I will go for it"
     r"\b(?:sometimes|usually|normally|often)\s+I(?:'ll|\s+will)\b|"
     r"\bI\s+(?:say|keep\s+saying)\s+(?:that\s+)?I(?:'ll|\s+will)\b|"  # "Every year I say I will learn the butchery"
-    r"\b(?:someday|some\s+day|one\s+day)\b[^.,;?!]*\bI(?:'ll|\s+will)\b|"  # "And someday I'll learn to make haggis"
+    # "And someday I'll learn to make haggis", "One day mi a go wrestle that printer"
+    r"\b(?:someday|some\s+day|one\s+day)\b[^.,;?!]*(?:\bI(?:'ll|\s+will|(?:'m|\s+am)\s+(?:going\s+to|gonna))|\bmi\s+(?:a\s+go|will|gwine))\b|"
     r"我(?:想|希望|想要)",
     re.I,
 )
@@ -449,7 +454,8 @@ RECURRING_START = re.compile(r"\b(?:starting|beginning|from)\s+(?:on\s+)?", re.I
 OTHERWISE = re.compile(r",\s*(?:otherwise|or\s+else)\b", re.I)
 REASON = re.compile(r"\b(?:because|cos|'cause|since)\b|,\s*as\s+(?:I|we)(?:'m|\s+am|'re|\s+are)\b", re.I)
 CONSEQUENCE = re.compile(r"^\W*(?:or|otherwise|because|cos|as|since)\b", re.I)
-PLEA = re.compile(r"^\W*(?:no|don't|stop)\b", re.I)  # "Haha, please no, the release team will find you"
+# "Haha, please no, the release team will find you", "No, please, who will fix my coolant then?"
+PLEA = re.compile(r"^\W*(?:no|don't|stop|who|why|how|where)\b", re.I)
 PLEASE_CHOICE = re.compile(r"^\W*(?:the|a|an|this|that|those|these|one|both|either)\b", re.I)
 # "She's in branch on Tuesdays, so, next Tuesday.": a date the speaker concludes
 SO_DATE = re.compile(r"\bso[,\s]*$", re.I)
@@ -1057,6 +1063,8 @@ def detect(
         if NEGATED.search(rest) or _reported(text[: match.start()]):
             continue
         thinking_aloud = match.group(0).lower().startswith("let") and THINKING.match(rest)
+        if LET_ME_JUST.match(match.group(0)) and not any(d.date > meeting_date for d in dates):
+            continue  # "Ope, let me just move my gloves", "let me just recap": done there and then
         elided = ELLIPSIS.match(rest) and not re.search(r"\b(?:can|could|would)\s+you\s*$", match.group(0), re.I)
         if elided or thinking_aloud:  # "Make sure you do, legal will ...", "Let me, um, yes."
             continue
@@ -1699,18 +1707,33 @@ SAID_AGAIN_TURNS = 2  # the speaker's next turn: "This Friday?" - "... I'll have
 def _how_of(first: Candidate, then: Candidate) -> bool:
     """'I'm going to get the integrator to review them. I'll email them tomorrow.': the second sentence says how
     (and when) the first gets done, so the two are one item."""
-    next_said = (
-        first.owner == then.owner
-        and first.sentence.segment_id == then.sentence.segment_id
-        and then.sentence.index - first.sentence.index == 1
+    # the sentence just before, in the same turn: the first's own, or the reply merged into it ("Can you ...?" -
+    # "I'll have the records done for Huw's visit. I'll do it in the evenings.")
+    said_last = max(first.sentence.index, *first.merged_sentences)
+    same_turn = first.sentence.segment_id == then.sentence.segment_id or (
+        said_last != first.sentence.index and any(e.segment_id == then.sentence.segment_id for e in first.evidence)
     )
+    next_said = first.owner == then.owner and same_turn and then.sentence.index - said_last == 1
     # "I can take the cost anomaly alerts. I'll set them up before the FinOps review on February second."
     when = then.due is not None and first.due is None and bool(OBJECT_PRONOUN.match(then.task)) and not first.generic
-    # "Oh, and the fatigue policy. I'll sort that. I'll draft something based on the ASLIA guidelines ...."
-    what = not content_words(first.task) - LIGHT_VERBS - EMPTY_WORDS and not then.bare
+    # "Oh, and the fatigue policy. I'll sort that. I'll draft something based on the ASLIA guidelines ....", "And
+    # Ross. I'll take him. I'll do his induction on the ICP-MS next Tuesday.": the first says nothing the second
+    # does not
+    named = content_words(first.task) - LIGHT_VERBS - EMPTY_WORDS
+    person = len(named) == 1 and re.search(rf"\b{re.escape(next(iter(named)))}\b", first.task, re.I)
+    about_them = bool(person and person[0][:1].isupper() and PERSON_PRONOUN.search(then.task))
+    what = (not named - content_words(then.full_task) or about_them) and not then.bare
+    # "I'll have the mastitis records done for Huw's visit. I'll do it in the evenings after the TB test."
+    how = bool(DO_IT_HOW.match(then.task)) and not first.generic and then.due in (None, first.due)
     # "I'll go to the asset manager for a second dig crew. I'll make the case.": arguing for it is how
     argue = bool(ARGUE_FOR_IT.match(then.task))
-    return next_said and ((bool(CONTACT.match(then.task)) and not CONTACT.match(first.task)) or when or what or argue)
+    return next_said and (
+        (bool(CONTACT.match(then.task)) and not CONTACT.match(first.task)) or when or what or how or argue
+    )
+
+
+PERSON_PRONOUN = re.compile(r"\b(?:his|her|their|him|them)\b", re.I)
+DO_IT_HOW = re.compile(r"^(?:do|sort|handle|manage)\s+(?:it|that|this)\b(?=\s*\S)", re.I)  # then how or when
 
 
 ARGUE_FOR_IT = re.compile(

@@ -195,6 +195,8 @@ def test_a_day_put_after_its_event_and_the_weekend() -> None:
     assert [d.date for d in find_dates("next weekend", meeting)] == [dt.date(2028, 3, 26)]
     assert find_dates("I'm on nights at weekends.", meeting) == []
     assert find_dates("I'm away at the weekend.", meeting) == []  # when, not by when
+    assert [d.date for d in find_dates("I'll update that by the weekend.", meeting)] == [dt.date(2028, 3, 19)]
+    assert [d.date for d in find_dates("Can you send it before the weekend?", meeting)] == [dt.date(2028, 3, 17)]
 
 
 def test_the_morn_is_tomorrow() -> None:

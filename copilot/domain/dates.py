@@ -364,6 +364,9 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             lambda _: m + dt.timedelta(days=(6 - m.weekday()) % 7),
         ),
         (re.compile(r"\bnext\s+weekend\b", re.I), lambda _: m + dt.timedelta(days=(6 - m.weekday()) % 7 + 7)),
+        # "I'll update that by the weekend": by its Sunday, as "this weekend"; "before the weekend" is its Friday
+        (re.compile(r"\bby\s+the\s+weekend\b", re.I), lambda _: m + dt.timedelta(days=(6 - m.weekday()) % 7)),
+        (re.compile(r"\bbefore\s+the\s+weekend\b", re.I), lambda _: m + dt.timedelta(days=(4 - m.weekday()) % 7)),
         # "by mid-month": the next 15th
         (re.compile(r"\bmid[- ]month\b", re.I), lambda _: next_day_of_month(15)),
         (re.compile(r"\bearly\s+next\s+week\b", re.I), lambda _: weekday_of_next_week(m, 0)),

@@ -3195,3 +3195,34 @@ def test_a_present_tense_promise_after_a_date_said_first() -> None:
     [item] = items(turns)
     assert (item.owner, item.due) == ("employee", dt.date(2026, 12, 9))
     assert item.task.startswith("Go through all the battery logs")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "No, please, who will fix my coolant then?",  # a "please" before a question asks nothing of anyone
+        "One day mi a go wrestle that printer, mi serious.",  # "one day" is a wish, in Jamaican English too
+        "Ope, let me just move my gloves.",  # done there and then
+        "Sample turnaround is behind, I'm afraid. I'll have to put it down as behind.",  # the review's record
+    ],
+)
+def test_small_talk_that_sounds_like_a_promise_is_no_item(said: str) -> None:
+    turns = [("manager", "How's the machine behaving?"), ("employee", said)]
+    assert items(turns) == []
+
+
+def test_a_promise_then_how_or_to_whom_is_one_item() -> None:
+    """'I'll take him. I'll do his induction ...' and 'I'll have the records done ... I'll do it in the evenings':
+    the second sentence says how the first gets done."""
+    turns = [
+        ("manager", "Ross, the new graduate, starts on Monday."),
+        ("employee", "And Ross. I'll take him. I'll do his induction on the ICP-MS next Tuesday."),
+        ("manager", "Huw wants the mastitis records pulled together. Can you do that?"),
+        (
+            "employee",
+            "Go on then. I'll have the mastitis records done for Huw on the ninth. I'll do it in the evenings.",
+        ),
+    ]
+    induction, records = items(turns)
+    assert induction.task.startswith("Do his induction on the ICP-MS") and induction.due == dt.date(2026, 12, 8)
+    assert "mastitis records" in records.task and records.due == dt.date(2026, 12, 9)
