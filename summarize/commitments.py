@@ -148,6 +148,7 @@ CONVERSATIONAL = re.compile(
     r"let\s+you\s+(?:go|get\s+(?:back|on|off|going|your\s+(?:tea|lunch|dinner|coffee|break|evening|weekend)))|"
     r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute|turn|switch)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|video|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
     r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+(?:it|that|them)\s+when|(?:run|go)\s+(?:back\s+)?(?:over|through)\s+(?:it|that|this|everything|what\s+we)|play\s+(?:it|that)\s+back\b|come\s+back\s+to\s+(?:it|that|this)(?=\s*(?:$|[,.!?;]|later\b))|go\s+back\s+to\s+(?:work|it)\b|crack\s+on(?!\s+with)\b|wrap\s+(?:it|this|that)(?:\s+up)?(?=\s*(?:$|[,.!?;]|before\b))|(?:fill|write|type|note|jot|put)\s+(?:it|this|that|them|things|everything)\s+(?:in|down)\s+as\s+we\s+go\b|leave\s+you(?:\s+(?:two|both|all|guys))?\s+(?:to\s+(?:it|the\s+rest|your\s+\w+)|be|in\s+peace)|give\s+(?:myself|you|him|her|them)\s+that(?=\s*(?:$|[,.!?;]))|ask\s+(?:you\s+)?(?:something|somethin['’]?|a\s+question|one\s+thing)\b|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|lose\s+you\b|share\s+(?:my|the|your)\s+screen\b|stay\s+(?:on\s+mute|muted|quiet)\b|(?:both|all)\s+see\b|check\s+(?:the|my)\s+(?:calendar|diary|schedule)(?=\s*(?:$|[,.!?;]))|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down(?!\s+with\s+(?!you\b|me\b|us\b))|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
+    r"stop\s+you\s+(?:right\s+)?there\b|"  # "I'm gonna stop you right there. No.": a word against, no work
     r"be\s+brief|let\s+you\s+know|note\s+that|(?:write|jot|note|put)\s+(?:this|that|it|these|those)\s+down|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|"
     # "Let's start." / "I'll start by ...": the meeting's own start; "I'll start sending you the tracker" is work
     r"(?:start|begin)(?=\s*(?:$|[,.!?;]|by\b|off\b|again\b|there\b|here\b|then\b|now\b|first\b))|"
@@ -628,6 +629,9 @@ INTRODUCED = re.compile(
 )
 
 
+SPOKE_OF_SELF = re.compile(r"\b(?:I|me|my|mine)\b|\?", re.I)
+
+
 @dataclass(frozen=True)
 class Participants:
     """Who is in the meeting, so 'I'/'you' resolve to people."""
@@ -650,10 +654,14 @@ class Participants:
             named = self.normalise(vocative["name"])
             if named in ("manager", "employee") and named != speaker:
                 return named
-        if speaker == "manager":
-            return "employee"
-        if speaker == "employee":
-            return "manager"
+        if speaker in ("manager", "employee"):
+            # "Can you send me the list?" (a third voice) - "Yeah, I'll send you the list": the one just heard, when
+            # they spoke of themselves or asked ("You'd be good at that." - "I'll put your name down": not them)
+            nearest = next((s.speaker for s in context if s.speaker != speaker), None)
+            if nearest is not None and nearest not in ("manager", "employee") and nearest in self.speakers:
+                if any(s.speaker == nearest and SPOKE_OF_SELF.search(s.text) for s in context):
+                    return nearest
+            return "employee" if speaker == "manager" else "manager"
         for sent in context:
             if sent.speaker != speaker:
                 return sent.speaker
@@ -1587,6 +1595,9 @@ def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candid
             and (sent.index - c.sentence.index <= 3 or sent.segment_id - c.sentence.segment_id <= 2)
             and id(c) not in withdrawn
         ]
+        if OWN_WITHDRAWAL.search(found.group(0)):
+            # "Could you take them on?" - "Ma'am, I'm stopping you there." - "Okay, fair. Forget I asked.": one's own
+            earlier = [c for c in earlier if c.sentence.speaker == sent.speaker] or earlier
         if not earlier:
             continue
         # "I'll write you the reference before the deadline. Don't worry about that.": reassurance about one's own
@@ -1603,6 +1614,9 @@ def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candid
         if not any(SUGGESTION.search(text) for text in since):
             withdrawn.add(id(earlier[-1]))
     return [c for c in cands if id(c) not in withdrawn]
+
+
+OWN_WITHDRAWAL = re.compile(r"\bforget\s+I\s+(?:asked|said)\b", re.I)
 
 
 ADDRESS_ONLY = re.compile(

@@ -3226,3 +3226,30 @@ def test_a_promise_then_how_or_to_whom_is_one_item() -> None:
     induction, records = items(turns)
     assert induction.task.startswith("Do his induction on the ICP-MS") and induction.due == dt.date(2026, 12, 8)
     assert "mastitis records" in records.task and records.due == dt.date(2026, 12, 9)
+
+
+def test_forget_i_asked_takes_back_the_speakers_own_request() -> None:
+    turns = [
+        ("speaker_2", "The MongoDB clusters. Since Vikram left nobody owns them. Thiago, could you take them on also?"),
+        ("manager", "Ma'am, I'm gonna stop you right there. No. He's got eighteen Postgres clusters to upgrade."),
+        ("speaker_2", "Okay, fair, fair. Forget I asked."),
+    ]
+    assert items(turns, employee="Thiago Almeida", manager="Brent Holloway") == []
+
+
+def test_you_is_the_third_voice_who_just_asked() -> None:
+    """'Can you send me the list?' from a third voice, then 'I'll send you the list': sent to that voice. 'You'd be
+    good at that.' from a third voice, then the manager's 'I'll put your name down': the employee's name."""
+    turns = [
+        ("speaker_2", "Hi, hi, sorry, am I early?"),
+        ("manager", "Not at all, come on in, Anjali."),
+        ("speaker_2", "Thiago, the slow queries you mentioned, can you send me the list?"),
+        ("employee", "Yeah, I'll send you the list of slow queries by Friday."),
+        ("speaker_2", "Perfect. That's all from me. Bye-bye!"),
+        ("manager", "Thanks, Anjali."),
+        ("speaker_2", "You'd be good at that course, Thiago."),
+        ("manager", "There's the Percona course in January. I'll put your name down for it."),
+    ]
+    sent, course = items(turns, employee="Thiago Almeida", manager="Brent Holloway")
+    assert sent.owner == "employee" and "Anjali" in sent.task
+    assert course.owner == "manager" and "Thiago" in course.task
