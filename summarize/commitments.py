@@ -8,13 +8,14 @@ Every candidate is a verbatim sentence of one segment, so evidence is exact.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from copilot.domain.dates import MONTHS_EN, ORDINAL_WORDS, WEEKDAYS_EN, ResolvedDate, find_dates
+from copilot.domain.dates import CARDINAL_DAYS, MONTHS_EN, ORDINAL_WORDS, WEEKDAYS_EN, ResolvedDate, find_dates
 from copilot.schema import Evidence
 from summarize.text import (
     ACKNOWLEDGEMENTS,
@@ -269,6 +270,8 @@ STATUS = re.compile(
     r"|^\s*need\b|^\s*get\s+there\b|^\s*have\s+(?:heard|seen|noticed|had|been)\b"
     # "There are some comments about the meeting point you'll want to see": what someone will make of it
     r"|^\s*(?:want|like|love|enjoy|hate)\s+(?:to\s+(?:see|know|hear|read)|this|that|it)\b"
+    # "I'll get that nineteen down, promise": a number to move, not work
+    r"|^\s*(?:get|bring|push)\s+(?:that|the|my|it)\s+(?:\d+|" + "|".join(CARDINAL_DAYS) + r")\s+(?:down|up)\b"
     # "I'll have to put it down as behind": the review's record of an objective, not work
     r"|^\s*(?:have\s+to\s+|need\s+to\s+|just\s+)?(?:put|mark|write|record|log)\s+(?:it|that|this|them|you)\s+(?:down\s+)?"
     r"as\s+(?:behind|on\s+track|at\s+risk|ahead|red|amber|green|met|not\s+met|exceed|meets?|partly|partially)\b",
@@ -1186,6 +1189,8 @@ def detect(
             if due is None and (RECURRING.search(rest) or said is rest) and (start := RECURRING_START.search(said)):
                 first = find_dates(said[start.end() :], meeting_date)
                 due = first[0].date if first and first[0].start == 0 and first[0].date >= meeting_date else None
+                if due is None and TAKES_ON.match(task):
+                    due = _month_start(said[start.end() :], meeting_date)
         # "We'll work around it", "if they can't sort it we'll go elsewhere": an undated "we" that names
         # hardly any work is a way of coping, no task (it may still be taken up: "we need to update the rota")
         coping = kind == "we" and due is None and not deadline_filtered and len(content_words(task) - ROLE_WORDS) <= 2
@@ -1269,6 +1274,22 @@ def accepted_offers(
             )
         )
     return out
+
+
+def _month_start(text: str, meeting_date: dt.date) -> dt.date | None:
+    """'I'll take the phishing rota from April': a start said as a month is its first day (the coming one)."""
+    said = MONTH_FIRST.match(text)
+    if said is None:
+        return None
+    month = MONTHS_EN[said[1].lower()]
+    year = meeting_date.year + (month <= meeting_date.month)
+    return dt.date(year, month, 1)
+
+
+# "I'll take the rota from April", "join the rota from October": taking on a duty, not "what we learnt from June"
+TAKES_ON = re.compile(r"(?:take|join|start|lead|run|cover|sort|switch|move|begin|pick\s+up)\b", re.I)
+# a month's full name, capitalised ("from April"; not "from April 3rd": a date says that)
+MONTH_FIRST = re.compile(rf"({'|'.join(calendar.month_name[1:])})\b(?!\s+\d)")
 
 
 def _due(dates: list[ResolvedDate], match: re.Match[str], text: str) -> dt.date | None:
@@ -1616,6 +1637,7 @@ def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candid
     return [c for c in cands if id(c) not in withdrawn]
 
 
+FORBIDDEN = re.compile(r"^\W*(?:don't\s+you\s+dare|don't\s+even\s+think\s+about|you'll\s+do\s+no\s+such)\b", re.I)
 OWN_WITHDRAWAL = re.compile(r"\bforget\s+I\s+(?:asked|said)\b", re.I)
 
 
@@ -1650,6 +1672,8 @@ def drop_refused(cands: list[Candidate], sents: list[Sentence]) -> list[Candidat
             answer = sents[reply.index + 1] if reply.index + 1 < len(sents) else None
             if answer is not None and answer.segment_id == reply.segment_id and REFUSAL.search(answer.text):
                 reply = answer
+        if cand.kind == "self" and reply is not None and FORBIDDEN.match(reply.text):
+            continue  # "I'll just unplug the internet, that'll sort it." - "Don't you dare."
         if cand.kind == "other" and reply is not None and REFUSAL.search(reply.text):
             # "Would you do it?" - "Ah no, I won't." - "Fair enough. I'll do it myself, so.": the asker takes it back
             after = sents[reply.index + 1 : reply.index + 1 + TAKE_BACK_SENTENCES]

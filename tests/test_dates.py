@@ -196,6 +196,7 @@ def test_a_day_put_after_its_event_and_the_weekend() -> None:
     assert find_dates("I'm on nights at weekends.", meeting) == []
     assert find_dates("I'm away at the weekend.", meeting) == []  # when, not by when
     assert [d.date for d in find_dates("I'll update that by the weekend.", meeting)] == [dt.date(2028, 3, 19)]
+    assert [d.date for d in find_dates("I'll take it to HR the week after next.", meeting)] == [dt.date(2028, 3, 31)]
     assert [d.date for d in find_dates("Can you send it before the weekend?", meeting)] == [dt.date(2028, 3, 17)]
 
 

@@ -427,6 +427,11 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             ),
             lambda _: dt.date(m.year, 12, 24) if m.month >= 9 and m <= dt.date(m.year, 12, 24) else None,
         ),
+        # "I'll take it to HR the week after next": its Friday, as "next week" is next week's
+        (
+            re.compile(r"\b(?:the\s+)?week\s+after\s+next\b", re.I),
+            lambda _: weekday_of_next_week(m, 4) + dt.timedelta(7),
+        ),
         (
             re.compile(r"\b(?:the\s+)?end\s+of\s+next\s+week\b|\bnext\s+week\b", re.I),
             lambda _: weekday_of_next_week(m, 4),

@@ -3253,3 +3253,23 @@ def test_you_is_the_third_voice_who_just_asked() -> None:
     sent, course = items(turns, employee="Thiago Almeida", manager="Brent Holloway")
     assert sent.owner == "employee" and "Anjali" in sent.task
     assert course.owner == "manager" and "Thiago" in course.task
+
+
+def test_a_duty_taken_on_from_a_month_falls_due_on_its_first_day() -> None:
+    turns = [
+        ("manager", "From April we're changing the weekly phishing triage rota. Would you take the lead on it?"),
+        ("employee", "Go on then, I'll take the phishing rota from April."),
+        ("manager", "And the lessons from June. Can you put in what we learnt from June?"),
+    ]
+    rota, lessons = items(turns)
+    assert rota.due == dt.date(2027, 4, 1)  # the coming April: the meeting is in November 2026
+    assert lessons.due is None  # "learnt from June" says where from, not when
+
+
+def test_a_joke_forbidden_and_a_number_to_move_are_no_items() -> None:
+    turns = [
+        ("employee", "Somebody needs to clean the shared mailbox. I'll just unplug the internet, that'll sort it."),
+        ("manager", "Don't you dare. Overall a strong year, only the triage time."),
+        ("employee", "Cheers. I'll get that nineteen down, promise."),
+    ]
+    assert items(turns) == []
