@@ -149,7 +149,8 @@ CONVERSATIONAL = re.compile(
     r"let\s+you\s+(?:go|get\s+(?:back|on|off|going|your\s+(?:tea|lunch|dinner|coffee|break|evening|weekend)))|"
     r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute|turn|switch)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|video|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
     r"get\s+back\s+(?:out\s+there|to\s+(?:it|work)\b)|believe\s+(?:it|that|them)\s+when|(?:run|go)\s+(?:back\s+)?(?:over|through)\s+(?:it|that|this|everything|what\s+we)|play\s+(?:it|that)\s+back\b|come\s+back\s+to\s+(?:it|that|this)(?=\s*(?:$|[,.!?;]|later\b))|go\s+back\s+to\s+(?:work|it)\b|crack\s+on(?!\s+with)\b|wrap\s+(?:it|this|that)(?:\s+up)?(?=\s*(?:$|[,.!?;]|before\b))|(?:fill|write|type|note|jot|put)\s+(?:it|this|that|them|things|everything)\s+(?:in|down)\s+as\s+we\s+go\b|leave\s+you(?:\s+(?:two|both|all|guys))?\s+(?:to\s+(?:it|the\s+rest|your\s+\w+)|be|in\s+peace)|give\s+(?:myself|you|him|her|them)\s+that(?=\s*(?:$|[,.!?;]))|ask\s+(?:you\s+)?(?:something|somethin['’]?|a\s+question|one\s+thing)\b|cross\s+that\s+bridge|take\s+(?:this|that|the)\s+call\b|lose\s+you\b|share\s+(?:my|the|your)\s+screen\b|stay\s+(?:on\s+mute|muted|quiet)\b|(?:both|all)\s+see\b|check\s+(?:the|my)\s+(?:calendar|diary|schedule)(?=\s*(?:$|[,.!?;]))|take\s+(?:my\s+|our\s+)?leave(?=\s*(?:then|now)?\W*$)|head\s+(?:off|back)\b|get\s+through\s+\w+\s+first|sit\s+down(?!\s+with\s+(?!you\b|me\b|us\b))|come\s+in|take\s+a\s+(?:seat|look\s+at\s+this\s+now)|"
-    r"stop\s+you\s+(?:right\s+)?there\b|"  # "I'm gonna stop you right there. No.": a word against, no work
+    # "I'm gonna stop you right there. No.": a word against; "let's put it on the table at your review": deferred
+    r"stop\s+you\s+(?:right\s+)?there\b|put\s+(?:it|that|this)\s+on\s+the\s+table\b|"
     r"be\s+brief|let\s+you\s+know|note\s+that|(?:write|jot|note|put)\s+(?:this|that|it|these|those)\s+down|mention|answer|go\s+(?:through|over)|know\b|go\s+\w+\s+by\s+\w+|look\s+at|discuss|"
     # "Let's start." / "I'll start by ...": the meeting's own start; "I'll start sending you the tracker" is work
     r"(?:start|begin)(?=\s*(?:$|[,.!?;]|by\b|off\b|again\b|there\b|here\b|then\b|now\b|first\b))|"
@@ -1761,6 +1762,9 @@ def _how_of(first: Candidate, then: Candidate) -> bool:
     person = len(named) == 1 and re.search(rf"\b{re.escape(next(iter(named)))}\b", first.task, re.I)
     about_them = bool(person and person[0][:1].isupper() and PERSON_PRONOUN.search(then.task))
     what = (not named - content_words(then.full_task) or about_them) and not then.bare
+    # "And the AD lab. I'll build it. I'll have the AD lab built before Christmas.": the second names the "it"
+    names_it = first.anaphoric and not then.anaphoric and bool(_stems(first.topic) & _stems(then.task) - PLAIN_VERBS)
+    what = what or names_it
     # "I'll have the mastitis records done for Huw's visit. I'll do it in the evenings after the TB test."
     how = bool(DO_IT_HOW.match(then.task)) and not first.generic and then.due in (None, first.due)
     # "I'll go to the asset manager for a second dig crew. I'll make the case.": arguing for it is how
@@ -1770,6 +1774,7 @@ def _how_of(first: Candidate, then: Candidate) -> bool:
     )
 
 
+PLAIN_VERBS = LIGHT_VERBS | {"go", "come", "need", "want", "put", "keep", "give"}  # shared, they name nothing
 PERSON_PRONOUN = re.compile(r"\b(?:his|her|their|him|them)\b", re.I)
 DO_IT_HOW = re.compile(r"^(?:do|sort|handle|manage)\s+(?:it|that|this)\b(?=\s*\S)", re.I)  # then how or when
 
@@ -1806,8 +1811,8 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
                 cand.evidence.extend(e for e in dangling.evidence if e not in cand.evidence)
             dangling = None
             target = next((m for m in merged if m.owner == cand.owner and _similar(m, cand)), None)
-            if target is None and merged and _how_of(merged[-1], cand):
-                target = merged[-1]
+            if target is None:  # the item the speaker's sentence just before went into
+                target = next((m for m in reversed(merged) if m.owner == cand.owner and _how_of(m, cand)), None)
         if target is None:
             merged.append(cand)
             continue
@@ -1883,8 +1888,21 @@ def drop_recaps(cands: list[Candidate]) -> list[Candidate]:
         covered = frozenset().union(*(_roots(k.full_task) for k in earlier)) if earlier else frozenset()
         if len(earlier) >= 2 and len(words) >= 2 and words <= covered:
             continue
+        # "I'll clear the P3 backlog by the end of February." ... "Thank you. I'll fix the backlog.": a pledge that
+        # only says to fix what an earlier item already does
+        named = words - VAGUE_FIX
+        restated = next(
+            (k for k in earlier if cand.due is None and named and words & VAGUE_FIX and named <= _roots(k.full_task)),
+            None,
+        )
+        if restated is not None:
+            restated.evidence.extend(e for e in cand.evidence if e not in restated.evidence)
+            continue
         kept.append(cand)
     return kept
+
+
+VAGUE_FIX = frozenset({"fix", "sort", "improve", "tackle", "handle", "do", "get"})
 
 
 # "So, yes, the stairs, that's the nav mesh, the step height is wrong": the thing, then what it is called

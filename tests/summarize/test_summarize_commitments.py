@@ -3273,3 +3273,31 @@ def test_a_joke_forbidden_and_a_number_to_move_are_no_items() -> None:
         ("employee", "Cheers. I'll get that nineteen down, promise."),
     ]
     assert items(turns) == []
+
+
+def test_a_later_acceptance_that_names_the_work_is_one_item_with_the_request() -> None:
+    turns = [
+        (
+            "manager",
+            "The juniors have nothing to practise on. I want an internal Active Directory lab. Can you build it?",
+        ),
+        ("employee", "An AD lab? Hmm. Let me think about it. I'm chocka at the minute."),
+        ("manager", "Also, the licence. I'll get the Cobalt Strike licence sorted by end of play tomorrow."),
+        ("employee", "Sound, ta. And the AD lab. Go on then. I'll build it. I'll have the AD lab built by the 18th."),
+    ]
+    lab, licence = sorted(items(turns), key=lambda item: item.owner)
+    assert "AD lab" in lab.task and lab.due == dt.date(2026, 12, 18)
+    assert licence.owner == "manager"
+
+
+def test_a_closing_pledge_to_fix_an_item_already_listed_is_no_new_item() -> None:
+    turns = [
+        ("employee", "I'll clear the P3 backlog older than thirty days by the end of February."),
+        (
+            "manager",
+            "Good. The backlog is the only problem. Playwright, let's put it on the table at your review in January.",
+        ),
+        ("employee", "Thank you. I'll fix the backlog."),
+    ]
+    [item] = items(turns)
+    assert "P3 backlog" in item.task and {e.segment_id for e in item.evidence} == {0, 2}
