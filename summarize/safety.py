@@ -143,7 +143,8 @@ SENSITIVE = re.compile(
     r"chronic|divorc\w*|my\s+(?:wife|husband|partner|kids?|children|son|daughter|mother|father|mum|mom|dad|parents?)"
     # the body, said of oneself ("the physio says it's a slipped disc"; "the physio team" is work, not health)
     r"|slipped\s+disc|(?:bad|my)\s+back|back\s+(?:pain|injury|problems?)|migraines?|burn(?:ed|t)?[\s-]*out|ivf|"
-    r"miscarriage|rehab|counsell?ing|(?:I|I've|I'm|my)\s+(?:\w+\s+){0,2}injur\w*|"
+    r"miscarriage|rehab|counsell?ing|(?:I|I've|I'm|my)\s+(?:\w+\s+){0,2}injur\w*|crutches|wheelchair|pre-?op|"
+    r"(?:knee|hip|shoulder|ankle|wrist|cataract|heart)\s+(?:reconstruction|replacement|op|operation|surgery)|"
     r"(?:I've\s+got|I\s+have|I'm\s+(?:having|in|at|doing)|my)\s+(?:\w+\s+){0,2}(?:physio\w*|operation|treatment)"
     r"|caring\s+for|bereave\w*|funeral|passed\s+away|family\s+(?:issues?|reasons|emergency|situation)|"
     r"church|mosque|temple|synagogue|gurdwara|prayers?|ramadan|fasting|eid|diwali|passover|shabbat|sabbath|"
@@ -230,7 +231,21 @@ def screen(sents: list[Sentence]) -> Screening:
         if seg_id in reasons
     )
     injected = frozenset(s.index for s in sents if s.segment_id in injected_segments)
-    sensitive_sentences = frozenset(s.index for s in sents if SENSITIVE.search(s.text))
+    remarks = frozenset(s.index for s in sents if SENSITIVE.search(s.text))
+    said = set(remarks)
+    # "I've got my knee reconstruction in February." - "Is that the rugby one?" - "Yeah, the old ACL.": the question
+    # about a private remark, and the first words of its answer, are private too
+    for pos, seg_id in enumerate(order[:-2]):
+        asked, answer = by_segment[order[pos + 1]], by_segment[order[pos + 2]]
+        remark = by_segment[seg_id]
+        if (
+            any(s.index in remarks for s in remark)  # not what this spread itself marked: no chain
+            and asked[-1].text.rstrip().endswith("?")
+            and asked[0].speaker != remark[0].speaker
+            and answer[0].speaker == remark[0].speaker
+        ):
+            said |= {asked[-1].index, answer[0].index}
+    sensitive_sentences = frozenset(said)
     sensitive = frozenset(s.segment_id for s in sents if s.index in sensitive_sentences)
     return Screening(injected, sensitive, injected_segments, flags, sensitive_sentences)
 
