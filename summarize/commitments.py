@@ -321,7 +321,7 @@ WITHDRAWAL = re.compile(
     r"\blet's\s+not\b|\blet\s+us\s+not\b|\bscratch\s+that\b|\bnever\s*mind\b|\bforget\s+(?:about\s+)?(?:it|that)\b|\blet's\s+forget\b|"
     r"\bon\s+second\s+thought\b|\bno\s+need\b|\bdon't\s+(?:you\s+)?worry\s+about\s+(?:it|that)\b|\bcancel\s+that\b|"
     r"\bactually,?\s+(?:we|I|you)\s+(?:don't|won't|shouldn't)\b|\bdon't\s+do\s+that\b|\bdon't\s+bother\b|"
-    r"\bforget\s+I\s+(?:asked|said)\b|\bignore\s+(?:that|me)\b|\bscrap\s+that\b|\bskip\s+(?:it|that)\b|\b(?:drop|park)\s+(?:that|it)\b|"
+    r"\bforget\s+I\s+(?:asked|said)\b|\bI\s+won['’]t\s+bother\b|\bignore\s+(?:that|me)\b|\bscrap\s+that\b|\bskip\s+(?:it|that)\b|\b(?:drop|park)\s+(?:that|it)\b|"
     r"算了|还是不要|還是不要|不用了|取消(?:吧|了)|别做了|別做了",
     re.I,
 )
@@ -359,7 +359,7 @@ ZH_TAG_QUESTION = re.compile(
 # ", because it's been a pain" / ", otherwise they'll use last-click" / " so people stop asking": why, not what
 TRAILING_CLAUSE = re.compile(
     r"\s*,\s*(?:because|since|as(?!\s+(?:a|an)\b)|so|otherwise|which|though|but|anyway|hopefully|by\s+the\s+way|if\s+that|"
-    r"honest(?:ly)?|I\s+promise|I\s+swear|"
+    r"honest(?:ly)?|I\s+promise|I\s+swear|reckon|I\s+(?:reckon|think|guess|suppose)(?=\s*$)|"
     r"that's|that\s+is|it's|it\s+is|I|I'm|I'll|I've|we|we're|we'll|they|they're|they'll|he|she|you|you're|you'll|"
     r"before|after|when|once|while|until|probably|maybe|perhaps|don't\s+(?:you\s+)?worry)\b.*$"
     r"|\s+(?:because|so\s+that|so\s+(?:people|we|they|nobody|everyone|the\s+team|you|I|he|she|it))\b.*$"
@@ -1601,6 +1601,21 @@ def dates_from_context(
                 cand.evidence.append(evidence)
 
 
+WITHDRAWN_POINT = re.compile(
+    r"^\W*(?:(?:oh|ah|and|also|right|so)\W+)*(?:the|that)\s+(?P<what>[\w'’ -]{2,40}?)\s+(?:thing|business|issue)\W*$",
+    re.I,
+)
+
+
+def _withdrawn_point(sents: list[Sentence], sent: Sentence) -> frozenset[str]:
+    """The words of 'the Symbion thing' said just before a withdrawal in the same turn, if any."""
+    before = sents[sent.index - 1] if sent.index > 0 else None
+    if before is None or before.segment_id != sent.segment_id:
+        return frozenset()
+    said = WITHDRAWN_POINT.match(before.text)
+    return frozenset(content_words(said["what"])) if said else frozenset()
+
+
 def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
     """Drop a proposal that is explicitly withdrawn within the next three sentences or two turns."""
     withdrawn: set[int] = set()
@@ -1617,6 +1632,13 @@ def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candid
             and (sent.index - c.sentence.index <= 3 or sent.segment_id - c.sentence.segment_id <= 2)
             and id(c) not in withdrawn
         ]
+        # "Oh, and the Symbion thing. Actually, scratch that, Jess already rang them.": the point named says which
+        point = _withdrawn_point(sents, sent)
+        if point:
+            named = [c for c in cands if c.sentence.index < sent.index and point & content_words(c.full_task)]
+            if named and id(named[-1]) not in withdrawn:
+                withdrawn.add(id(named[-1]))
+            continue
         if OWN_WITHDRAWAL.search(found.group(0)):
             # "Could you take them on?" - "Ma'am, I'm stopping you there." - "Okay, fair. Forget I asked.": one's own
             earlier = [c for c in earlier if c.sentence.speaker == sent.speaker] or earlier

@@ -3301,3 +3301,21 @@ def test_a_closing_pledge_to_fix_an_item_already_listed_is_no_new_item() -> None
     ]
     [item] = items(turns)
     assert "P3 backlog" in item.task and {e.segment_id for e in item.evidence} == {0, 2}
+
+
+def test_a_withdrawal_after_naming_the_point_takes_back_that_point() -> None:
+    """'Oh, and the Symbion thing. Actually, scratch that': the named item goes, not the manager's promise said
+    just before it; 'So that's sorted, I won't bother.' takes back the plan it follows."""
+    turns = [
+        ("employee", "Oh, and I'll ring Symbion about the credits for the short-dated stock."),
+        ("manager", "Great. And the Cert Four, the company pays. I'll sort the enrolment, reckon by end of the month."),
+        ("employee", "Oh, and the Symbion thing. Actually, scratch that, Jess already rang them Monday."),
+        ("manager", "And the builder on Kowhai Street?"),
+        (
+            "employee",
+            "I was going to ring him today. Actually, no, Jess rang him yesterday. So that's sorted, I won't bother.",
+        ),
+    ]
+    [item] = items(turns)
+    assert (item.owner, item.due) == ("manager", dt.date(2026, 11, 30))  # the meeting is on the 30th
+    assert item.task.startswith("Sort the enrolment") and "reckon" not in item.task
