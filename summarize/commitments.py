@@ -410,7 +410,9 @@ REPORTED = re.compile(
     # "I said, let's do a little showcase": the speaker says their own words again (after a drop-out), no quote
     r"(?<!\bI\s)\b(?:say|says|said|saying|asks|asked|goes|went)\s*[,:]|\b(?:was|were|is|are|been|keeps?|kept)\s+saying\b"
     # "Coach Daniels said he'd let us have the stadium": what someone else said they would do
-    r"|\b(?:said|says|told\s+(?:me|us))\s+(?:that\s+)?(?:he|she|they)(?:['’]d|['’]ll|\s+would|\s+will)\b",
+    r"|\b(?:said|says|told\s+(?:me|us))\s+(?:that\s+)?(?:he|she|they)(?:['’]d|['’]ll|\s+would|\s+will)\b"
+    # "I already told Kirsty I'll take Boxing Day": arranged before the meeting, no new work
+    r"|\balready\s+(?:told|promised|said\s+to)\b",
     re.I,
 )
 # "if it's as big as they're saying, I'll ...", "like you were saying, I'll ...": a comparison, nobody quoted

@@ -3204,6 +3204,7 @@ def test_a_present_tense_promise_after_a_date_said_first() -> None:
         "One day mi a go wrestle that printer, mi serious.",  # "one day" is a wish, in Jamaican English too
         "Ope, let me just move my gloves.",  # done there and then
         "Sample turnaround is behind, I'm afraid. I'll have to put it down as behind.",  # the review's record
+        "I already told Kirsty I'll take Boxing Day, she has her kids.",  # arranged before the meeting
     ],
 )
 def test_small_talk_that_sounds_like_a_promise_is_no_item(said: str) -> None:
