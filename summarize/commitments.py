@@ -201,10 +201,14 @@ HYPERBOLE = re.compile(
 # "If they change that cladding one more time, I going to go live in Tobago": what one threatens when fed up, also
 # "the way the repairs are going, I'm going to ..." and "At this rate I'll ..."
 VENTING = re.compile(
-    r"\bif\b[^.?!]*\bone\s+more\s+time\b|\bthe\s+way\s+[^.?!,]{1,40}?\s+(?:is|are)\s+going\b|\bat\s+this\s+rate\b",
+    r"\bif\b[^.?!]*\bone\s+more\s+time\b|\bthe\s+way\s+[^.?!,]{1,40}?\s+(?:is|are)\s+going\b|\bat\s+this\s+rate\b"
+    # "If they lose Saturday I'm going to start supporting Bradford", "If you keep smiling like that I'm gonna make
+    # you do burpees till Easter": a joke on a result or a habit, no work
+    r"|\bif\s+(?:we|they|you)\s+(?:lose|keep\s+\w+ing)\b",
     re.I,
 )
 LET_ME_JUST = re.compile(r"let\s+me\s+just\b", re.I)
+GO_AND = re.compile(r"\s*go\s+and\b", re.I)  # "I'm coming, let me go and close the shelter": off to do it now
 THINKING = re.compile(r"^(?:[\s,.!?-]|\b(?:um+|uh+|erm|er|yes|yeah|ok|okay|so|well|hmm+|mm+|see)\b)*$", re.I)
 # "Make sure you do, legal will have kittens otherwise": the work was named before, in the sentence this answers
 ELLIPSIS = re.compile(
@@ -1077,7 +1081,8 @@ def detect(
         if NEGATED.search(rest) or _reported(text[: match.start()]):
             continue
         thinking_aloud = match.group(0).lower().startswith("let") and THINKING.match(rest)
-        if LET_ME_JUST.match(match.group(0)) and not any(d.date > meeting_date for d in dates):
+        now = LET_ME_JUST.match(match.group(0)) or (match.group(0).lower().startswith("let") and GO_AND.match(rest))
+        if now and not any(d.date > meeting_date for d in dates):
             continue  # "Ope, let me just move my gloves", "let me just recap": done there and then
         elided = ELLIPSIS.match(rest) and not re.search(r"\b(?:can|could|would)\s+you\s*$", match.group(0), re.I)
         if elided or thinking_aloud:  # "Make sure you do, legal will ...", "Let me, um, yes."

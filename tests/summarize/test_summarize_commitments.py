@@ -3205,6 +3205,9 @@ def test_a_present_tense_promise_after_a_date_said_first() -> None:
         "Ope, let me just move my gloves.",  # done there and then
         "Sample turnaround is behind, I'm afraid. I'll have to put it down as behind.",  # the review's record
         "I already told Kirsty I'll take Boxing Day, she has her kids.",  # arranged before the meeting
+        "I'm coming, let me go and close the shelter before the rain.",  # off to do it now
+        "If they lose Saturday I'm going to start supporting Bradford.",  # a joke on a result
+        "If you keep smiling like that I'm gonna make you do burpees till Easter.",  # a joke on a habit
     ],
 )
 def test_small_talk_that_sounds_like_a_promise_is_no_item(said: str) -> None:
