@@ -363,7 +363,7 @@ ZH_TAG_QUESTION = re.compile(
 # ", because it's been a pain" / ", otherwise they'll use last-click" / " so people stop asking": why, not what
 TRAILING_CLAUSE = re.compile(
     r"\s*,\s*(?:because|since|as(?!\s+(?:a|an)\b)|so|otherwise|which|though|but|anyway|hopefully|by\s+the\s+way|if\s+that|"
-    r"honest(?:ly)?|I\s+promise|I\s+swear|reckon|I\s+(?:reckon|think|guess|suppose)(?=\s*$)|"
+    r"honest(?:ly)?|I\s+promise|I\s+swear|reckon|"
     r"that's|that\s+is|it's|it\s+is|I|I'm|I'll|I've|we|we're|we'll|they|they're|they'll|he|she|you|you're|you'll|"
     r"before|after|when|once|while|until|probably|maybe|perhaps|don't\s+(?:you\s+)?worry)\b.*$"
     r"|\s+(?:because|so\s+that|so\s+(?:people|we|they|nobody|everyone|the\s+team|you|I|he|she|it))\b.*$"
@@ -1931,7 +1931,7 @@ def drop_recaps(cands: list[Candidate]) -> list[Candidate]:
     return kept
 
 
-VAGUE_FIX = frozenset({"fix", "sort", "improve", "tackle", "handle", "do", "get"})
+VAGUE_FIX = frozenset(w[:RECAP_ROOT] for w in ("fix", "sort", "improve", "tackle", "handle", "do", "get"))  # roots
 
 
 # "So, yes, the stairs, that's the nav mesh, the step height is wrong": the thing, then what it is called

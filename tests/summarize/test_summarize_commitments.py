@@ -3323,3 +3323,14 @@ def test_a_withdrawal_after_naming_the_point_takes_back_that_point() -> None:
     [item] = items(turns)
     assert (item.owner, item.due) == ("manager", dt.date(2026, 11, 30))  # the meeting is on the 30th
     assert item.task.startswith("Sort the enrolment") and "reckon" not in item.task
+
+
+@pytest.mark.parametrize("pledge", ["I'll fix the backlog.", "I'll improve the backlog.", "I'll tackle the backlog."])
+def test_any_vague_pledge_on_an_item_already_listed_is_no_new_item(pledge: str) -> None:
+    turns = [
+        ("employee", "I'll clear the P3 backlog older than thirty days by Friday."),
+        ("manager", "Good. Overall a strong year."),
+        ("employee", f"Thank you. {pledge}"),
+    ]
+    [item] = items(turns)
+    assert "P3 backlog" in item.task
