@@ -3334,3 +3334,15 @@ def test_any_vague_pledge_on_an_item_already_listed_is_no_new_item(pledge: str) 
     ]
     [item] = items(turns)
     assert "P3 backlog" in item.task
+
+
+@pytest.mark.parametrize("verb", ["Fix", "Improve", "Tackle", "Handle"])
+def test_drop_recaps_compares_a_pledges_vague_verb_as_a_root(verb: str) -> None:
+    """The pledge's words are five-letter roots ('impro'), so its vague verbs must be roots too."""
+
+    def said(index: int, task: str) -> Candidate:
+        sent = Sentence(segment_id=index, speaker="employee", start=0, end=1, text=task, index=index)
+        return Candidate(owner="employee", task=task, due=None, sentence=sent, kind="self", strength="strong")
+
+    listed = said(0, "Clear the P3 backlog older than thirty days")
+    assert drop_recaps([listed, said(2, f"{verb} the backlog")]) == [listed]
