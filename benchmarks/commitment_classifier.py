@@ -100,6 +100,8 @@ UNTOUCHED_AT = {
     "blind37": "53f12bd",
     "blind38": "04478ea",
     "blind39": "04478ea",
+    "blind40": "1779ca2",
+    "blind41": "1779ca2",
 }
 SETTING_KEYS = ("features", "l2", "threshold")
 FEATURE_SETS = ("cheap", "cheap+quote", "cheap+quote+task")
