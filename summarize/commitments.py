@@ -207,7 +207,13 @@ VENTING = re.compile(
     r"|\bif\s+(?:we|they|you)\s+(?:lose|keep\s+\w+ing)\b",
     re.I,
 )
+WANT_TO = re.compile(r"\s*want\s+to\b", re.I)
 LET_ME_JUST = re.compile(r"let\s+me\s+just\b", re.I)
+# "Let me check my schedule first", "First let me do the review properly": a step there and then, or a deferral
+LET_ME_NOW = re.compile(
+    r"\s*(?:check\s+(?:my|the|our)\s+(?:schedule|diary|calendar|availability)|(?:do|start|finish)\s+(?:the|this)\s+review)\b",
+    re.I,
+)
 GO_AND = re.compile(r"\s*go\s+and\b", re.I)  # "I'm coming, let me go and close the shelter": off to do it now
 THINKING = re.compile(r"^(?:[\s,.!?-]|\b(?:um+|uh+|erm|er|yes|yeah|ok|okay|so|well|hmm+|mm+|see)\b)*$", re.I)
 # "Make sure you do, legal will have kittens otherwise": the work was named before, in the sentence this answers
@@ -290,7 +296,7 @@ WISH = re.compile(
     r"\bI(?:'d|\s+would)\s+(?:like|love)\s+to\b|\bI\s+(?:want|hope|wish)\s+to\b|\bmy\s+goal\b|\bI'm\s+hoping\b|"
     # "Maybe next year I can do some course" (a hope), "So sometimes I will have meetings" (a habit)
     r"\b(?:maybe|perhaps|possibly)\b[^.,;?!]*\bI(?:\s+can|'ll|\s+will)\b|"  # "Maybe next year I will go for it"
-    r"\b(?:sometimes|usually|normally|often)\s+I(?:'ll|\s+will)\b|"
+    r"\b(?:sometimes|usually|normally|often|some\s+days)\s+I(?:'ll|\s+will)\b|"
     r"\bI\s+(?:say|keep\s+saying)\s+(?:that\s+)?I(?:'ll|\s+will)\b|"  # "Every year I say I will learn the butchery"
     # "And someday I'll learn to make haggis", "One day mi a go wrestle that printer"
     r"\b(?:someday|some\s+day|one\s+day)\b[^.,;?!]*(?:\bI(?:'ll|\s+will|(?:'m|\s+am)\s+(?:going\s+to|gonna))|\bmi\s+(?:a\s+go|will|gwine))\b|"
@@ -325,7 +331,10 @@ WITHDRAWAL = re.compile(
     r"\blet's\s+not\b|\blet\s+us\s+not\b|\bscratch\s+that\b|\bnever\s*mind\b|\bforget\s+(?:about\s+)?(?:it|that)\b|\blet's\s+forget\b|"
     r"\bon\s+second\s+thought\b|\bno\s+need\b|\bdon't\s+(?:you\s+)?worry\s+about\s+(?:it|that)\b|\bcancel\s+that\b|"
     r"\bactually,?\s+(?:we|I|you)\s+(?:don't|won't|shouldn't)\b|\bdon't\s+do\s+that\b|\bdon't\s+bother\b|"
-    r"\bforget\s+I\s+(?:asked|said)\b|\bI\s+won['’]t\s+bother\b|\bignore\s+(?:that|me)\b|\bscrap\s+that\b|\bskip\s+(?:it|that)\b|\b(?:drop|park)\s+(?:that|it)\b|"
+    r"\bforget\s+I\s+(?:asked|said)\b|\bforget\s+(?:about\s+)?the\s+[\w' -]+?(?=\s*[.!;]|$)|\bI\s+won['’]t\s+bother\b|"
+    # "Ignore me." takes back; "They'll not ignore me." does not
+    r"(?<!\bnot\s)(?<!n't\s)(?<!'ll\s)(?<!\bwill\s)\bignore\s+(?:that|me)\b|"
+    r"\bscrap\s+that\b|\bskip\s+(?:it|that)\b|\b(?:drop|park)\s+(?:that|it)\b|"
     r"算了|还是不要|還是不要|不用了|取消(?:吧|了)|别做了|別做了",
     re.I,
 )
@@ -649,6 +658,8 @@ class Participants:
     speakers: tuple[str, ...]
     employee: str | None = None
     manager: str | None = None
+    aliases: tuple[tuple[str, str], ...] = ()
+    """Short names the meeting calls a role by, lower-cased, with the role: (("aga", "employee"),)."""
 
     def __post_init__(self) -> None:
         """A blank name is no name: "  " would otherwise have no first word to match."""
@@ -656,7 +667,7 @@ class Participants:
             name = " ".join((getattr(self, role) or "").split())
             object.__setattr__(self, role, name or None)
 
-    def other(self, speaker: str, context: list[Sentence], text: str = "") -> str:
+    def other(self, speaker: str, context: list[Sentence], text: str = "", asked: Sentence | None = None) -> str:
         """The party a speaker addresses: one named at the start ("Jordan, can you ..."), the other role, else the
         nearest other speaker."""
         vocative = VOCATIVE_START.match(text)
@@ -672,6 +683,11 @@ class Participants:
                 if any(s.speaker == nearest and SPOKE_OF_SELF.search(s.text) for s in context):
                     return nearest
             return "employee" if speaker == "manager" else "manager"
+        if asked is not None and asked.text.rstrip().endswith("?"):
+            # a third voice asks "will you train the front desk on it?": whoever answers is asked
+            reply = next((s for s in context if s.index > asked.index and s.speaker != speaker), None)
+            if reply is not None:
+                return reply.speaker
         for sent in context:
             if sent.speaker != speaker:
                 return sent.speaker
@@ -682,7 +698,7 @@ class Participants:
     def name_forms(self) -> frozenset[str]:
         """The employee's and manager's names, full and first, lower-cased ("okay, callum." is no topic)."""
         people = [p.strip().lower() for p in (self.employee, self.manager) if p and p.strip()]
-        return frozenset([*people, *(p.split()[0] for p in people)])
+        return frozenset([*people, *(p.split()[0] for p in people), *(alias for alias, _ in self.aliases)])
 
     def name_roles(self, task: str) -> str:
         """'Send the employee the link' -> 'Send Darlene the link': a review names people as the meeting did.
@@ -704,7 +720,42 @@ class Participants:
             return "employee"
         if self.manager and low == self.manager.strip().lower().split()[0]:
             return "manager"
-        return name.strip()
+        return dict(self.aliases).get(low, name.strip())
+
+
+ALIAS_PREFIX = 2  # "Aga" for Agnieszka, "Thandi" for Thandiwe: a short name starts as the full one does
+
+
+def with_aliases(sents: list[Sentence], participants: Participants) -> Participants:
+    """Learn the short names the meeting calls the employee and manager by: "Aga, can you send me photos of the
+    snug?" answered by the employee Agnieszka makes "Aga" her, not a third voice's name nor someone else to ask."""
+    firsts = {
+        role: name.split()[0].lower()
+        for role, name in (("employee", participants.employee), ("manager", participants.manager))
+        if name
+    }
+    found: dict[str, str] = {}
+    for i, sent in enumerate(sents):
+        for call in (VOCATIVE_START.match(sent.text), VOCATIVE_END.search(sent.text)):
+            if call is None:
+                continue
+            low = call["name"].lower()
+            reply = next((s.speaker for s in sents[i + 1 :] if s.speaker != sent.speaker), None)
+            first = firsts.get(reply or "")
+            if first and reply != sent.speaker and low != first and len(low) > ALIAS_PREFIX:
+                if low[:ALIAS_PREFIX] == first[:ALIAS_PREFIX] and low not in firsts.values():
+                    found[low] = reply  # type: ignore[assignment]
+    return replace(participants, aliases=tuple(sorted(found.items())))
+
+
+def _voice_turn(sents: list[Sentence], context: list[Sentence], sent: Sentence) -> list[Sentence]:
+    """The whole last turn of the third voice heard just before, for `Participants.other`: "Aga, can you send me
+    photos of the snug? For the website. You took some nice ones." - "I'll send them to you": it asked, four
+    sentences back."""
+    nearest = next((s for s in context if s.speaker != sent.speaker and s.index < sent.index), None)
+    if nearest is None or nearest.speaker in ("manager", "employee"):
+        return []
+    return [s for s in sents[max(0, nearest.index - 6) : nearest.index] if s.segment_id == nearest.segment_id]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1081,7 +1132,9 @@ def detect(
         if NEGATED.search(rest) or _reported(text[: match.start()]):
             continue
         thinking_aloud = match.group(0).lower().startswith("let") and THINKING.match(rest)
-        now = LET_ME_JUST.match(match.group(0)) or (match.group(0).lower().startswith("let") and GO_AND.match(rest))
+        now = LET_ME_JUST.match(match.group(0)) or (
+            match.group(0).lower().startswith("let") and (GO_AND.match(rest) or LET_ME_NOW.match(rest))
+        )
         if now and not any(d.date > meeting_date for d in dates):
             continue  # "Ope, let me just move my gloves", "let me just recap": done there and then
         elided = ELLIPSIS.match(rest) and not re.search(r"\b(?:can|could|would)\s+you\s*$", match.group(0), re.I)
@@ -1132,6 +1185,8 @@ def detect(
             continue
         if kind == "self" and WISH.search(text[: match.start()] + text[match.start() : match.end()]):
             continue
+        if kind == "self" and WANT_TO.match(rest):
+            continue  # "So I will want to take my paternity leave then": a wish said in the future
         if kind == "self" and (HYPERBOLE.match(rest) or ESCAPE.search(rest) or VENTING.search(text[: match.start()])):
             joked.add(sent.segment_id)
             continue  # "If one more rat runs over my foot, I'll resign and go and sell suya"
@@ -1159,10 +1214,11 @@ def detect(
         if deadline_filtered and latent is None:
             continue
         context = sents[max(0, sent.index - 3) : sent.index][::-1] + sents[sent.index + 1 : sent.index + 3]
+        context += _voice_turn(sents, context, sent)
         # "Chiamaka, one small thing for me. Site 107 ... Can you chase them?": the turn opened on whom it asks
         opening = next(s for s in sents[max(0, sent.index - 5) : sent.index + 1] if s.segment_id == sent.segment_id)
         addressed = text if VOCATIVE_START.match(text) or opening is sent else opening.text
-        addressee = participants.other(sent.speaker, context, addressed)
+        addressee = participants.other(sent.speaker, context, addressed, asked=sent)
         if kind in ("self", "we"):
             owner = sent.speaker
         elif kind == "other":
@@ -1646,6 +1702,13 @@ def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candid
             if named and id(named[-1]) not in withdrawn:
                 withdrawn.add(id(named[-1]))
             continue
+        if FORGET_NAMED.search(found.group(0)):
+            # "Dad. We're not buying a new coffee machine." - "Fine! Forget the coffee machine.": the thing named
+            said = content_words(FORGET_NAMED.search(found.group(0))["what"])  # type: ignore[index]
+            named = [c for c in earlier if said & (content_words(c.full_task) | content_words(c.sentence.text))]
+            if named:
+                withdrawn.add(id(named[-1]))
+            continue
         if OWN_WITHDRAWAL.search(found.group(0)):
             # "Could you take them on?" - "Ma'am, I'm stopping you there." - "Okay, fair. Forget I asked.": one's own
             earlier = [c for c in earlier if c.sentence.speaker == sent.speaker] or earlier
@@ -1664,10 +1727,64 @@ def drop_withdrawn(cands: list[Candidate], sents: list[Sentence]) -> list[Candid
         since = [s.text for s in sents[earlier[-1].sentence.index + 1 : sent.index]] + [sent.text[: found.start()]]
         if not any(SUGGESTION.search(text) for text in since):
             withdrawn.add(id(earlier[-1]))
-    return [c for c in cands if id(c) not in withdrawn]
+    return [c for c in cands if id(c) not in withdrawn and not SELF_CORRECTION.search(c.task)]
 
 
-FORBIDDEN = re.compile(r"^\W*(?:don't\s+you\s+dare|don't\s+even\s+think\s+about|you'll\s+do\s+no\s+such)\b", re.I)
+# "We'll book the expert calls. Actually when I say we, I mean me. I'll book all three through GLG by Monday."
+WE_MEANS_ME = re.compile(r"\b(?:when|by)\s+(?:I\s+say\s+)?['‘\"]?we['’\"]?,?\s+I\s+mean\s+(?:me|myself)\b", re.I)
+WE_MEANS_ME_SENTENCES = 4  # how far after the "we" the speaker may correct it
+
+
+def drop_restated_we(cands: list[Candidate], sents: list[Sentence]) -> list[Candidate]:
+    """A "we" the speaker corrects to "me" and restates as their own promise is that promise, not a second item; a
+    "can we ...?" the other person answers with a promise of their own is that promise."""
+    restated: set[int] = set()
+    for cand in cands:
+        if cand.kind != "we":
+            continue
+        if cand.sentence.text.rstrip().endswith("?") and any(
+            c.sentence.speaker != cand.sentence.speaker and c.sentence.segment_id == cand.sentence.segment_id + 1
+            for c in cands
+        ):
+            # "Can we get it redone before Christmas?" - "We will redo the trip test.": the answer says who does it
+            restated.add(id(cand))
+            continue
+        lo, hi = cand.sentence.index + 1, cand.sentence.index + 1 + WE_MEANS_ME_SENTENCES
+        said = next(
+            (s for s in sents[lo:hi] if s.speaker == cand.sentence.speaker and WE_MEANS_ME.search(s.text)), None
+        )
+        mine = next(
+            (
+                c
+                for c in cands
+                if said is not None
+                and c.kind == "self"
+                and c.sentence.speaker == said.speaker
+                and 0 <= c.sentence.index - said.index <= 1
+            ),
+            None,
+        )
+        if mine is None:
+            continue
+        if mine.anaphoric:  # "We will redo the trip test. When I say we, I mean me, I'll lead it myself Saturday"
+            cand.due = cand.due or mine.due
+            cand.evidence.extend(e for e in mine.evidence if e not in cand.evidence)
+            cand.merged_sentences.extend(i for i in mine.merged_sentences if i not in cand.merged_sentences)
+            restated.add(id(mine))
+        else:
+            restated.add(id(cand))
+    return [c for c in cands if id(c) not in restated]
+
+
+FORBIDDEN = re.compile(
+    r"^\W*(?:don't\s+you\s+dare|don't\s+even\s+think\s+about|you'll\s+do\s+no\s+such"
+    # "I will send it to you by Thursday." - "No, leave that one. Yaw can do the report." ("leave it with me" accepts)
+    r"|(?:no+\W+)+leave\s+(?:it|that|them)(?:\s+one)?\b(?!\s+with\b))",
+    re.I,
+)
+FORGET_NAMED = re.compile(r"\bforget\s+(?:about\s+)?the\s+(?P<what>[\w' -]+)", re.I)
+# "I'll do the count on the houseplants this week — actually, no, our Karen can do that": broken off and taken back
+SELF_CORRECTION = re.compile(r"\s*[—–]\s*(?:actually|wait|hang\s+on|oh)\W+(?:\w+\W+)?no\b", re.I)
 OWN_WITHDRAWAL = re.compile(r"\bforget\s+I\s+(?:asked|said)\b", re.I)
 
 
@@ -1761,11 +1878,22 @@ def _similar(a: Candidate, b: Candidate) -> bool:
         and bool(_stems(a.task) - LIGHT_VERBS)
         and _stems(a.task) - LIGHT_VERBS == _stems(b.task) - LIGHT_VERBS
     )
+    # "Could you have a look? Compare a few?" - "Yes. I'll have the supplier price comparisons done": the ask was vague
+    vague_ask = (
+        a.kind == "other"
+        and b.sentence.speaker == a.owner
+        and b.sentence.segment_id - a.sentence.segment_id == 1
+        and not _stems(a.task) - LIGHT_VERBS - VAGUE_ASK_WORDS
+    )
     return (
         shared >= 0.6
         or said_again
+        or (vague_ask and not contingency)
         or (accepts and not contingency and (shared >= 0.25 or same_due or a.anaphoric or b.anaphoric or first_step))
     )
+
+
+VAGUE_ASK_WORDS = frozenset({"look", "check", "think", "go"})
 
 
 OBJECT_PRONOUN = re.compile(r"^\w+\s+(?:it|them|that|those|these)\b", re.I)  # "Set them up", "Do it"
@@ -2741,17 +2869,19 @@ def extract(
     item as its topic.
     """
     latent: list[Candidate] = []
+    participants = with_aliases(sents, participants)
     cands = detect(sents, participants, meeting_date, excluded=excluded, latent=latent)
     offers = accepted_offers(sents, participants, meeting_date, excluded=excluded)
     cands = sorted([*cands, *offers], key=lambda c: c.sentence.index)
     cands = drop_refused(cands, sents)
-    cands = drop_withdrawn(cands, sents)
+    cands = drop_restated_we(drop_withdrawn(cands, sents), sents)
     latent = drop_withdrawn(latent, sents)
     plans, how = endorsed([c for c in latent if c.due is None], sents)
     taken = {id(p) for p in plans}
     latent = [c for c in latent if id(c) not in taken]
     cands = sorted([*(c for c in cands if c.sentence.index not in how), *plans], key=lambda c: c.sentence.index)
-    joked = laughed_at_sentences(sents)  # a joke is no topic of a later "do it"
+    # a joke is no topic of a later "do it", nor is "when I say we, I mean me"
+    joked = laughed_at_sentences(sents) | {s.index for s in sents if WE_MEANS_ME.search(s.text)}
     cands = resolve_references(cands, latent, sents, excluded=excluded | private | joked, names=participants.name_forms)
     delegated_after_refusal(cands, sents, excluded | private)
     unsure_topics(cands, sents, excluded | private)  # after references: the doubt beats a nearer topic

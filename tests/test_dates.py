@@ -225,3 +225,26 @@ def test_a_day_of_the_month_said_alone_with_a_tag() -> None:
     for said in ("The nineteenth, is it still?", "The 19th, yes.", "The nineteenth, right?"):
         assert [d.date for d in find_dates(said, meeting)] == [dt.date(2026, 10, 19)], said
     assert find_dates("The first, yes.", meeting) == []  # the first three days are as often a list
+
+
+def test_a_week_of_a_month_and_a_span_from_now() -> None:
+    """The week that holds the month's first Thursday: 1 January 2027 is a Friday, but not that week's end."""
+    meeting = dt.date(2026, 12, 8)
+    found = find_dates("I'll do the training for Abena in the first week of January.", meeting)
+    assert [d.date for d in found] == [dt.date(2027, 1, 8)]
+    assert [d.date for d in find_dates("a clinic in the first week of February", dt.date(2027, 1, 7))] == [
+        dt.date(2027, 2, 5)
+    ]
+    assert [d.date for d in find_dates("by the last week of March", meeting)] == [dt.date(2027, 3, 26)]
+    assert [d.date for d in find_dates("I'll write it up, a fortnight from now.", dt.date(2027, 1, 7))] == [
+        dt.date(2027, 1, 21)
+    ]
+    assert [d.date for d in find_dates("I'll have it three weeks from today.", meeting)] == [dt.date(2026, 12, 29)]
+    assert find_dates("I'll send you the notes from today.", meeting) == []  # where the notes come from
+
+
+def test_the_week_after_a_date_said_before() -> None:
+    meeting = dt.date(2027, 1, 21)
+    said = "Janet's doing the VAT return first week of February, so I'll do your review the week after."
+    assert [d.date for d in find_dates(said, meeting)] == [dt.date(2027, 2, 5), dt.date(2027, 2, 12)]
+    assert find_dates("I'll do your review the week after.", meeting) == []  # after nothing said

@@ -226,6 +226,15 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         this_year = _nth_weekday(m.year, month, weekday, nth)
         return this_year if this_year >= m else _nth_weekday(m.year + 1, month, weekday, nth)
 
+    def week_of_month(g: re.Match[str]) -> dt.date:
+        """The Friday of that week, a week being the one that holds the month's first (or last) Thursday, so
+        "the first week of January" is not a New Year's Day that falls on a Friday."""
+        month = MONTHS_EN[g[2].lower()]
+        which = g[1].lower()
+        nth = -1 if which == "last" else ("first", "second").index(which) + 1
+        day = _nth_weekday(*_month_year(m, month), 3, nth) + dt.timedelta(days=1)
+        return day if day >= m else _nth_weekday(_month_year(m, month)[0] + 1, month, 3, nth) + dt.timedelta(days=1)
+
     def holiday(g: re.Match[str]) -> dt.date:
         day = next(d for d in (_holiday(g[2], m.year), _holiday(g[2], m.year + 1)) if d >= m)
         return day - dt.timedelta(days=1) if g[1].lower() == "before" else day
@@ -299,8 +308,16 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             re.compile(rf"\b(by|before|on|for|until|till|at)\s+(?:the\s+)?({_HOLIDAYS})(?!\s+{_SEASON_OF})", re.I),
             holiday,
         ),
+        # "a fortnight from now", "three weeks from today": counted from the meeting
+        (
+            re.compile(r"\b(?:a|one)\s+fortnight\s+(?:from\s+)?(?:now|today)\b", re.I),
+            lambda _: m + dt.timedelta(weeks=2),
+        ),
+        (re.compile(rf"\b{_NUM}\s+(days?|weeks?|months?)\s+from\s+(?:now|today)\b", re.I), in_units),
         # "The last Friday in June", "the first Monday of May": not the next Friday
         (re.compile(rf"\b(first|second|third|fourth|last)\s+({_WD})\s+(?:in|of)\s+({_MON})\b", re.I), nth_weekday),
+        # "in the first week of February": by its Friday
+        (re.compile(rf"\b(first|second|last)\s+week\s+(?:of|in)\s+({_MON})\b", re.I), week_of_month),
         (re.compile(rf"\b({_MON})\.?\s+{_ORD}(?:,?\s+(\d{{4}}))?\b", re.I), month_first),
         (re.compile(rf"\b{_ORD}\s+(?:of\s+)?({_MON})\b(?:,?\s+(\d{{4}}))?", re.I), day_first),
         (re.compile(rf"\b(?:the\s+)?end\s+of\s+({_MON})\b", re.I), end_of_month_in),
@@ -571,7 +588,7 @@ def _month_year(meeting: dt.date, month: int) -> tuple[int, int]:
 
 NOT_A_DEADLINE = re.compile(
     r"\b(?:every|each)\s+(?:\w+\s+)?(?:" + _WD + r"|day|week|month|morning)s?\b|每(?:周|週|个|個|天|日|月)"
-    r"|\b(?:starting|beginning|(?<!\ba\sweek\s)from|since)\s+(?:on\s+|in\s+)?(?:next|this|the)?\s*\w+(?:\s+\w+)?"
+    r"|\b(?:starting|beginning|(?<!\ba\sweek\s)(?<!fortnight\s)(?<!days\s)(?<!weeks\s)(?<!months\s)from|since)\s+(?:on\s+|in\s+)?(?:next|this|the)?\s*\w+(?:\s+\w+)?"
     r"|\b(?:tax|fiscal|financial)\s+year[- ]end\b"  # its date depends on the country and the company
     # "the Friday drop-in sessions", "the Thursday one": a weekday naming a recurring thing, not a day
     r"|(?<!\bat\s)(?<!\bin\s)\bthe\s+(?:"
@@ -600,7 +617,20 @@ def find_dates(text: str, meeting_date: dt.date) -> list[ResolvedDate]:
                 continue
             taken.append(span)
             found.append(ResolvedDate(date=value, phrase=match.group(0), start=span[0], end=span[1]))
+    # "Janet's doing the VAT return first week of February, so I'll do your review the week after": a week on
+    for match in WEEK_AFTER.finditer(text):
+        said = [r for r in found if r.end <= match.start()]
+        if said and not any(a < match.end() and match.start() < b for a, b in taken):
+            last = max(said, key=lambda r: r.start)
+            found.append(
+                ResolvedDate(
+                    date=last.date + dt.timedelta(weeks=1), phrase=match.group(0), start=match.start(), end=match.end()
+                )
+            )
     return sorted(found, key=lambda r: r.start)
+
+
+WEEK_AFTER = re.compile(r"\bthe\s+week\s+after(?=\s*(?:[.,;!?]|$))", re.I)
 
 
 def resolve_due(text: str, meeting_date: dt.date) -> dt.date | None:

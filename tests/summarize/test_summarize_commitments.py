@@ -3346,3 +3346,117 @@ def test_drop_recaps_compares_a_pledges_vague_verb_as_a_root(verb: str) -> None:
 
     listed = said(0, "Clear the P3 backlog older than thirty days")
     assert drop_recaps([listed, said(2, f"{verb} the backlog")]) == [listed]
+
+
+@pytest.mark.parametrize("reply", ["No no, leave it. Sameer's team will handle the group.", "No, leave that one."])
+def test_a_promise_the_other_turns_down_with_leave_it_is_no_item(reply: str) -> None:
+    turns = [
+        ("employee", "Yes sir, I will handle the wedding group myself, the arrivals, the welcome, everything."),
+        ("manager", reply),
+    ]
+    assert items(turns) == []
+    accepted = [("employee", "I'll send the rota to the agency."), ("manager", "No, leave it with me, I'll send it.")]
+    assert items(accepted)  # "leave it with me" takes the work over: still an item
+
+
+def test_a_promise_broken_off_with_actually_no_is_no_item() -> None:
+    turns = [
+        (
+            "manager",
+            "Now, the stock count. I'll do the count on the houseplants this week — actually, no, our Karen can do "
+            "that, she's in on Thursday.",
+        ),
+        ("employee", "She does love counting."),
+    ]
+    assert items(turns) == []
+
+
+def test_forget_the_thing_named_takes_back_the_item_about_it() -> None:
+    turns = [
+        (
+            "manager",
+            "And the coffee machine for the lounge, I'll get one of them bean-to-cup ones, the guests keep asking",
+        ),
+        ("speaker_2", "Dad. We're not buying a new coffee machine. We agreed in October."),
+        ("manager", "Did we? Fine. Fine! Forget the coffee machine. The cafetières are lovely anyway."),
+    ]
+    assert items(turns) == []
+
+
+def test_not_ignoring_someone_takes_nothing_back() -> None:
+    turns = [
+        ("employee", "That's the grower's fault, not ours."),
+        ("manager", "I'll ring the supplier first thing Monday about the dead hellebores. They'll not ignore me."),
+    ]
+    [item] = items(turns)
+    assert "hellebores" in item.task
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "So I will want to take my paternity leave then.",
+        "So some days I'll have to attend the wage negotiations.",
+        "Sir, for a while. Let me check my schedule first.",
+        "First let me do the review properly, otherwise HR will be after me.",
+    ],
+)
+def test_a_wish_a_habit_or_a_step_there_and_then_is_no_item(said: str) -> None:
+    assert items([("employee", said), ("manager", "Okay.")]) == []
+
+
+def test_a_vague_ask_answered_with_the_work_named_is_one_item() -> None:
+    turns = [
+        ("manager", "I've a feeling we're paying over the odds for pots. Could you have a look? Compare a few?"),
+        (
+            "employee",
+            "Yes. That's my kind of job. I'll have the supplier price comparisons done by the end of next month.",
+        ),
+    ]
+    [item] = items(turns)
+    assert item.owner == "employee" and "comparisons" in item.task
+
+
+def test_a_short_name_answered_by_the_employee_is_the_employee() -> None:
+    """'Aga' is what they call Agnieszka: the third voice's request goes to her, and her 'you' is the voice."""
+    turns = [
+        ("manager", "Come in, Aga, sit yourself down."),
+        ("employee", "Hello, Brian."),
+        ("speaker_2", "Aga, can you send me photos of the new snug? For the website. You took some nice ones."),
+        ("employee", "Yes, on my phone. I'll send them to you tomorrow, I'll pick the best ones."),
+    ]
+    [item] = items(turns, employee="Agnieszka Nowak", manager="Brian Threlkeld")
+    assert item.owner == "employee" and item.due == MEETING + dt.timedelta(days=1)
+    assert "Brian" not in item.task
+
+
+def test_a_third_voice_asking_is_asking_whoever_answers() -> None:
+    turns = [
+        ("manager", "Think about it. No pressure."),
+        ("speaker_2", "If you get the new booking system, will you train the front desk on it?"),
+        ("employee", "If you get it, yes, I'll train the front desk on it."),
+    ]
+    assert [i.owner for i in items(turns)] == ["employee"]
+
+
+def test_we_corrected_to_me_is_one_item_of_the_speaker() -> None:
+    turns = [
+        (
+            "employee",
+            "We'll book the expert calls. Actually when I say we, I mean me, Jia Hui is on leave. I'll book all "
+            "three through GLG by Monday.",
+        ),
+        ("manager", "Sawa."),
+        ("manager", "We will get you onto the course. Well, when I say we, I mean me. I'll put your name on the list."),
+        ("employee", "Thank you."),
+    ]
+    assert [(i.owner, i.task.split()[0]) for i in items(turns)] == [("employee", "Book"), ("manager", "Put")]
+
+
+def test_can_we_answered_with_a_promise_is_that_promise() -> None:
+    turns = [
+        ("manager", "About that compressor. The trip test. Can we get it redone before Christmas?"),
+        ("employee", "We will redo the trip test. When I say we, I mean me, I'll lead it myself on Saturday night."),
+    ]
+    [item] = items(turns)
+    assert item.owner == "employee" and "trip test" in item.task
