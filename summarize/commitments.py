@@ -324,7 +324,9 @@ REFUSAL = re.compile(
     r"^\s*(?:(?:ah+|oh+|och|aw+|ach|ugh|um+|uh+|erm|er|hmm+)\b[\s,.!]*)?"  # "Ah no. No, I won't, Declan, sorry."
     r"(?:(?!(?:yes|yeah|yep|yup|sure|okay|ok|aye|ja|fine|of\s+course|absolutely|definitely|today|tonight|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|next|this)\b)[\w'’]+(?:\s+[\w'’]+)?,\s*){0,2}"
     r"(?:no\b(?![\s,]+(?:problem|worries|bother|sweat|trouble)\b)|nope\b|yeah,?\s+nah\b|nah\b(?![\s,]+yeah\b)|I\s+can't|I\s+cannot|I\s+won't|I\s+don't\s+think\s+(?:so|I\s+can)|not\s+(?:really|by)|"
-    r"not\s+this\s+(?:week|month|time|quarter|year|cycle|round)\b|that\s+won't\s+work|不行|不能|没办法|沒辦法|做不到)",
+    r"not\s+this\s+(?:week|month|time|quarter|year|cycle|round)\b|that\s+won't\s+work|不行|不能|没办法|沒辦法|做不到"
+    # "Could you do November's?" - "Abeg, Tunde is the one doing it now.": someone else has the work
+    r"|(?-i:[A-Z][a-z]+)\s+is\s+(?:the\s+one\s+)?doing\s+(?:it|that|them)\b)",
     re.I,
 )
 WITHDRAWAL = re.compile(
@@ -348,7 +350,7 @@ DATE_PREPOSITION = re.compile(
     re.I,
 )
 LEAD_IN = re.compile(
-    r"^\s*(?:,|also|just|then|definitely|certainly|probably|please|go\s+ahead\s+and|and|do\s+is|ever)\s+", re.I
+    r"^\s*(?:,|also|just|only|then|definitely|certainly|probably|please|go\s+ahead\s+and|and|do\s+is|ever)\s+", re.I
 )  # "what I'll do is look at overtime cover": "do is" leads in; "would you ever do the bar shoes": a polite ask
 # "What if you did the rehearsal schedule this year?": a suggestion in the past tense; the task is an imperative
 PAST_TO_BASE = {
@@ -381,7 +383,9 @@ TRAILING_CLAUSE = re.compile(
     r"|\s*,\s*if\s+I\s+can\b.*$"
     # "run it, and Moira is on leave": a second clause about someone else says why, not what
     r"|\s*,\s*and\s+(?:(?-i:[A-Z][a-z]+)|he|she|they|it)(?:'s|\s+(?:is|was|are|were|has|had|isn't|wasn't|hasn't))\b.*$"
-    r"|\s+before\s+(?:I|you|we|he|she|they)\s+(?:go|leave|head\s+off)\b.*$",
+    r"|\s+before\s+(?:I|you|we|he|she|they)\s+(?:go|leave|head\s+off)\b.*$"
+    # "sign the requisition today, then it goes to HR": what others do next is no part of the task
+    r"|\s*,\s*then\s+(?:it|they|he|she|you|(?-i:[A-Z][a-z]+))(?:'ll|\s+(?:goes|go|gets|will|can|could|has|must))\b.*$",
     re.I,
 )
 NEGATED = re.compile(r"^\s*(?:,\s*)?(?:don't|do\s+not|dont|never|not)\b", re.I)
@@ -1657,6 +1661,12 @@ def dates_from_context(
             before = sents[cand.sentence.index - 1]
             if before.segment_id == cand.sentence.segment_id and before.index not in skip:
                 found = last_date([before])
+        after = sents[cand.sentence.index + 1] if cand.sentence.index + 1 < len(sents) else None
+        if found is None and after is not None and after.segment_id == cand.sentence.segment_id:
+            # "I'll chase the technical authority before the audit. Lloyd's are in on the nineteenth of January, I
+            # want it closed by then.": the speaker's next sentence sets the deadline
+            if after.index not in skip and BY_THEN.search(after.text):
+                found = last_date([after])
         if found is not None:
             cand.due, said = found
             evidence = Evidence(segment_id=said.segment_id, quote=said.text)

@@ -3460,3 +3460,34 @@ def test_can_we_answered_with_a_promise_is_that_promise() -> None:
     ]
     [item] = items(turns)
     assert item.owner == "employee" and "trip test" in item.task
+
+
+def test_what_others_do_next_is_no_part_of_the_task() -> None:
+    turns = [
+        (
+            "manager",
+            "We will approve them. Actually, I mean I will only sign the requisition today, then it goes to HR.",
+        )
+    ]
+    [item] = items(turns)
+    assert item.task == "Sign the requisition" and item.due == MEETING
+
+
+def test_a_request_answered_with_who_does_it_now_is_turned_down() -> None:
+    turns = [
+        ("manager", "The flare report, the monthly one. Could you do November's?"),
+        ("employee", "Abeg, Tunde is the one doing it now. I handed it to him in October."),
+    ]
+    assert items(turns) == []
+
+
+def test_the_speakers_next_sentence_by_then_dates_an_undated_promise() -> None:
+    turns = [
+        (
+            "manager",
+            "I'll chase the technical authority on the trip setpoint before the audit. Lloyd's are in on the "
+            "nineteenth of January, I want it closed by then.",
+        ),
+    ]
+    [item] = items(turns)
+    assert item.due == dt.date(2027, 1, 19)  # the meeting is on 30 November 2026
