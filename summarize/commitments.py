@@ -15,7 +15,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from copilot.domain.dates import CARDINAL_DAYS, MONTHS_EN, ORDINAL_WORDS, WEEKDAYS_EN, ResolvedDate, find_dates
+from copilot.domain.dates import (
+    CARDINAL_DAYS,
+    MONTHS_EN,
+    ORDINAL_WORDS,
+    WEEKDAYS_EN,
+    ResolvedDate,
+    add_months,
+    find_dates,
+)
 from copilot.schema import Evidence
 from summarize.text import (
     ACKNOWLEDGEMENTS,
@@ -145,6 +153,8 @@ CONVERSATIONAL = re.compile(
     r"^\s*(?:(?:only|really|just|actually|still|also|then)\s+)*(?:tell(?=\s+(?:me|you|us|ya)\b)|walk|explain|describe|elaborate|say|repeat|clarify|remind|hear|see|hold|wait|imagine|"
     r"think|talk\s+(?!to\b|with\b)|give\s+me\s+(?:an?\s+)?example|give\s+me\s+(?:a\s+(?:bit|little)\s+)?more\s+than\s+that|read\s+(?:back|out)\b|go\s+on|continue|share\s+(?:more|your\s+thoughts)|be\s+honest|admit|"
     r"start\s+(?:with|wi(?=['’]))|keep\s+(?:it|this)\s+to\b|"
+    # "so I'll start and she'll crash in": who opens the meeting
+    r"(?:start|begin|kick\s+(?:it\s+|us\s+)?off|go\s+first)(?:\s+(?:then|off))?\s*(?:$|[,.!?;]|and\b)|"
     rf"(?:try\s+(?:not\s+)?to\s+)?(?:{MEETING_PACE_WORDS})|ask\s+me\s+again|"
     r"let\s+you\s+(?:go|get\s+(?:back|on|off|going|your\s+(?:tea|lunch|dinner|coffee|break|evening|weekend)))|"
     r"(?:go\s+and\s+)?(?:get|grab|fetch|put|rescue|shut|close|open|mute|unmute|turn|switch)\s+(?:the|my|those|these|this|that|your)\s+(?:\w+\s+){0,2}?(?:milk|tea|coffee|kettle|door|window|boxe?s?|mic|microphone|camera|video|charger|headset|headphones|lights?|fridge)(?=\s*(?:$|[,.!?;]|(?:in|on|out|off|from|for|down|up)\b))|"
@@ -610,6 +620,8 @@ class Candidate:
     topic_evidence: Evidence | None = None  # the sentence the topic comes from, cited while the topic is shown
     lead: str = ""  # the words before the cue in its own sentence ("So our next catch-up, I'll move it")
     topic_dates: bool = True  # a date in the topic's sentence may date the item (not when it is a problem raised)
+    deferred: bool = False  # a request answered "Let me think about it": a yes may come much later
+    revisits: frozenset[int] = frozenset()  # later turns in which the asker brings a deferred request up again
 
     @property
     def full_task(self) -> str:
@@ -682,9 +694,19 @@ class Participants:
         if speaker in ("manager", "employee"):
             # "Can you send me the list?" (a third voice) - "Yeah, I'll send you the list": the one just heard, when
             # they spoke of themselves or asked ("You'd be good at that." - "I'll put your name down": not them)
-            nearest = next((s.speaker for s in context if s.speaker != speaker), None)
+            # (said before: "I'll have your pay review done. Helen, hold me to it." - "Oh, I'll hold you to it.")
+            nearest = next(
+                (s.speaker for s in context if s.speaker != speaker and (asked is None or s.index < asked.index)),
+                None,
+            )
             if nearest is not None and nearest not in ("manager", "employee") and nearest in self.speakers:
-                if any(s.speaker == nearest and SPOKE_OF_SELF.search(s.text) for s in context):
+                voice = [s for s in context if s.speaker == nearest and (asked is None or s.index < asked.index)]
+                # "Maricel, your name came up." - "I'll nominate you": the voice spoke to the other role
+                role = "employee" if speaker == "manager" else "manager"
+                calls = (VOCATIVE_START.match(s.text) for s in voice)
+                if any(c is not None and self.normalise(c["name"]) == role for c in calls):
+                    return role
+                if any(SPOKE_OF_SELF.search(s.text) for s in voice):
                     return nearest
             return "employee" if speaker == "manager" else "manager"
         if asked is not None and asked.text.rstrip().endswith("?"):
@@ -739,11 +761,14 @@ def with_aliases(sents: list[Sentence], participants: Participants) -> Participa
         if name
     }
     found: dict[str, str] = {}
+    lower_case = {w for s in sents for w in re.findall(r"\b[a-zß-öø-ÿ]+\b", s.text)}  # "Brilliant, thanks." is no name
     for i, sent in enumerate(sents):
         for call in (VOCATIVE_START.match(sent.text), VOCATIVE_END.search(sent.text)):
             if call is None:
                 continue
             low = call["name"].lower()
+            if low in lower_case or low in NOT_A_NAME:
+                continue
             reply = next((s.speaker for s in sents[i + 1 :] if s.speaker != sent.speaker), None)
             first = firsts.get(reply or "")
             if first and reply != sent.speaker and low != first and len(low) > ALIAS_PREFIX:
@@ -752,14 +777,24 @@ def with_aliases(sents: list[Sentence], participants: Participants) -> Participa
     return replace(participants, aliases=tuple(sorted(found.items())))
 
 
-def _voice_turn(sents: list[Sentence], context: list[Sentence], sent: Sentence) -> list[Sentence]:
+VOICE_TURN_LOOKBACK = 8  # sentences: "Oh yeah, nah, fair. Make it the Wednesday then. The second. I'll get it to you"
+
+
+def _voice_turn(sents: list[Sentence], sent: Sentence) -> list[Sentence]:
     """The whole last turn of the third voice heard just before, for `Participants.other`: "Aga, can you send me
     photos of the snug? For the website. You took some nice ones." - "I'll send them to you": it asked, four
     sentences back."""
-    nearest = next((s for s in context if s.speaker != sent.speaker and s.index < sent.index), None)
+    nearest = next(
+        (
+            s
+            for s in reversed(sents[max(0, sent.index - VOICE_TURN_LOOKBACK) : sent.index])
+            if s.speaker != sent.speaker
+        ),
+        None,
+    )
     if nearest is None or nearest.speaker in ("manager", "employee"):
         return []
-    return [s for s in sents[max(0, nearest.index - 6) : nearest.index] if s.segment_id == nearest.segment_id]
+    return [s for s in sents[max(0, nearest.index - 6) : nearest.index + 1] if s.segment_id == nearest.segment_id]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -1218,7 +1253,7 @@ def detect(
         if deadline_filtered and latent is None:
             continue
         context = sents[max(0, sent.index - 3) : sent.index][::-1] + sents[sent.index + 1 : sent.index + 3]
-        context += _voice_turn(sents, context, sent)
+        context += _voice_turn(sents, sent)
         # "Chiamaka, one small thing for me. Site 107 ... Can you chase them?": the turn opened on whom it asks
         opening = next(s for s in sents[max(0, sent.index - 5) : sent.index + 1] if s.segment_id == sent.segment_id)
         addressed = text if VOCATIVE_START.match(text) or opening is sent else opening.text
@@ -1257,8 +1292,8 @@ def detect(
             if due is None and (RECURRING.search(rest) or said is rest) and (start := RECURRING_START.search(said)):
                 first = find_dates(said[start.end() :], meeting_date)
                 due = first[0].date if first and first[0].start == 0 and first[0].date >= meeting_date else None
-                if due is None and TAKES_ON.match(task):
-                    due = _month_start(said[start.end() :], meeting_date)
+                if TAKES_ON.match(task):  # "take over the rota from next month": its first day, not its end
+                    due = _month_start(said[start.end() :], meeting_date) or due
         # "We'll work around it", "if they can't sort it we'll go elsewhere": an undated "we" that names
         # hardly any work is a way of coping, no task (it may still be taken up: "we need to update the rota")
         coping = kind == "we" and due is None and not deadline_filtered and len(content_words(task) - ROLE_WORDS) <= 2
@@ -1346,6 +1381,8 @@ def accepted_offers(
 
 def _month_start(text: str, meeting_date: dt.date) -> dt.date | None:
     """'I'll take the phishing rota from April': a start said as a month is its first day (the coming one)."""
+    if NEXT_MONTH.match(text):  # "I'll take over the TB testing rota from next month"
+        return dt.date(*add_months(meeting_date, 1), 1)
     said = MONTH_FIRST.match(text)
     if said is None:
         return None
@@ -1357,6 +1394,7 @@ def _month_start(text: str, meeting_date: dt.date) -> dt.date | None:
 # "I'll take the rota from April", "join the rota from October": taking on a duty, not "what we learnt from June"
 TAKES_ON = re.compile(r"(?:take|join|start|lead|run|cover|sort|switch|move|begin|pick\s+up)\b", re.I)
 # a month's full name, capitalised ("from April"; not "from April 3rd": a date says that)
+NEXT_MONTH = re.compile(r"next\s+month\b", re.I)
 MONTH_FIRST = re.compile(rf"({'|'.join(calendar.month_name[1:])})\b(?!\s+\d)")
 
 
@@ -1872,6 +1910,8 @@ def _similar(a: Candidate, b: Candidate) -> bool:
         or (b.kind == "other" and a.sentence.speaker == b.owner and b.anaphoric)
     )
     same_due = a.due is not None and a.due == b.due
+    # "Would you do a new one?" - "Can I say maybe?" ... "Fine, I'll do the new client welcome pack.": the late yes
+    late_yes = a.deferred and b.kind == "self" and b.sentence.speaker == a.owner and b.sentence.index > a.sentence.index
     # "Can you put that in writing?" - "I'll have the reallocation proposal to you by the 15th": the reply names it
     # "Can you sit with Dmitri on it?" - "Yeah, I'll ping him Monday": contacting them is the first step of it
     first_step = bool(CONTACT.match(b.task)) and b.short
@@ -1899,11 +1939,17 @@ def _similar(a: Candidate, b: Candidate) -> bool:
         shared >= 0.6
         or said_again
         or (vague_ask and not contingency)
+        or (late_yes and (shared >= 0.25 or (_points_back(b) and b.sentence.segment_id - 1 in a.revisits)))
         or (accepts and not contingency and (shared >= 0.25 or same_due or a.anaphoric or b.anaphoric or first_step))
     )
 
 
 VAGUE_ASK_WORDS = frozenset({"look", "check", "think", "go"})
+
+
+def _points_back(cand: Candidate) -> bool:
+    """ "I'll do it", "I'll do the one on the nineteenth": the task names nothing past a light verb."""
+    return cand.anaphoric or not _stems(cand.task) - LIGHT_VERBS - {"one", "ones"}
 
 
 OBJECT_PRONOUN = re.compile(r"^\w+\s+(?:it|them|that|those|these)\b", re.I)  # "Set them up", "Do it"
@@ -2260,9 +2306,42 @@ def _cite_topic(cand: Candidate, phrase: str, source: Sentence) -> None:
 
 
 def _accepts(cand: Candidate, request: Candidate) -> bool:
-    """'Okay, next Thursday's fine, I'll do that' accepts a request made to its speaker a few turns earlier."""
+    """'Okay, next Thursday's fine, I'll do that' accepts a request made to its speaker a few turns earlier, or a
+    deferred one the asker has just brought up again ("The wreaths. Any thoughts?" - "I'll do the one on the 19th")."""
     turns = cand.sentence.segment_id - request.sentence.segment_id
-    return request.kind == "other" and request.owner == cand.owner and 0 < turns <= ACCEPT_TURNS
+    if request.kind != "other" or request.owner != cand.owner or turns <= 0:
+        return False
+    return turns <= ACCEPT_TURNS or (request.deferred and cand.sentence.segment_id - 1 in request.revisits)
+
+
+# "Would you take the wreath-making workshops?" - "Hmm. I don't know. Let me think about it?": not yet a no
+DEFERRAL = re.compile(
+    r"\blet\s+me\s+(?:think|have\s+a\s+think|sleep\s+on\s+it|look\s+at\s+my\s+(?:diary|calendar))"
+    r"|\bcan\s+I\s+(?:think|say\s+maybe|get\s+back\s+to\s+you)"
+    r"|\bI(?:'ll|\s+will)\s+(?:think\s+about\s+it|have\s+a\s+think)"
+    r"|\bI\s+don't\s+know\b|\bmaybe\b",
+    re.I,
+)
+DEFERRED_TURNS = 30  # how much later the asker may bring it up again
+
+
+def mark_deferred(cands: list[Candidate], sents: list[Sentence]) -> None:
+    """Mark requests the addressee put off in their next turn, and the asker's later turns that bring them up."""
+    for cand in cands:
+        if cand.kind != "other":
+            continue
+        reply = [s for s in sents[cand.sentence.index + 1 :] if s.segment_id == cand.sentence.segment_id + 1]
+        if not reply or reply[0].speaker != cand.owner or not any(DEFERRAL.search(s.text) for s in reply[:3]):
+            continue
+        cand.deferred = True
+        words = _stems(cand.full_task.replace("-", " "))  # "the wreath-making workshops" - "The wreaths."
+        cand.revisits = frozenset(
+            s.segment_id
+            for s in sents[reply[-1].index + 1 :]
+            if s.speaker == cand.sentence.speaker
+            and s.segment_id - cand.sentence.segment_id <= DEFERRED_TURNS
+            and words & _stems(s.text.replace("-", " "))
+        )
 
 
 def _asked_between(sents: list[Sentence], earlier: Candidate, cand: Candidate, said: set[int]) -> bool:
@@ -2901,6 +2980,7 @@ def extract(
         cands, sents, participants, skip=excluded | private
     )  # before merging: "speak to him" = "get onto Jonas"
     complete_noun_phrases(cands, sents, excluded | private)
+    mark_deferred(cands, sents)
     merged = drop_recaps(merge(cands))
     dates_from_context(merged, sents, meeting_date, skip=excluded | private)  # after merging: not a reply's date
     agenda_topics(merged, sents, excluded | private)  # after dating: an agenda point says what, not when

@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 
 from copilot.schema import ActionItem, Transcript
-from summarize.commitments import Candidate, drop_recaps
+from summarize.commitments import Candidate, Participants, drop_recaps, with_aliases
 from summarize.pipeline import ReviewDrafter
 from summarize.scoring import evaluate, load_cases
 from summarize.template import load_template
-from summarize.text import Sentence
+from summarize.text import Sentence, sentences
 
 from .conftest import DATA, MEETING, transcript_from_turns
 
@@ -3491,3 +3491,93 @@ def test_the_speakers_next_sentence_by_then_dates_an_undated_promise() -> None:
     ]
     [item] = items(turns)
     assert item.due == dt.date(2027, 1, 19)  # the meeting is on 30 November 2026
+
+
+def test_taking_on_a_duty_from_next_month_starts_on_its_first_day() -> None:
+    turns = [("speaker_2", "Alun can't with his knee. I'll take over the TB testing rota from next month.")]
+    [item] = items(turns)
+    assert item.due == dt.date(2026, 12, 1)  # the meeting is on 30 November 2026
+
+
+def test_who_starts_the_meeting_is_no_item() -> None:
+    turns = [
+        ("manager", "Helen and I said we'd do it together, so I'll start and she'll crash in."),
+        ("employee", "Go on."),
+    ]
+    assert items(turns) == []
+
+
+def test_you_is_someone_heard_before_not_someone_who_answers_after() -> None:
+    turns = [
+        ("employee", "I'd like to do the certificate. One day."),
+        (
+            "manager",
+            "And money. Your pay. I know it's overdue. I'll have your pay review done by the end of next month. "
+            "Helen, hold me to it.",
+        ),
+        ("speaker_2", "Oh, I'll hold you to it."),
+    ]
+    pay = [i for i in items(turns, employee="Joanne Whitfield") if "pay review" in i.task]
+    assert [(i.owner, "Joanne" in i.task) for i in pay] == [("manager", True)]
+
+
+def test_you_after_a_voice_that_spoke_to_the_employee_is_the_employee() -> None:
+    turns = [
+        ("speaker_2", "And the other thing Andrei asked me here for, the spring cohort. Maricel, your name came up."),
+        (
+            "manager",
+            "Yes. I think you should be in it. You lead eleven people. I'll nominate you for the spring cohort.",
+        ),
+        ("employee", "Really? Thank you."),
+    ]
+    [item] = items(turns, employee="Maricel Santos", manager="Andrei Popescu")
+    assert "Maricel" in item.task
+
+
+def test_a_request_put_off_and_taken_up_later_is_one_item() -> None:
+    turns = [
+        ("manager", "Would you take the wreath-making workshops? There's two, the twelfth and the nineteenth."),
+        ("employee", "Two Saturdays? Hmm. I don't know. Let me think about it?"),
+        ("manager", "Course. Think. Now, the café cake."),
+        ("employee", "Nobody buys the lemon drizzle."),
+        ("manager", "Right. The wreaths. Any thoughts?"),
+        ("employee", "I've thought. Not both. But I'll do the one on the nineteenth."),
+    ]
+    [item] = items(turns)
+    assert "wreath" in item.task and item.due == dt.date(2026, 12, 19)
+    named = [
+        ("manager", "The new client welcome pack. The leaflets, the form, all of it. Would you do a new one?"),
+        ("employee", "Hmm. Can I say maybe? Let me look at my diary after the inspection."),
+        ("manager", "Maybe is fine. And your pay review, I'll do it by Friday."),
+        ("employee", "Fine, I'll do the new client welcome pack. But after the ninth."),
+    ]
+    assert sum("new" in i.task.lower() for i in items(named)) == 1
+
+
+def test_a_word_said_in_lower_case_too_is_no_short_name() -> None:
+    """ "Brilliant, thanks." answered by Brian is no short name for him; "Aga, ..." answered by Agnieszka is hers."""
+    turns = [
+        ("speaker_2", "Aga, can you send me photos of the snug?"),
+        ("employee", "Yes. I'll send them to you tomorrow."),
+        ("speaker_2", "Brilliant, thanks."),
+        ("manager", "That's brilliant. Now, the wine."),
+    ]
+    people = Participants(("speaker_2", "employee", "manager"), employee="Agnieszka Nowak", manager="Brian Threlkeld")
+    learned = with_aliases(sentences(transcript_from_turns(turns)), people)
+    assert learned.aliases == (("aga", "employee"),)
+
+
+def test_you_is_the_voice_heard_a_few_sentences_back() -> None:
+    turns = [
+        (
+            "speaker_2",
+            "Next Thursday I'm walking the site with fire at nine. I need the new map in my hand before that.",
+        ),
+        (
+            "employee",
+            "Oh yeah, nah, fair. Make it the Wednesday then. The second. I'll get the new map to you Wednesday.",
+        ),
+        ("manager", "Good. Next thing."),
+    ]
+    [item] = items(turns, employee="Hemi Walker", manager="Vivian Cole")
+    assert "speaker_2" in item.task and "Vivian" not in item.task
