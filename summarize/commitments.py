@@ -343,7 +343,7 @@ WITHDRAWAL = re.compile(
     r"\blet's\s+not\b|\blet\s+us\s+not\b|\bscratch\s+that\b|\bnever\s*mind\b|\bforget\s+(?:about\s+)?(?:it|that)\b|\blet's\s+forget\b|"
     r"\bon\s+second\s+thought\b|\bno\s+need\b|\bdon't\s+(?:you\s+)?worry\s+about\s+(?:it|that)\b|\bcancel\s+that\b|"
     r"\bactually,?\s+(?:we|I|you)\s+(?:don't|won't|shouldn't)\b|\bdon't\s+do\s+that\b|\bdon't\s+bother\b|"
-    r"\bforget\s+I\s+(?:asked|said)\b|\bforget\s+(?:about\s+)?the\s+[\w' -]+?(?=\s*[.!;]|$)|\bI\s+won['’]t\s+bother\b|"
+    r"\bforget\s+I\s+(?:asked|said)\b|(?<!\bnot\s)(?<!n't\s)(?<!\bnever\s)\bforget\s+(?:about\s+)?the\s+[\w' -]+?(?=\s*[.!;]|$)|\bI\s+won['’]t\s+bother\b|"
     # "Ignore me." takes back; "They'll not ignore me." does not
     r"(?<!\bnot\s)(?<!n't\s)(?<!'ll\s)(?<!\bwill\s)\bignore\s+(?:that|me)\b|"
     r"\bscrap\s+that\b|\bskip\s+(?:it|that)\b|\b(?:drop|park)\s+(?:that|it)\b|"
@@ -771,7 +771,7 @@ def with_aliases(sents: list[Sentence], participants: Participants) -> Participa
                 continue
             reply = next((s.speaker for s in sents[i + 1 :] if s.speaker != sent.speaker), None)
             first = firsts.get(reply or "")
-            if first and reply != sent.speaker and low != first and len(low) > ALIAS_PREFIX:
+            if first and low != first and len(low) > ALIAS_PREFIX:
                 if low[:ALIAS_PREFIX] == first[:ALIAS_PREFIX] and low not in firsts.values():
                     found[low] = reply  # type: ignore[assignment]
     return replace(participants, aliases=tuple(sorted(found.items())))
@@ -1911,7 +1911,12 @@ def _similar(a: Candidate, b: Candidate) -> bool:
     )
     same_due = a.due is not None and a.due == b.due
     # "Would you do a new one?" - "Can I say maybe?" ... "Fine, I'll do the new client welcome pack.": the late yes
-    late_yes = a.deferred and b.kind == "self" and b.sentence.speaker == a.owner and b.sentence.index > a.sentence.index
+    late_yes = (
+        a.deferred
+        and b.kind == "self"
+        and b.sentence.speaker == a.owner
+        and 0 < b.sentence.segment_id - a.sentence.segment_id <= DEFERRED_TURNS
+    )
     # "Can you put that in writing?" - "I'll have the reallocation proposal to you by the 15th": the reply names it
     # "Can you sit with Dmitri on it?" - "Yeah, I'll ping him Monday": contacting them is the first step of it
     first_step = bool(CONTACT.match(b.task)) and b.short

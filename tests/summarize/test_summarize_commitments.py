@@ -3581,3 +3581,12 @@ def test_you_is_the_voice_heard_a_few_sentences_back() -> None:
     ]
     [item] = items(turns, employee="Hemi Walker", manager="Vivian Cole")
     assert "speaker_2" in item.task and "Vivian" not in item.task
+
+
+def test_a_reminder_not_to_forget_takes_nothing_back() -> None:
+    turns = [
+        ("employee", "I'll send the consent forms to the new starters by Friday."),
+        ("manager", "Good. And don't forget the consent forms for the agency staff."),
+    ]
+    [item] = items(turns)
+    assert "consent forms" in item.task
