@@ -343,7 +343,8 @@ WITHDRAWAL = re.compile(
     r"\blet's\s+not\b|\blet\s+us\s+not\b|\bscratch\s+that\b|\bnever\s*mind\b|\bforget\s+(?:about\s+)?(?:it|that)\b|\blet's\s+forget\b|"
     r"\bon\s+second\s+thought\b|\bno\s+need\b|\bdon't\s+(?:you\s+)?worry\s+about\s+(?:it|that)\b|\bcancel\s+that\b|"
     r"\bactually,?\s+(?:we|I|you)\s+(?:don't|won't|shouldn't)\b|\bdon't\s+do\s+that\b|\bdon't\s+bother\b|"
-    r"\bforget\s+I\s+(?:asked|said)\b|(?<!\bnot\s)(?<!n't\s)(?<!\bnever\s)\bforget\s+(?:about\s+)?the\s+[\w' -]+?(?=\s*[.!;]|$)|\bI\s+won['’]t\s+bother\b|"
+    r"\bforget\s+I\s+(?:asked|said)\b|\bI\s+won['’]t\s+bother\b|"
+    r"(?<!\bnot\s)(?<!n't\s)(?<!\bnever\s)\bforget\s+(?:about\s+)?the\s+[\w' -]+?(?=\s*[.!;]|$)|"
     # "Ignore me." takes back; "They'll not ignore me." does not
     r"(?<!\bnot\s)(?<!n't\s)(?<!'ll\s)(?<!\bwill\s)\bignore\s+(?:that|me)\b|"
     r"\bscrap\s+that\b|\bskip\s+(?:it|that)\b|\b(?:drop|park)\s+(?:that|it)\b|"
