@@ -750,6 +750,11 @@ class Participants:
         return dict(self.aliases).get(low, name.strip())
 
 
+def _lower_case_words(sents: list[Sentence]) -> set[str]:
+    """Words the meeting also writes in lower case: "Sawa, sawa" or "Brilliant, thanks" open with no name."""
+    return {w for s in sents for w in re.findall(r"\b[a-zß-öø-ÿ]+\b", s.text)}
+
+
 ALIAS_PREFIX = 2  # "Aga" for Agnieszka, "Thandi" for Thandiwe: a short name starts as the full one does
 
 
@@ -762,7 +767,7 @@ def with_aliases(sents: list[Sentence], participants: Participants) -> Participa
         if name
     }
     found: dict[str, str] = {}
-    lower_case = {w for s in sents for w in re.findall(r"\b[a-zß-öø-ÿ]+\b", s.text)}  # "Brilliant, thanks." is no name
+    lower_case = _lower_case_words(sents)  # "Brilliant, thanks." is no name
     for i, sent in enumerate(sents):
         for call in (VOCATIVE_START.match(sent.text), VOCATIVE_END.search(sent.text)):
             if call is None:
@@ -2910,7 +2915,7 @@ def voice_names(sents: list[Sentence], participants: Participants) -> dict[str, 
     voice's first turn ("For the record, Niamh Gallagher, germination lab") counts as twice. A word that is also
     written in lower case ("Sawa, sawa": Swahili for okay) or is a greeting ("Morning, Kevin") is no name.
     """
-    lower_case = {w for s in sents for w in re.findall(r"\b[a-zß-öø-ÿ]+\b", s.text)}
+    lower_case = _lower_case_words(sents)
 
     def a_name(word: str) -> bool:
         low = word.lower()
