@@ -27,7 +27,7 @@ from evals.runner import draft_case, load_cases  # noqa: E402
 from summarize.pipeline import build_drafter  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-SET_TAGS = tuple(f"blind{n}" for n in range(41, 2, -1))
+SET_TAGS = tuple(f"blind{n}" for n in range(43, 2, -1))
 """Authoring rounds, newest first ("blind13" ... "blind3"); "blind2" and the first cases are told by their ids."""
 
 

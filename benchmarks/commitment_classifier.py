@@ -102,6 +102,8 @@ UNTOUCHED_AT = {
     "blind39": "04478ea",
     "blind40": "1779ca2",
     "blind41": "1779ca2",
+    "blind42": "4cc8c74",
+    "blind43": "4cc8c74",
 }
 SETTING_KEYS = ("features", "l2", "threshold")
 FEATURE_SETS = ("cheap", "cheap+quote", "cheap+quote+task")
