@@ -248,3 +248,25 @@ def test_the_week_after_a_date_said_before() -> None:
     said = "Janet's doing the VAT return first week of February, so I'll do your review the week after."
     assert [d.date for d in find_dates(said, meeting)] == [dt.date(2027, 2, 5), dt.date(2027, 2, 12)]
     assert find_dates("I'll do your review the week after.", meeting) == []  # after nothing said
+
+
+def test_the_day_after_tomorrow_is_two_days_on() -> None:
+    meeting = dt.date(2027, 3, 4)  # a Thursday
+    assert resolve_due("I'll pull those tapes the day after tomorrow.", meeting) == dt.date(2027, 3, 6)
+    assert resolve_due("I'll send it tomorrow.", meeting) == dt.date(2027, 3, 5)
+
+
+def test_a_weekday_of_the_month_said_by_its_rank() -> None:
+    meeting = dt.date(2027, 7, 10)
+    said = "I'll run an open session the last Wednesday of the month"
+    assert resolve_due(said, meeting) == dt.date(2027, 7, 28)
+    assert resolve_due("on the first Monday of next month", meeting) == dt.date(2027, 8, 2)
+    # this month's first Monday has gone: the next one is meant
+    assert resolve_due("I'll book it for the first Monday of the month.", meeting) == dt.date(2027, 8, 2)
+
+
+def test_a_weekday_after_a_holiday() -> None:
+    assert resolve_due("I'll run it the Monday after New Year.", dt.date(2026, 11, 26)) == dt.date(2027, 1, 4)
+    assert resolve_due("the Tuesday after Easter", dt.date(2027, 1, 12)) == dt.date(2027, 3, 30)
+    # a holiday on that very weekday: the following week's
+    assert resolve_due("the Friday after Christmas", dt.date(2026, 12, 1)) == dt.date(2027, 1, 1)

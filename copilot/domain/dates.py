@@ -226,6 +226,27 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
         this_year = _nth_weekday(m.year, month, weekday, nth)
         return this_year if this_year >= m else _nth_weekday(m.year + 1, month, weekday, nth)
 
+    def nth_weekday_of_month(g: re.Match[str]) -> dt.date:
+        """This month's, unless it has gone (then next month's); "next month" says next month's."""
+        weekday = WEEKDAYS_EN[g[2].lower()]
+        nth = -1 if g[1].lower() == "last" else ("first", "second", "third", "fourth").index(g[1].lower()) + 1
+        this_month = _nth_weekday(m.year, m.month, weekday, nth)
+        if g[3].lower() != "next" and this_month >= m:
+            return this_month
+        return _nth_weekday(*add_months(m, 1), weekday, nth)
+
+    def weekday_after_holiday(g: re.Match[str]) -> dt.date:
+        name = g[2].lower()
+
+        def on(year: int) -> dt.date:
+            if name.startswith("christmas"):
+                return dt.date(year, 12, 25)
+            if name.startswith("new") and "day" not in name and "eve" not in name:  # "New Year": its first day
+                return dt.date(year, 1, 1)
+            return _holiday(name, year)
+
+        return next_weekday(next(d for d in (on(m.year), on(m.year + 1)) if d >= m), WEEKDAYS_EN[g[1].lower()])
+
     def week_of_month(g: re.Match[str]) -> dt.date:
         """The Friday of that week, a week being the one that holds the month's first (or last) Thursday, so
         "the first week of January" is not a New Year's Day that falls on a Friday."""
@@ -314,6 +335,21 @@ def _rules(meeting: dt.date) -> list[tuple[re.Pattern[str], object]]:
             lambda _: m + dt.timedelta(weeks=2),
         ),
         (re.compile(rf"\b{_NUM}\s+(days?|weeks?|months?)\s+from\s+(?:now|today)\b", re.I), in_units),
+        # "the day after tomorrow": two days on, not tomorrow
+        (re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b", re.I), lambda _: m + dt.timedelta(days=2)),
+        # "the Monday after New Year", "the Tuesday after Easter": the first such weekday after the holiday
+        (
+            re.compile(
+                rf"\bthe\s+({_WD})\s+after\s+(?:the\s+)?({_HOLIDAYS}|christmas(?:\s+day)?|new\s+year(?:['’]?s)?)\b",
+                re.I,
+            ),
+            weekday_after_holiday,
+        ),
+        # "the last Wednesday of the month", "the first Monday of next month"
+        (
+            re.compile(rf"\b(first|second|third|fourth|last)\s+({_WD})\s+(?:in|of)\s+(the|this|next)\s+month\b", re.I),
+            nth_weekday_of_month,
+        ),
         # "The last Friday in June", "the first Monday of May": not the next Friday
         (re.compile(rf"\b(first|second|third|fourth|last)\s+({_WD})\s+(?:in|of)\s+({_MON})\b", re.I), nth_weekday),
         # "in the first week of February": by its Friday
