@@ -88,7 +88,7 @@ class ReviewDrafter:
         doubted: list[ReviewFlag] = []
         checked_by = None
         if self.item_filter is not None and transcript.language.lower().startswith("en"):  # trained on English only
-            actions, doubted = self.item_filter.split(actions, {s.id: s.speaker for s in transcript.segments})
+            actions, doubted = self.item_filter.split(actions, transcript.segments)
             checked_by = self.item_filter.name
 
         prefills = [k if isinstance(k, KpiPrefill) else prefill(k, self.kpi_threshold_pct) for k in kpis or []]

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from copilot.schema import ActionItem, Evidence, ReviewDraft
+from copilot.schema import ActionItem, Evidence, ReviewDraft, Segment
 from copilot.settings import Settings
 from summarize.item_filter import (
     FEATURES_VERSION,
@@ -22,6 +22,7 @@ from summarize.item_filter import (
     cheap_features,
     e5_embedder,
     feature_matrix,
+    meeting_features,
 )
 from summarize.pipeline import ReviewDrafter, build_drafter
 from summarize.template import load_template
@@ -52,6 +53,15 @@ def item(task: str, quote: str, segment: int, owner: str = "employee") -> Action
     return ActionItem(owner=owner, task=task, evidence=[Evidence(segment_id=segment, quote=quote)])
 
 
+def segments(turns: Sequence[tuple[str, str]]) -> list[Segment]:
+    return [
+        Segment(id=i, start=2.0 * i, end=2.0 * i + 1.5, speaker=who, text=text) for i, (who, text) in enumerate(turns)
+    ]
+
+
+N_MEETING = len(meeting_features(item("x", "x", 0), segments([("employee", "x")]), {0: 0}, 1))
+
+
 TURNS = [
     ("manager", "Can you send me the revised rota by Friday?"),
     ("employee", "Yes, I'll send you the revised rota by Friday."),
@@ -67,7 +77,7 @@ def test_doubted_items_become_flags_with_their_evidence_and_the_rest_keep_their_
         item("Shave my head", "If Wales beat France in Paris I'll shave my head, I swear.", 3, owner="manager"),
         item("Book the first-aid refresher", "I'll book the first-aid refresher for you next week.", 4, "manager"),
     ]
-    kept, flags = bet_doubter().split(items, {1: "employee", 3: "manager", 4: "manager"})
+    kept, flags = bet_doubter().split(items, segments(TURNS))
     assert [i.task for i in kept] == ["Send the revised rota", "Book the first-aid refresher"]
     assert len(flags) == 1
     flag = flags[0]
@@ -78,19 +88,46 @@ def test_doubted_items_become_flags_with_their_evidence_and_the_rest_keep_their_
 
 def test_scores_are_probabilities_and_no_items_means_no_work() -> None:
     doubter = bet_doubter()
-    assert doubter.scores([], {}) == []
-    scores = doubter.scores([item("Shave my head", "I'll shave my head", 0), item("Send it", "I'll send it", 0)], {})
+    assert doubter.scores([], []) == []
+    scores = doubter.scores([item("Shave my head", "I'll shave my head", 0), item("Send it", "I'll send it", 0)], [])
     assert 0.0 < scores[0] < 0.5 < scores[1] < 1.0
 
 
 def test_the_same_function_builds_training_rows_and_draft_rows() -> None:
     things = [item("Send the revised rota", "I'll send you the revised rota by Friday?", 1)]
-    x = feature_matrix(things, {1: "employee"}, fake_embed, "cheap+quote+task")
+    meeting = segments(TURNS)
+    x = feature_matrix(things, meeting, fake_embed, "cheap+quote+task")
     assert x.shape == (1, N_CHEAP + 2 * DIM)
     cheap = cheap_features(things[0], {1: "employee"})
     assert cheap[2] == 1.0  # the quote is a question
     assert cheap[3] == 1.0  # the owner said it: a promise, not a request
-    assert feature_matrix(things, {}, fake_embed, "cheap").shape == (1, N_CHEAP)
+    assert feature_matrix(things, [], fake_embed, "cheap").shape == (1, N_CHEAP)
+    wide = feature_matrix(things, meeting, fake_embed, "cheap+quote+task+meeting+context")
+    assert wide.shape == (1, N_CHEAP + 2 * DIM + N_MEETING + 2 * DIM)
+    assert np.array_equal(wide[:, : N_CHEAP + 2 * DIM], x)  # the new parts come after the old ones
+
+
+def test_context_is_the_talk_around_the_quote_and_the_meeting_shape_counts_its_items() -> None:
+    meeting = segments(TURNS)
+    position = {s.id: i for i, s in enumerate(meeting)}
+    promise = item("Send the revised rota", "I'll send you the revised rota by Friday.", 1)
+    # the turn before is a question by the other voice; the one after is the speaker's own question, not short
+    shape = meeting_features(promise, meeting, position, n_items=2)
+    assert shape[1] == 1.0  # five segments: a short meeting
+    assert shape[2] == pytest.approx(0.8)  # two items over five segments
+    assert shape[5:10] == [0.0, 1.0, 1.0, 1.0, 0.0]
+    seen: list[str] = []
+
+    def spy(texts: Sequence[str]) -> np.ndarray:
+        seen.extend(texts)
+        return fake_embed(texts)
+
+    feature_matrix([promise], meeting, spy, "cheap+context")
+    assert seen == [TURNS[0][1], TURNS[2][1]]  # one turn each side
+    seen.clear()
+    edge = item("Book the first-aid refresher", "I'll book the first-aid refresher for you next week.", 4, "manager")
+    feature_matrix([edge], meeting, spy, "cheap+context")
+    assert seen == [TURNS[3][1], "."]  # nothing after the last turn: a placeholder
 
 
 def test_a_filter_on_an_english_draft_reports_itself_and_flags_what_it_doubts() -> None:
@@ -159,7 +196,9 @@ def test_the_setting_switches_it_off(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_shipped_weights_fit_the_features_this_code_builds() -> None:
     raw = json.loads(WEIGHTS.read_text(encoding="utf-8"))
     assert raw["features_version"] == FEATURES_VERSION
-    width = N_CHEAP + 384 * (("quote" in raw["features"]) + ("task" in raw["features"]))
+    parts = raw["features"].split("+")
+    width = N_CHEAP + 384 * (("quote" in parts) + ("task" in parts) + 2 * ("context" in parts))
+    width += N_MEETING * ("meeting" in parts)
     assert len(raw["weights"]) == len(raw["mean"]) == len(raw["std"]) == width
     assert 0.0 < raw["threshold"] < 1.0
     assert raw["trained_on"]["untouched_items"] > 0 and raw["trained_on"]["current_items"] > 0
