@@ -88,7 +88,9 @@ class ReviewDrafter:
         doubted: list[ReviewFlag] = []
         checked_by = None
         if self.item_filter is not None and transcript.language.lower().startswith("en"):  # trained on English only
-            actions, doubted = self.item_filter.split(actions, transcript.segments)
+            # an injected turn is no context either: the filter reads the talk around it, never the payload
+            clean = [s for s in transcript.segments if s.id not in screening.injected_segments]
+            actions, doubted = self.item_filter.split(actions, clean)
             checked_by = self.item_filter.name
 
         prefills = [k if isinstance(k, KpiPrefill) else prefill(k, self.kpi_threshold_pct) for k in kpis or []]
