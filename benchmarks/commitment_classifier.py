@@ -61,6 +61,8 @@ from summarize.item_filter import (  # noqa: E402
     feature_matrix,
     texts_of,
 )
+from summarize.safety import screen  # noqa: E402
+from summarize.text import sentences  # noqa: E402
 
 # The commit that added each set: its rules had never seen the set (blind9 came with its fixes, so its parent).
 UNTOUCHED_AT = {
@@ -202,6 +204,12 @@ class Rows:
         return np.vstack(blocks)
 
 
+def talk(case: ReviewCase) -> list[Segment]:
+    """The segments the filter reads in a draft: injected turns are no context (summarize/pipeline.py)."""
+    injected = screen(sentences(case.transcript)).injected_segments
+    return [s for s in case.transcript.segments if s.id not in injected]
+
+
 def rows(found: Items, cases: dict[str, ReviewCase]) -> Rows:
     items, case_ids, label, group, kind = [], [], [], [], []
     for cid, pred in found.items():
@@ -235,7 +243,7 @@ def rows(found: Items, cases: dict[str, ReviewCase]) -> Rows:
     return Rows(
         items,
         case_ids,
-        {cid: list(cases[cid].transcript.segments) for cid in found},
+        {cid: talk(cases[cid]) for cid in found},
         np.array(label, dtype=float),
         np.array([k in KINDS[:2] for k in kind], dtype=float),
         kind,
