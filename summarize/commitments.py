@@ -253,6 +253,21 @@ BEFORE_EVENT = re.compile(
     re.I,
 )
 EVENT_LOOKBACK = 40  # sentences
+# "before he goes solo", "before you fly out": an event told by what someone does; its date was said just before
+PRONOUN_EVENT = re.compile(
+    r"\b(?:before|by\s+the\s+time|ahead\s+of\s+when)\s+(?:he|she|they|you|we)\s+((?:[a-z]+\s+){0,2}?[a-z]+)\b"
+    r"(?=\s*[,.;?!]|\s*$)",
+    re.I,
+)
+PRONOUN_EVENT_LOOKBACK = 8  # sentences: a pronoun points at someone just talked about
+EVENT_FILLER = frozenset(
+    {"goes", "gets", "get", "out", "off", "the", "and", "for", "are", "has", "have", "will", "can"}
+)
+TURN_DATE_LOOKBACK = 3  # earlier sentences of the asker's own turn that may say when ("It's at panel on the fourth.")
+# "today" is when it was said, "next month" when something else begins: neither dates a task said after it
+VAGUE_CONTEXT_DATE = re.compile(r"^\W*(?:today|tonight|(?:this|next)\s+(?:month|year|quarter))\W*$", re.I)
+# "February ninth, that's the Wednesday": the second phrase only says again which day it is
+SAYS_AGAIN = re.compile(r"(?:,\s*(?:so|i\.e\.)|\b(?:that's|that\s+is|which\s+is))\s*(?:the\s+)?$", re.I)
 # "speak to him", "send her a video": a person the task names by pronoun only
 PERSON_OBJECT = re.compile(
     r"\b(?:(?:speak|talk|chat|check)\s+(?:to|with)|(?:pair|sit|catch\s+up|meet\s+up)\s+with|ask|tell|send|e-?mail"
@@ -1711,11 +1726,47 @@ def dates_from_context(
             # want it closed by then.": the speaker's next sentence sets the deadline
             if after.index not in skip and BY_THEN.search(after.text):
                 found = last_date([after])
+        if found is None:
+            found = _date_earlier_in_turn(cand, sents, own, skip, meeting_date)
+        if found is None and (event := PRONOUN_EVENT.search(cand.sentence.text)):
+            words = [w for w in re.findall(r"[a-z]{3,}", event.group(1).lower()) if w not in EVENT_FILLER]
+            if words:
+                names = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")", re.I)
+                lookback = usable(cand.sentence.index - PRONOUN_EVENT_LOOKBACK, cand.sentence.index)
+                found = last_date([s for s in lookback if names.search(s.text) and own.get(s.index, cand) is cand])
         if found is not None:
             cand.due, said = found
             evidence = Evidence(segment_id=said.segment_id, quote=said.text)
             if evidence not in cand.evidence:
                 cand.evidence.append(evidence)
+
+
+def _date_earlier_in_turn(
+    cand: Candidate, sents: list[Sentence], own: dict[int, Candidate], skip: frozenset[int], meeting_date: dt.date
+) -> tuple[dt.date, Sentence] | None:
+    """The one day said in the sentences just before an item in its own turn, if they say exactly one.
+
+    "Now, the Okafor review. It needs to go to panel on the fourth of March. Can you present it?" and "End of
+    next week. Okay. I'll sit down with Tomasz and get it done." fall due that day. A sentence of another item,
+    or one naming two days, stops the search.
+    """
+    sent = cand.sentence
+    turn = [s for s in sents[max(0, sent.index - TURN_DATE_LOOKBACK) : sent.index] if s.segment_id == sent.segment_id]
+    for before in reversed(turn):
+        if before.index in skip or own.get(before.index, cand) is not cand:
+            break
+        said = {
+            d.date
+            for d in find_dates(before.text, meeting_date)
+            if d.date >= meeting_date
+            and not VAGUE_CONTEXT_DATE.match(d.phrase)
+            and not SAYS_AGAIN.search(before.text[: d.start])
+        }
+        if len(said) == 1:
+            return said.pop(), before
+        if said:
+            break
+    return None
 
 
 WITHDRAWN_POINT = re.compile(

@@ -790,6 +790,64 @@ def test_before_an_event_takes_the_date_the_event_was_given() -> None:
     assert sprint.due == dt.date(2026, 12, 4)
 
 
+def test_a_date_said_earlier_in_the_askers_turn_dates_the_request() -> None:
+    [item] = items(
+        [
+            (
+                "manager",
+                "Now, the Okafor review. It needs to go to fostering panel on the fourth of March. Can you present it?",
+            ),
+            ("employee", "Yes, okay, I do it."),
+        ]
+    )
+    assert (item.owner, item.due) == ("employee", dt.date(2027, 3, 4))
+    assert "It needs to go to fostering panel on the fourth of March." in [e.quote for e in item.evidence]
+    [asked] = items(
+        [
+            ("employee", "So it's me. Right. What's the deadline on it?"),
+            ("manager", "They said end of next week."),
+            ("employee", "End of next week. Okay. I'll sit down with Tomasz and get the progression form done."),
+        ]
+    )
+    assert asked.due == dt.date(2026, 12, 11)
+    [restated] = items(
+        [("manager", "February ninth, that's the Wednesday. Can you run the drill?"), ("employee", "Yes.")]
+    )
+    assert restated.due == dt.date(2027, 2, 9)  # "the Wednesday" only says again which day that is
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "Okay, I learn something today.",  # today is when it was said, no deadline
+        "She starts audits next month.",  # a month is when something else begins
+        "The depot's shut Friday, and the new racking comes next Wednesday.",  # two days: which one is unclear
+    ],
+)
+def test_an_earlier_sentence_dates_a_request_only_with_one_clear_day(before: str) -> None:
+    [item] = items([("manager", f"{before} Can you send me the audit notes?"), ("employee", "Sure.")])
+    assert item.due is None
+
+
+def test_before_he_or_you_does_something_takes_the_date_that_was_given_for_it() -> None:
+    [solo] = items(
+        [
+            ("manager", "He's due to go solo the first of May."),
+            ("employee", "So, before he goes solo, I'll run him through the distress alerts again."),
+        ]
+    )
+    assert solo.due == dt.date(2027, 5, 1)
+    [fly] = items(
+        [
+            ("manager", "You fly out Sunday, yeah?"),
+            ("employee", "Sunday afternoon, yeah."),
+            ("manager", "Can you get the updated grade control model to Dev before you fly out?"),
+            ("employee", "Yep."),
+        ]
+    )
+    assert fly.due == dt.date(2026, 12, 6)
+
+
 def test_a_pronoun_task_takes_the_date_of_what_it_refers_to() -> None:
     [item] = items(
         [("manager", "Olu, the new hire. His first on-call shadow shift is next Monday. Can you pair with him on it?")]
