@@ -1567,6 +1567,24 @@ DATE_REVISION = re.compile(
     r"|let['’]s\s+say|(?:push|move)\s+(?:that|it)\s+(?:back\s+)?to)\s+(?=\S)",
     re.I,
 )
+# "Ah, true. Wednesday then." / "Thursday then, Thursday confirm.": a new day settled on, said with "then"
+SETTLED_LEAD = re.compile(
+    r"^(?:\W*\b(?:ah|oh|okay|ok|right|true|fine|yes|yeah|sure|no|wait|actually|so|um|uh)\b)*\W*$", re.I
+)
+SETTLED_TAIL = re.compile(r"^\s*then\b", re.I)
+
+
+def _date_then(text: str, meeting_date: dt.date) -> dt.date | None:
+    """The day of a sentence that settles on it ("Wednesday then."), else None."""
+    found = find_dates(text, meeting_date)
+    if not found or found[0].date < meeting_date:
+        return None
+    first = found[0]
+    if SETTLED_LEAD.match(text[: first.start]) and SETTLED_TAIL.match(text[first.end :]):
+        return first.date
+    return None
+
+
 RELATIVE_WEEKDAY = re.compile(rf"^the\s+(?P<day>{'|'.join(WEEKDAYS_EN)})\s+(?P<rel>after|before)\b", re.I)
 
 
@@ -1588,6 +1606,11 @@ def date_revisions(cands: list[Candidate], sents: list[Sentence], meeting_date: 
                 break
             revision = DATE_REVISION.search(sent.text)
             if revision is None:
+                agreed = _date_then(sent.text, meeting_date)
+                if agreed is not None and agreed != cand.due:
+                    cand.due = agreed
+                    cand.evidence.append(Evidence(segment_id=sent.segment_id, quote=sent.text))
+                    break
                 continue
             # "Oh, Wei, about Jenkins again. ... Can we say May fourteenth?" moves another date than this one's;
             # "make it Monday" names only a date, so it always moves this one

@@ -256,6 +256,20 @@ def test_the_day_after_tomorrow_is_two_days_on() -> None:
     assert resolve_due("I'll send it tomorrow.", meeting) == dt.date(2027, 3, 5)
 
 
+@pytest.mark.parametrize(
+    ("said", "due"),
+    [
+        ("I will close the answered queries and share the listing by tomorrow EOD.", dt.date(2027, 8, 12)),
+        ("I'll send it Thursday, end of day.", dt.date(2027, 8, 12)),
+        ("You'll have it EOD Friday.", dt.date(2027, 8, 13)),
+        ("Tomorrow COB at the latest.", dt.date(2027, 8, 12)),
+        ("I'll send it by end of day.", dt.date(2027, 8, 11)),  # said alone, it is today
+    ],
+)
+def test_end_of_day_said_with_a_day_is_that_day(said: str, due: dt.date) -> None:
+    assert resolve_due(said, dt.date(2027, 8, 11)) == due  # a Wednesday
+
+
 def test_a_weekday_of_the_month_said_by_its_rank() -> None:
     meeting = dt.date(2027, 7, 10)
     said = "I'll run an open session the last Wednesday of the month"

@@ -653,6 +653,8 @@ def find_dates(text: str, meeting_date: dt.date) -> list[ResolvedDate]:
                 continue
             taken.append(span)
             found.append(ResolvedDate(date=value, phrase=match.group(0), start=span[0], end=span[1]))
+    # "by tomorrow EOD", "Thursday, end of day", "EOD Friday": the time of day belongs to the day said with it
+    found = [r for r in found if not (DAY_PART.match(r.phrase) and any(_said_with(r, o, text) for o in found))]
     # "Janet's doing the VAT return first week of February, so I'll do your review the week after": a week on
     for match in WEEK_AFTER.finditer(text):
         said = [r for r in found if r.end <= match.start()]
@@ -664,6 +666,18 @@ def find_dates(text: str, meeting_date: dt.date) -> list[ResolvedDate]:
                 )
             )
     return sorted(found, key=lambda r: r.start)
+
+
+DAY_PART = re.compile(r"^(?:end\s+of\s+(?:the\s+)?day|eod|(?:close|end)\s+of\s+business|cob)$", re.I)
+SAID_WITH = re.compile(r"^[\s,]*(?:on\s+|at\s+)?$", re.I)
+
+
+def _said_with(part: ResolvedDate, other: ResolvedDate, text: str) -> bool:
+    """Whether `other` is a day said right next to the time of day `part` ("tomorrow EOD", "EOD Friday")."""
+    if other is part or DAY_PART.match(other.phrase):
+        return False
+    between = text[other.end : part.start] if other.end <= part.start else text[part.end : other.start]
+    return bool(SAID_WITH.match(between))
 
 
 WEEK_AFTER = re.compile(r"\bthe\s+week\s+after(?=\s*(?:[.,;!?]|$))", re.I)

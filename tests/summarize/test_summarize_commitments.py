@@ -848,6 +848,29 @@ def test_before_he_or_you_does_something_takes_the_date_that_was_given_for_it() 
     assert fly.due == dt.date(2026, 12, 6)
 
 
+def test_a_day_settled_on_with_then_moves_the_date() -> None:
+    [moved] = items(
+        [
+            ("manager", "And the production schedule. I need that for the US team."),
+            ("employee", "I'll send it Thursday, end of day."),
+            ("manager", "Thursday's Thanksgiving down there, they're all off. Could you do Wednesday?"),
+            ("employee", "Ah, true. Wednesday then."),
+        ]
+    )
+    assert moved.due == dt.date(2026, 12, 2)
+    assert "Wednesday then." in [e.quote for e in moved.evidence]
+    [own] = items(
+        [
+            (
+                "employee",
+                "I send you the course outline by Wednesday. Ah, wait, Wednesday got the PD session the whole "
+                "afternoon. Thursday then, Thursday confirm.",
+            )
+        ]
+    )
+    assert own.due == dt.date(2026, 12, 3)
+
+
 def test_a_pronoun_task_takes_the_date_of_what_it_refers_to() -> None:
     [item] = items(
         [("manager", "Olu, the new hire. His first on-call shadow shift is next Monday. Can you pair with him on it?")]
