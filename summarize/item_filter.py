@@ -34,6 +34,12 @@ WEIGHTS = Path(__file__).with_name("item_filter.json")
 FEATURES_VERSION = 2  # 2: rows are built from the meeting's segments (context and meeting-shape features)
 CONTEXT_TURNS = 1  # segments read on each side of an item's quote (two read worse in cross validation)
 SHORT_MEETING = 30  # segments: a check-in, where invented items cost the most
+# A meeting this short (talk segments) keeps an item only from this score on. Chosen by left-one-author-out cross
+# validation (`benchmarks/commitment_classifier.py --short-meetings`) as the setting with the fewest items kept that
+# loses no right item, untouched or current: items invented on untouched low-content dev check-ins 30 -> 22. Stricter
+# ones invent fewer (0.7: 7) but drop real items of short reviews ("I will post a short status update every Monday").
+SHORT_MEETING_SEGMENTS = 40
+SHORT_MEETING_THRESHOLD = 0.4
 CUES = (
     r"\bI'll\b|\bI will\b|\bI'm going to\b",
     r"\bwe'll\b|\bwe will\b|\blet's\b",
@@ -204,6 +210,7 @@ class ItemFilter:
     threshold: float
     kind: str
     embed: Embedder
+    short_meeting: tuple[int, float] = (SHORT_MEETING_SEGMENTS, SHORT_MEETING_THRESHOLD)  # (segments, threshold)
 
     @classmethod
     def load(cls, path: Path = WEIGHTS, embed: Embedder | None = None) -> ItemFilter:
@@ -231,6 +238,11 @@ class ItemFilter:
     def name(self) -> str:
         return f"item-filter/{FEATURES_VERSION} ({self.kind}, threshold {self.threshold:.2f})"
 
+    def threshold_for(self, segments: Sequence[Segment]) -> float:
+        """A short check-in has few real items, so a doubtful one there is more likely invented."""
+        most, threshold = self.short_meeting
+        return max(self.threshold, threshold) if len(segments) <= most else self.threshold
+
     def scores(self, items: Sequence[ActionItem], segments: Sequence[Segment]) -> list[float]:
         """How likely each item (all of one meeting's, together) is a commitment that was really made."""
         if not items:
@@ -243,8 +255,9 @@ class ItemFilter:
         """Items kept, and a flag for each doubted one (owner, task and score in words; its evidence cited)."""
         kept: list[ActionItem] = []
         doubted: list[ReviewFlag] = []
+        threshold = self.threshold_for(segments)
         for item, score in zip(items, self.scores(items, segments), strict=True):
-            if score >= self.threshold:
+            if score >= threshold:
                 kept.append(item)
                 continue
             due = f", due {item.due.isoformat()}" if item.due else ""
@@ -253,7 +266,7 @@ class ItemFilter:
                     kind="possible_action_item",
                     reason=(
                         f"Possible action item for {item.owner}: {item.task}{due}. The cue rules found it, but the "
-                        f"item classifier doubts it (score {score:.2f} < {self.threshold:.2f}): "
+                        f"item classifier doubts it (score {score:.2f} < {threshold:.2f}): "
                         "add it if it was agreed."
                     ),
                     evidence=list(item.evidence),

@@ -86,6 +86,23 @@ def test_doubted_items_become_flags_with_their_evidence_and_the_rest_keep_their_
     assert "Possible action item for manager: Shave my head" in flag.reason and "< 0.50" in flag.reason
 
 
+def test_a_short_check_in_keeps_only_items_the_filter_is_sure_of() -> None:
+    width = N_CHEAP + 2 * DIM
+    unsure = ItemFilter(  # every item scores 0.6: above the usual threshold, below a check-in's
+        model=Logistic(mean=np.zeros(width), std=np.ones(width), weights=np.zeros(width), bias=float(np.log(1.5))),
+        threshold=0.5,
+        kind="cheap+quote+task",
+        embed=fake_embed,
+        short_meeting=(40, 0.7),
+    )
+    rota = [item("Send the revised rota", "I'll send you the revised rota by Friday.", 1)]
+    check_in = segments(TURNS)
+    review = segments(TURNS * 9)  # 45 segments
+    assert (unsure.threshold_for(check_in), unsure.threshold_for(review)) == (0.7, 0.5)
+    assert unsure.split(rota, check_in)[0] == []
+    assert unsure.split(rota, review)[0] == rota
+
+
 def test_scores_are_probabilities_and_no_items_means_no_work() -> None:
     doubter = bet_doubter()
     assert doubter.scores([], []) == []
