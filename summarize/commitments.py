@@ -1580,6 +1580,8 @@ def _date_then(text: str, meeting_date: dt.date) -> dt.date | None:
     if not found or found[0].date < meeting_date:
         return None
     first = found[0]
+    if text.rstrip().endswith("?"):
+        return None  # "Friday then?" asks; the answer settles it
     if SETTLED_LEAD.match(text[: first.start]) and SETTLED_TAIL.match(text[first.end :]):
         return first.date
     return None

@@ -869,6 +869,8 @@ def test_a_day_settled_on_with_then_moves_the_date() -> None:
         ]
     )
     assert own.due == dt.date(2026, 12, 3)
+    [asked] = items([("employee", "I'll send you the course outline Thursday."), ("manager", "Okay. Friday then?")])
+    assert asked.due == dt.date(2026, 12, 3)  # a question proposes a day; it settles nothing yet
 
 
 def test_a_pronoun_task_takes_the_date_of_what_it_refers_to() -> None:
