@@ -269,9 +269,14 @@ def prf(keep: np.ndarray, data: Rows) -> dict[str, Any]:
     }
 
 
-def cross_validate(untouched: Rows, current: Rows, embed: Embedder) -> list[dict[str, Any]]:
+Scores = dict[tuple[str, float], tuple[np.ndarray, np.ndarray]]
+"""Held-out scores of the untouched and current items per (features, l2)."""
+
+
+def cross_validate(untouched: Rows, current: Rows, embed: Embedder) -> tuple[list[dict[str, Any]], Scores]:
     """Leave one set out; F1 on the held-out set's untouched and current items, summed over folds."""
     results = []
+    scores: Scores = {}
     for kind in FEATURE_SETS:
         xu, xc = untouched.features(kind, embed), current.features(kind, embed)
         for l2 in L2:
@@ -285,7 +290,7 @@ def cross_validate(untouched: Rows, current: Rows, embed: Embedder) -> list[dict
                     su[~tu] = model(xu[~tu])
                 if (~tc).any():
                     sc[~tc] = model(xc[~tc])
-            SCORES[(kind, l2)] = (su, sc)
+            scores[(kind, l2)] = (su, sc)
             for threshold in THRESHOLDS:
                 results.append(
                     {
@@ -296,11 +301,7 @@ def cross_validate(untouched: Rows, current: Rows, embed: Embedder) -> list[dict
                         "current": prf(sc >= threshold, current),
                     }
                 )
-    return results
-
-
-SCORES: dict[tuple[str, float], tuple[np.ndarray, np.ndarray]] = {}
-"""Cross-validated scores per (features, l2), for the short-meeting grid."""
+    return results, scores
 
 
 SHORT_SEGMENTS = (30, 35, 40, 50)
@@ -359,7 +360,7 @@ def main() -> None:
         untouched_items |= items_at(rev, [c for c in dev if blind_set(c) == tag])
     untouched, current = rows(untouched_items, cases), rows(items_at(None, dev), cases)
     embed = e5_embedder()  # caches every text once: the same quote recurs across rule versions
-    results = cross_validate(untouched, current, embed)
+    results, held_out = cross_validate(untouched, current, embed)
     baseline = next(r for r in results if r["threshold"] == 0.0)
     # a filter that costs recall on unseen talk only trades one error for another: keep those that cost none
     no_recall_lost = [r for r in results if r["untouched"]["recall"] >= baseline["untouched"]["recall"]]
@@ -412,7 +413,7 @@ def main() -> None:
         print(f"kept (--keep-shipped): {kind}, l2 {best['l2']}, threshold {best['threshold']}")
         print(line(best))
     if args.short_meetings:
-        grid = short_meeting_grid(untouched, current, cases, SCORES[(kind, best["l2"])], best["threshold"])
+        grid = short_meeting_grid(untouched, current, cases, held_out[(kind, best["l2"])], best["threshold"])
         report["short_meetings"] = grid
         print("short meetings: segments, threshold | untouched matched/kept, invented | current matched/kept, invented")
         for g in grid:

@@ -1719,7 +1719,7 @@ def dates_from_context(
             start = cand.sentence.index - BY_THEN_LOOKBACK
             found = last_date(usable(start, cand.sentence.index))
         elif event := BEFORE_EVENT.search(cand.sentence.text):
-            names = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in event.group(1).split()) + r")", re.I)
+            names = _naming(event.group(1).split())
             # "Can we get it in before the freeze? The freeze is the eleventh.": the date may follow in the turn
             turns = {cand.sentence.segment_id, *(sents[i].segment_id for i in cand.merged_sentences)}
             context = [
@@ -1756,7 +1756,7 @@ def dates_from_context(
         if found is None and (event := PRONOUN_EVENT.search(cand.sentence.text)):
             words = [w for w in re.findall(r"[a-z]{3,}", event.group(1).lower()) if w not in EVENT_FILLER]
             if words:
-                names = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")", re.I)
+                names = _naming(words)
                 lookback = usable(cand.sentence.index - PRONOUN_EVENT_LOOKBACK, cand.sentence.index)
                 found = last_date([s for s in lookback if names.search(s.text) and own.get(s.index, cand) is cand])
         if found is not None:
@@ -1764,6 +1764,11 @@ def dates_from_context(
             evidence = Evidence(segment_id=said.segment_id, quote=said.text)
             if evidence not in cand.evidence:
                 cand.evidence.append(evidence)
+
+
+def _naming(words: list[str]) -> re.Pattern[str]:
+    """A sentence that names an event by any of its words ("freeze", "solo"), as a word start."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")", re.I)
 
 
 def _date_earlier_in_turn(
