@@ -54,9 +54,12 @@ from evals.cases import ReviewCase, load_review_dataset  # noqa: E402
 from evals.matching import greedy_match, same_owner, task_similarity  # noqa: E402
 from summarize.item_filter import (  # noqa: E402
     FEATURES_VERSION,
+    SHORT_MEETING_SEGMENTS,
+    SHORT_MEETING_THRESHOLD,
     WEIGHTS,
     Embedder,
     Logistic,
+    announced_check_in,
     e5_embedder,
     feature_matrix,
     texts_of,
@@ -328,6 +331,46 @@ def short_meeting_grid(
     return out
 
 
+CHECK_IN_THRESHOLDS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
+
+
+def check_in_grid(
+    untouched: Rows, current: Rows, cases: dict[str, ReviewCase], scores: tuple[np.ndarray, np.ndarray], base: float
+) -> list[dict[str, Any]]:
+    """On top of the shipped short-meeting threshold, a stricter one where a short meeting announces a check-in.
+
+    Same counts as short_meeting_grid; the announcement is read from the opening turns (`announced_check_in`).
+    """
+    out = []
+    for threshold in CHECK_IN_THRESHOLDS:
+        row: dict[str, Any] = {"threshold": threshold}
+        for name, data, score in (("untouched", untouched, scores[0]), ("current", current, scores[1])):
+            short_thr = max(base, SHORT_MEETING_THRESHOLD)
+            per_item = [
+                (max(short_thr, threshold) if announced_check_in(data.segments[c]) else short_thr)
+                if len(data.segments[c]) <= SHORT_MEETING_SEGMENTS
+                else base
+                for c in data.case_ids
+            ]
+            keep = score >= np.array(per_item)
+            low = np.array([cases[c].gold.low_content for c in data.case_ids])
+            row[name] = prf(keep, data) | {"invented": int((keep & low & (data.label == 0)).sum())}
+        out.append(row)
+    return out
+
+
+def fewest_kept_losing_nothing(grid: list[dict[str, Any]]) -> dict[str, Any]:
+    """The declared rule: keep the fewest items while losing no right item, untouched or current."""
+    top = grid[0]  # the smallest threshold never drops more than the base one does
+    safe = [
+        g
+        for g in grid
+        if g["untouched"]["matched"] == top["untouched"]["matched"]
+        and g["current"]["matched"] == top["current"]["matched"]
+    ]
+    return min(safe, key=lambda g: (g["untouched"]["predicted"] + g["current"]["predicted"], g["threshold"]))
+
+
 def drops(r: dict[str, Any]) -> str:
     return "/".join(str(r["dropped"][k]) for k in KINDS)
 
@@ -422,15 +465,22 @@ def main() -> None:
                 f"  <= {g['segments']} {g['threshold']:.1f} | {u['matched']}/{u['predicted']}, {u['invented']} | "
                 f"{c['matched']}/{c['predicted']}, {c['invented']}"
             )
-        top = grid[0]  # the smallest threshold never drops more than the base one does
-        safe = [
-            g
-            for g in grid
-            if g["untouched"]["matched"] == top["untouched"]["matched"]
-            and g["current"]["matched"] == top["current"]["matched"]
-        ]
-        pick = min(safe, key=lambda g: (g["untouched"]["predicted"] + g["current"]["predicted"], g["threshold"]))
+        pick = fewest_kept_losing_nothing(grid)
         print(f"pick (fewest kept, no right item lost): <= {pick['segments']} segments, threshold {pick['threshold']}")
+        ci_grid = check_in_grid(untouched, current, cases, held_out[(kind, best["l2"])], best["threshold"])
+        report["check_in"] = ci_grid
+        print(
+            f"short meetings (<= {SHORT_MEETING_SEGMENTS} segments, threshold {SHORT_MEETING_THRESHOLD}) that announce "
+            "a check-in: threshold | untouched matched/kept, invented | current matched/kept, invented"
+        )
+        for g in ci_grid:
+            u, c = g["untouched"], g["current"]
+            print(
+                f"  {g['threshold']:.2f} | {u['matched']}/{u['predicted']}, {u['invented']} | "
+                f"{c['matched']}/{c['predicted']}, {c['invented']}"
+            )
+        ci_pick = fewest_kept_losing_nothing(ci_grid)
+        print(f"pick (fewest kept, no right item lost): check-in threshold {ci_pick['threshold']}")
     if args.test:
         held = rows(items_at(None, [c for c in all_cases if c.split == "test"]), cases)
         scores = final(held.features(kind, embed))

@@ -19,6 +19,7 @@ from summarize.item_filter import (
     ItemFilter,
     ItemFilterUnavailable,
     Logistic,
+    announced_check_in,
     cheap_features,
     e5_embedder,
     feature_matrix,
@@ -101,6 +102,43 @@ def test_a_short_check_in_keeps_only_items_the_filter_is_sure_of() -> None:
     assert (unsure.threshold_for(check_in), unsure.threshold_for(review)) == (0.7, 0.5)
     assert unsure.split(rota, check_in)[0] == []
     assert unsure.split(rota, review)[0] == rota
+
+
+@pytest.mark.parametrize(
+    ("opening", "announced"),
+    [
+        ("Hi Priya, come in, sit down. This'll be quick, I promise.", True),
+        ("Hi Karthik, come, sit. This is just our monthly chat, nothing serious, okay?", True),
+        ("Ey up, Shaun. Sit down, love. Five minutes, that's all, I know you've got the ice to do.", True),
+        ("Right, it's just a catch-up really, nothing on the agenda.", True),
+        ("Morning! Quick check-in before the floor opens.", True),
+        ("Thanks for making time, Priya. Let's go through your goals for this quarter.", False),
+        ("So this is your annual appraisal. I'll check in with HR about the forms first.", False),
+    ],
+)
+def test_a_meeting_that_opens_as_a_check_in_is_told_apart_from_a_review(opening: str, announced: bool) -> None:
+    assert announced_check_in(segments([("manager", opening), *TURNS])) is announced
+
+
+def test_a_short_meeting_announced_as_a_check_in_keeps_only_items_the_filter_is_sure_of() -> None:
+    width = N_CHEAP + 2 * DIM
+    fairly_sure = ItemFilter(  # every item scores 0.8: kept in a short review, doubted in a quick check-in
+        model=Logistic(mean=np.zeros(width), std=np.ones(width), weights=np.zeros(width), bias=float(np.log(4.0))),
+        threshold=0.2,
+        kind="cheap+quote+task",
+        embed=fake_embed,
+        short_meeting=(40, 0.4),
+        check_in=0.85,
+    )
+    rota = [item("Send the revised rota", "I'll send you the revised rota by Friday.", 2)]
+    short_review = segments([("manager", "Let's go through your goals."), *TURNS])
+    check_in = segments([("manager", "Just a quick check-in, five minutes."), *TURNS])
+    long_check_in = segments([("manager", "Just a quick check-in, five minutes."), *(TURNS * 9)])
+    assert [fairly_sure.threshold_for(m) for m in (short_review, check_in, long_check_in)] == [0.4, 0.85, 0.2]
+    assert fairly_sure.split(rota, short_review)[0] == rota
+    kept, flags = fairly_sure.split(rota, check_in)
+    assert kept == [] and [f.kind for f in flags] == ["possible_action_item"]
+    assert "(score 0.80 < 0.85)" in flags[0].reason
 
 
 def test_scores_are_probabilities_and_no_items_means_no_work() -> None:
