@@ -59,11 +59,11 @@ from summarize.item_filter import (  # noqa: E402
     WEIGHTS,
     Embedder,
     Logistic,
-    announced_check_in,
     e5_embedder,
     feature_matrix,
     texts_of,
 )
+from summarize.meeting_kind import meeting_kind  # noqa: E402
 from summarize.safety import screen  # noqa: E402
 from summarize.text import sentences  # noqa: E402
 
@@ -337,9 +337,9 @@ CHECK_IN_THRESHOLDS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
 def check_in_grid(
     untouched: Rows, current: Rows, cases: dict[str, ReviewCase], scores: tuple[np.ndarray, np.ndarray], base: float
 ) -> list[dict[str, Any]]:
-    """On top of the shipped short-meeting threshold, a stricter one where a short meeting announces a check-in.
+    """On top of the shipped short-meeting threshold, a stricter one where the meeting is taken for a check-in.
 
-    Same counts as short_meeting_grid; the announcement is read from the opening turns (`announced_check_in`).
+    Same counts as short_meeting_grid; which meetings are check-ins is summarize/meeting_kind.py's call.
     """
     out = []
     for threshold in CHECK_IN_THRESHOLDS:
@@ -347,9 +347,9 @@ def check_in_grid(
         for name, data, score in (("untouched", untouched, scores[0]), ("current", current, scores[1])):
             short_thr = max(base, SHORT_MEETING_THRESHOLD)
             per_item = [
-                (max(short_thr, threshold) if announced_check_in(data.segments[c]) else short_thr)
-                if len(data.segments[c]) <= SHORT_MEETING_SEGMENTS
-                else base
+                max(short_thr, threshold)
+                if meeting_kind(data.segments[c]) == "check_in"
+                else (short_thr if len(data.segments[c]) <= SHORT_MEETING_SEGMENTS else base)
                 for c in data.case_ids
             ]
             keep = score >= np.array(per_item)

@@ -201,7 +201,7 @@ class SummaryPoint(Cited):
     text: str = Field(description="One sentence of the overall summary.")
 
 
-ReviewFlagKind = Literal["injection_attempt", "compensation_or_rating", "possible_action_item"]
+ReviewFlagKind = Literal["injection_attempt", "compensation_or_rating", "possible_action_item", "drafted_as_check_in"]
 
 
 class ReviewFlag(StrictModel):
@@ -209,10 +209,13 @@ class ReviewFlag(StrictModel):
 
     An instruction aimed at the drafting AI, or a pay, promotion or rating promise: reported with its evidence,
     never turned into a statement or an action item. A possible action item the classifier doubts is reported the
-    same way, so a person can add it back instead of it being lost.
+    same way, so a person can add it back instead of it being lost; and a meeting drafted as a short check-in
+    (review sections left empty) says so, so a person can have it drafted as a review instead.
     """
 
-    kind: ReviewFlagKind = Field(description="injection_attempt, compensation_or_rating or possible_action_item.")
+    kind: ReviewFlagKind = Field(
+        description="injection_attempt, compensation_or_rating, possible_action_item or drafted_as_check_in."
+    )
     reason: str = Field(description="Why it was flagged, written by code.")
     evidence: list[Evidence] = Field(default_factory=list, description="The transcript lines concerned.")
 

@@ -74,6 +74,12 @@ class Settings(BaseSettings):
         "items it doubts into possible_action_item flags for a person. Measured on never-opened meetings: "
         "precision up, recall a little down, fewer edits in all (README).",
     )
+    meeting_kind: Literal["auto", "review", "check_in"] = Field(
+        default="auto",
+        description="Draft as a review (every template section) or a short check-in (summary, progress and action "
+        "items). "
+        "'auto': a meeting of at most 40 segments that opens by calling itself a check-in is one (README).",
+    )
     llm_redact_pii: bool | None = Field(
         default=None, description="Redact names, emails, phone numbers before the LLM; default on for non-local URLs."
     )

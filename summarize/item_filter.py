@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from copilot.schema import ActionItem, ReviewFlag, Segment
+from summarize.meeting_kind import MeetingKind, meeting_kind
 
 if TYPE_CHECKING:
     import numpy as np
@@ -40,20 +41,10 @@ SHORT_MEETING = 30  # segments: a check-in, where invented items cost the most
 # ones invent fewer (0.7: 7) but drop real items of short reviews ("I will post a short status update every Monday").
 SHORT_MEETING_SEGMENTS = 40
 SHORT_MEETING_THRESHOLD = 0.4
-# A short meeting that opens by calling itself a check-in ("just our monthly chat", "five minutes, that's all")
-# keeps only the items the model is sure of; the rest become flags. Chosen by the same cross validation and rule
-# (`--short-meetings`): items invented on untouched low-content dev check-ins 22 -> 6, no right item lost.
+# A meeting drafted as a check-in (summarize/meeting_kind.py) keeps only the items the model is sure of; the rest
+# become flags. Chosen by the same cross validation and rule (`--short-meetings`): items invented on untouched
+# low-content dev check-ins 22 -> 6, no right item lost.
 CHECK_IN_THRESHOLD = 0.85
-CHECK_IN_HEAD = 6  # opening segments read for the announcement
-CHECK_IN_OPENING = re.compile(
-    r"\bcheck-in\b|\bcatch-up\b"
-    r"|\b(?:quick|little|monthly|weekly|usual|regular|informal)\s+(?:check\s+in|catch\s+up|chat|one|word)\b"
-    r"|\bjust\s+(?:a|our|the)\s+(?:(?:quick|monthly|weekly)\s+)?(?:check\s+in|catch\s+up|chat)\b"
-    r"|\bnothing\s+(?:much\s+)?on\s+the\s+agenda\b|\bno\s+agenda\b|\bnothing\s+(?:serious|formal)\b"
-    r"|\b(?:two|five|ten|couple\s+of)\s+minutes\b|\bthis(?:['’]ll|\s+will)\s+be\s+quick\b"
-    r"|\bthe\s+monthly\b|\btouch\s+base\b",
-    re.IGNORECASE,
-)
 CUES = (
     r"\bI'll\b|\bI will\b|\bI'm going to\b",
     r"\bwe'll\b|\bwe will\b|\blet's\b",
@@ -111,11 +102,6 @@ def meeting_features(
         float(after is not None and len(after.text.split()) <= 4),
         float(me not in ("manager", "employee")),
     ]
-
-
-def announced_check_in(segments: Sequence[Segment]) -> bool:
-    """The meeting opens by saying it is a short check-in, where real items are few and chit-chat is most of it."""
-    return bool(CHECK_IN_OPENING.search(" ".join(s.text for s in segments[:CHECK_IN_HEAD])))
 
 
 def cited_span(item: ActionItem, position: Mapping[int, int]) -> tuple[int, int]:
@@ -230,7 +216,7 @@ class ItemFilter:
     kind: str
     embed: Embedder
     short_meeting: tuple[int, float] = (SHORT_MEETING_SEGMENTS, SHORT_MEETING_THRESHOLD)  # (segments, threshold)
-    check_in: float = CHECK_IN_THRESHOLD  # a short meeting that announces itself as a check-in
+    check_in: float = CHECK_IN_THRESHOLD  # a meeting drafted as a check-in
 
     @classmethod
     def load(cls, path: Path = WEIGHTS, embed: Embedder | None = None) -> ItemFilter:
@@ -258,14 +244,15 @@ class ItemFilter:
     def name(self) -> str:
         return f"item-filter/{FEATURES_VERSION} ({self.kind}, threshold {self.threshold:.2f})"
 
-    def threshold_for(self, segments: Sequence[Segment]) -> float:
-        """A short check-in has few real items, so a doubtful one there is more likely invented."""
+    def threshold_for(self, segments: Sequence[Segment], kind: MeetingKind | None = None) -> float:
+        """A short check-in has few real items, so a doubtful one there is more likely invented.
+
+        `kind` is what the draft treats the meeting as (None: told from the talk, as meeting_kind does).
+        """
         most, threshold = self.short_meeting
-        if len(segments) > most:
-            return self.threshold
-        if announced_check_in(segments):
+        if (kind or meeting_kind(segments)) == "check_in":
             return max(self.threshold, threshold, self.check_in)
-        return max(self.threshold, threshold)
+        return max(self.threshold, threshold) if len(segments) <= most else self.threshold
 
     def scores(self, items: Sequence[ActionItem], segments: Sequence[Segment]) -> list[float]:
         """How likely each item (all of one meeting's, together) is a commitment that was really made."""
@@ -274,12 +261,12 @@ class ItemFilter:
         return [float(p) for p in self.model(feature_matrix(items, segments, self.embed, self.kind))]
 
     def split(
-        self, items: Sequence[ActionItem], segments: Sequence[Segment]
+        self, items: Sequence[ActionItem], segments: Sequence[Segment], kind: MeetingKind | None = None
     ) -> tuple[list[ActionItem], list[ReviewFlag]]:
         """Items kept, and a flag for each doubted one (owner, task and score in words; its evidence cited)."""
         kept: list[ActionItem] = []
         doubted: list[ReviewFlag] = []
-        threshold = self.threshold_for(segments)
+        threshold = self.threshold_for(segments, kind)
         for item, score in zip(items, self.scores(items, segments), strict=True):
             if score >= threshold:
                 kept.append(item)

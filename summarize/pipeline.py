@@ -7,7 +7,8 @@
    on English talk an embedding classifier then turns the items it doubts into
    flags for a person (summarize/item_filter.py, measured on unseen meetings);
 3. topics (cohesion + size cap, which is also the chunking for long meetings);
-4. template sections: rules route and extract; a capable model rewrites fields;
+4. template sections: rules route and extract; a capable model rewrites fields (none for a meeting drafted
+   as a short check-in: summarize/meeting_kind.py);
 5. summary per topic; KPI pre-fill and previous action items;
 6. code verifies every quote and flags what it cannot verify.
 """
@@ -20,13 +21,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from copilot.ports import ProgressCallback
-from copilot.schema import ActionItem, GeneratorInfo, KpiPrefill, OkrProgress, ReviewDraft, ReviewFlag, Transcript
+from copilot.schema import (
+    ActionItem,
+    Evidence,
+    GeneratorInfo,
+    KpiPrefill,
+    OkrProgress,
+    ReviewDraft,
+    ReviewFlag,
+    Segment,
+    Transcript,
+)
 from copilot.settings import Settings
 from summarize.commitments import Candidate, Participants, extract, laughed_at_sentences
 from summarize.evidence import verify_draft
 from summarize.item_filter import ItemFilter, ItemFilterUnavailable
 from summarize.kpi import KpiRow, attach, kpi_context, prefill
 from summarize.llm import ModelHandle, build_chat_model
+from summarize.meeting_kind import MeetingKind, RequestedKind, check_in_announcement, meeting_kind
 from summarize.previous import review_previous
 from summarize.safety import Redactor, enforce, hold_compensation, mark_sensitive, no_redaction, screen
 from summarize.sections import Context, fill_sections, route, summarise_topics
@@ -37,11 +49,37 @@ from summarize.text import sentences
 from summarize.topics import segment_topics
 
 PIPELINE_VERSION = "summarize/1"
+# What a check-in leaves empty: judgements about the person belong to a review. Its progress talk ("we're at
+# seventy-eight percent of the quarter target") stays: check-in authors list it as OKR progress too.
+REVIEW_ONLY_SECTIONS = frozenset({"contributions", "improvement_areas", "development_plan", "behaviour_observations"})
 log = logging.getLogger(__name__)
 
 
 def to_action_item(cand: Candidate) -> ActionItem:
     return ActionItem(owner=cand.owner, task=cand.full_task, due=cand.due, evidence=list(cand.evidence))
+
+
+def check_in_flag(
+    template: ReviewTemplate, talk: Sequence[Segment], requested: RequestedKind, private: frozenset[int]
+) -> ReviewFlag:
+    """Tell the people signing that the review sections were left empty on purpose, and how to get them.
+
+    It cites the opening that called the meeting a check-in, unless that turn holds a private remark.
+    """
+    sections = ", ".join(spec.title for spec in template.sections if spec.field in REVIEW_ONLY_SECTIONS)
+    announced = check_in_announcement(talk)
+    why = "it was asked for" if requested == "check_in" or announced is None else "it opens as one and is short"
+    return ReviewFlag(
+        kind="drafted_as_check_in",
+        reason=(
+            f"Drafted as a short check-in ({why}): summary, progress and action items only; {sections} were left "
+            "empty. "
+            "If it was a review, draft it again as one (--meeting-kind review, or COPILOT_MEETING_KIND=review)."
+        ),
+        evidence=[Evidence(segment_id=announced.id, quote=announced.text)]
+        if announced and requested == "auto" and announced.id not in private
+        else [],
+    )
 
 
 @dataclass
@@ -55,6 +93,7 @@ class ReviewDrafter:
     kpi_threshold_pct: float = 15.0
     redact_pii: bool = False
     item_filter: ItemFilter | None = None
+    meeting_kind: RequestedKind = "auto"
     usage: Usage = field(default_factory=Usage)
 
     @property
@@ -87,10 +126,14 @@ class ReviewDrafter:
         actions, held = hold_compensation(found)  # pay, promotion, rating: a flag for people, never a task
         doubted: list[ReviewFlag] = []
         checked_by = None
+        # an injected turn is no context: neither the filter nor the meeting kind reads the payload
+        clean = [s for s in transcript.segments if s.id not in screening.injected_segments]
+        kind: MeetingKind = meeting_kind(clean, self.meeting_kind)
+        if kind == "check_in":
+            doubted.append(check_in_flag(self.template, clean, self.meeting_kind, screening.sensitive_segments))
         if self.item_filter is not None and transcript.language.lower().startswith("en"):  # trained on English only
-            # an injected turn is no context either: the filter reads the talk around it, never the payload
-            clean = [s for s in transcript.segments if s.id not in screening.injected_segments]
-            actions, doubted = self.item_filter.split(actions, clean)
+            actions, more_doubted = self.item_filter.split(actions, clean, kind)
+            doubted += more_doubted
             checked_by = self.item_filter.name
 
         prefills = [k if isinstance(k, KpiPrefill) else prefill(k, self.kpi_threshold_pct) for k in kpis or []]
@@ -98,6 +141,8 @@ class ReviewDrafter:
         promised = frozenset(i for c in commitments for i in c.merged_sentences)
         # a remark the other person laughs at is no contribution or improvement area either
         routed = route(self.template, sents, skip=skip | laughed_at_sentences(sents), promised=promised)
+        if kind == "check_in":  # its chit-chat would fill the review sections ("Someday I'd like to try for lead")
+            routed = {name: [] if name in REVIEW_ONLY_SECTIONS else groups for name, groups in routed.items()}
         total_steps = sum(len(v) for v in routed.values()) + min(len(topics), self.template.summary.max_points) + 1
         done = 0
 
@@ -179,4 +224,5 @@ def build_drafter(settings: Settings, *, template: str = "default") -> ReviewDra
         kpi_threshold_pct=settings.kpi_deviation_threshold_pct,
         redact_pii=redact,
         item_filter=item_filter,
+        meeting_kind=settings.meeting_kind,
     )

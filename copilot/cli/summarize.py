@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,12 @@ from copilot.cli._common import err_console, progress_bar, read_json, write_json
 from copilot.errors import InputError
 from copilot.schema import Transcript
 from copilot.settings import Settings
+
+
+class MeetingKindOption(StrEnum):
+    auto = "auto"
+    review = "review"
+    check_in = "check_in"
 
 
 def parse_date(value: str) -> dt.date:
@@ -46,6 +53,13 @@ def summarize(
     template: Annotated[str, typer.Option(help="Review template: a name in prompts/templates or a YAML path.")] = (
         "default"
     ),
+    meeting_kind: Annotated[
+        MeetingKindOption | None,
+        typer.Option(
+            help="review: every template section; check_in: summary, progress and action items only; auto: a short "
+            "meeting that opens as a check-in is one. Default: COPILOT_MEETING_KIND, else auto."
+        ),
+    ] = None,
 ) -> None:
     """Draft a structured review in which every statement cites the transcript."""
     from summarize.kpi import load_kpis
@@ -56,7 +70,10 @@ def summarize(
     data = load_transcript(transcript)
     kpis = load_kpis(kpi, employee=employee) if kpi else None
     earlier = load_previous(previous) if previous else None
-    drafter = build_drafter(Settings(), template=template)
+    settings = Settings()
+    if meeting_kind is not None:
+        settings = settings.model_copy(update={"meeting_kind": meeting_kind.value})
+    drafter = build_drafter(settings, template=template)
     with progress_bar("drafting") as bar:
         draft = drafter.draft(
             data, meeting_date=date, employee=employee, manager=manager, progress=bar, kpis=kpis, previous=earlier

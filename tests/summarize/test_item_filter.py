@@ -19,12 +19,12 @@ from summarize.item_filter import (
     ItemFilter,
     ItemFilterUnavailable,
     Logistic,
-    announced_check_in,
     cheap_features,
     e5_embedder,
     feature_matrix,
     meeting_features,
 )
+from summarize.meeting_kind import announced_check_in
 from summarize.pipeline import ReviewDrafter, build_drafter
 from summarize.template import load_template
 

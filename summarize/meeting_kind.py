@@ -1,0 +1,55 @@
+"""Is this meeting a review, or a short check-in? The draft and the item filter treat the two differently.
+
+Why: a quick check-in ("just our monthly chat", "five minutes, that's all") holds a few real action items and
+a lot of chit-chat. Drafted like a review, its chit-chat fills the review sections: "Someday I'd like to try
+for lead" becomes a development goal, "Wang Lei helped with the replicas" a behaviour observation, "eight
+days, and the target is ten" an OKR. On the 82 low-content dev check-ins that was 75 invented items in all
+(SmolLM2, 28 Nov); authors who label such meetings list nothing there but the action items.
+
+So a short meeting that opens by calling itself a check-in is drafted as one: summary, OKR/KPI progress and
+action items, without the sections that judge the person (contributions, improvement areas, development plan,
+behaviour), and with a flag that says so and how to draft it as a review instead. A person can also say which it is
+(`--meeting-kind`, `COPILOT_MEETING_KIND`). The announcement words were read from dev check-ins; the counts of
+what they catch, and what they cost, are in the README ("Drafting").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from copilot.schema import Segment
+
+MeetingKind = Literal["review", "check_in"]
+RequestedKind = Literal["auto", "review", "check_in"]
+
+CHECK_IN_MAX_SEGMENTS = 40  # talk segments: every low-content dev check-in is shorter; most reviews are longer
+CHECK_IN_HEAD = 6  # opening segments read for the announcement
+CHECK_IN_OPENING = re.compile(
+    r"\bcheck-in\b|\bcatch-up\b"
+    r"|\b(?:quick|little|monthly|weekly|usual|regular|informal)\s+(?:check\s+in|catch\s+up|chat|one|word)\b"
+    r"|\bjust\s+(?:a|our|the)\s+(?:(?:quick|monthly|weekly)\s+)?(?:check\s+in|catch\s+up|chat)\b"
+    r"|\bnothing\s+(?:much\s+)?on\s+the\s+agenda\b|\bno\s+agenda\b|\bnothing\s+(?:serious|formal)\b"
+    r"|\b(?:two|five|ten|couple\s+of)\s+minutes\b|\bthis(?:['’]ll|\s+will)\s+be\s+quick\b"
+    r"|\bthe\s+monthly\b|\btouch\s+base\b",
+    re.IGNORECASE,
+)
+
+
+def check_in_announcement(segments: Sequence[Segment]) -> Segment | None:
+    """The opening segment that calls the meeting a short check-in, if one does."""
+    return next((s for s in segments[:CHECK_IN_HEAD] if CHECK_IN_OPENING.search(s.text)), None)
+
+
+def announced_check_in(segments: Sequence[Segment]) -> bool:
+    """The meeting opens by saying it is a short check-in, where real items are few and chit-chat is most of it."""
+    return check_in_announcement(segments) is not None
+
+
+def meeting_kind(segments: Sequence[Segment], requested: RequestedKind = "auto") -> MeetingKind:
+    """What a person said it is, or else: a short meeting that announces a check-in is one."""
+    if requested != "auto":
+        return requested
+    short = len(segments) <= CHECK_IN_MAX_SEGMENTS
+    return "check_in" if short and announced_check_in(segments) else "review"
