@@ -236,6 +236,9 @@ _NUMBERISH = re.compile(
 _NAMED_FIRST = re.compile(r"^\s*(?:(?:and|so|now|then|okay|right)[,\s]+)*(?P<name>[\w-]+(?:\s+[\w-]+){0,3}?)\s*,", re.I)
 
 
+_TARGET_SAID = re.compile(r"\btarget(?:['\u2019]s)?\s+(?:is|was|of|at|under|over)?\s*(?:\d|\w+ty|\w+\s+percent)", re.I)
+
+
 # "the objective for pipeline reliability" -> "pipeline reliability"
 _OBJECTIVE_FOR = re.compile(
     r"\b(?:objective|goal|target|okr|kpi|key\s+result)\s+(?:for|on|of|around)\s+(?:the\s+|our\s+|your\s+)?"
@@ -266,6 +269,14 @@ def _names_something(phrase: str) -> bool:
     if not words or all(_NUMBERISH.match(w.strip(",")) for w in words):
         return False
     return bool(content_words(phrase) - ACKNOWLEDGEMENTS - _GENERIC_OBJECTIVES)
+
+
+def _metric_name(phrase: str, *, said_target: bool) -> bool:
+    """A phrase that names a metric. After a bare "target is ninety" it must not be the target itself ("Target
+    was ninety-five percent") or a clause ("We are at sixty-eight")."""
+    if not _names_something(phrase):
+        return False
+    return not said_target or not (_NOT_A_TOPIC.search(phrase) or re.search(r"\b(?:target|goal)", phrase, re.I))
 
 
 OKR_TOPIC_SENTENCE_WORDS = 8  # "Onboard sales is the bad one." names a topic; a long statement does not
@@ -311,11 +322,13 @@ def _okr_name(sents: list[Sentence], skip: frozenset[int], group: list[Sentence]
         if subject is not None and _names_something(subject["name"]) and not _NOT_A_TOPIC.search(subject["name"]):
             return subject["name"], None
     first = group[0]
-    if match is not None:  # "the thirty-five target": the metric named first, here or just before in the turn
+    # "the thirty-five target", "Attach rate, you're twenty-eight percent, target is twenty-five": the metric named
+    # first, here or just before in the turn
+    if match is not None or _TARGET_SAID.search(joined):
         lead = sents[first.index - 1] if _lead(sents, first) else None
         for text, source in ((joined, None), (lead.text if lead else "", lead)):
             named_first = _NAMED_FIRST.match(text)
-            if named_first is not None and _names_something(named_first["name"]):
+            if named_first is not None and _metric_name(named_first["name"], said_target=match is None):
                 return named_first["name"], source
     topic = _okr_topic(sents, skip, first)
     if topic is not None:

@@ -460,6 +460,19 @@ def test_statuses_of_one_objective_merge_and_a_number_target_takes_the_metric_na
     assert okrs[1].evidence[0].quote.startswith("And time-to-fill")  # where the metric was named is cited
 
 
+def test_a_bare_target_takes_the_metric_named_first_but_never_the_target_itself() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "Very good. Numbers, quickly."),
+            ("manager", "Device protection attach rate, you're twenty-eight percent, target is twenty-five. On track."),
+            ("manager", "Target was ninety-five percent, and we are at ninety-one. So behind on that."),
+        ]
+    )
+    names = [o.objective for o in okrs]
+    assert names[0] == "Device protection attach rate"
+    assert not any(n.lower().startswith("target") for n in names)
+
+
 def test_the_subject_of_a_status_names_the_objective_and_interjections_name_nothing() -> None:
     subjects = okrs_of(
         [
