@@ -263,12 +263,20 @@ _NOT_A_TOPIC = re.compile(
 _TOPIC_TAIL = re.compile(r"[,\s]+(?:yeah|though|first|then|please|now)$", re.I)  # "OTIF first", "Callbacks, though"
 
 
+# words that answer or praise and name no metric: "eighty-five, yes", "going good, boss", "quick one today"
+_NAMES_NOTHING = frozenset(
+    "grand mostly going good boss work quick one today still counts duw aye point last week weeks month months "
+    "day days year years".split()
+)
+
+
 def _names_something(phrase: str) -> bool:
-    """'Toil reduction', 'NVQ units' name a topic; 'Oh', 'Six, yeah', 'Less great' do not."""
+    """'Toil reduction', 'NVQ units' name a topic; 'Oh', 'Six, yeah', 'Less great', 'Eight months, aye' do not."""
     words = phrase.split()
     if not words or all(_NUMBERISH.match(w.strip(",")) for w in words):
         return False
-    return bool(content_words(phrase) - ACKNOWLEDGEMENTS - _GENERIC_OBJECTIVES)
+    named = {w for w in content_words(phrase) if not _NUMBERISH.match(w)}
+    return bool(named - ACKNOWLEDGEMENTS - _GENERIC_OBJECTIVES - _NAMES_NOTHING)
 
 
 def _metric_name(phrase: str, *, said_target: bool) -> bool:

@@ -473,6 +473,18 @@ def test_a_bare_target_takes_the_metric_named_first_but_never_the_target_itself(
     assert not any(n.lower().startswith("target") for n in names)
 
 
+def test_an_answer_or_praise_names_no_objective() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "MUST screening?"),
+            ("employee", "Ninety-one, ja."),
+            ("manager", "Going good, boss."),
+            ("manager", "So that's on track."),
+        ]
+    )
+    assert [o.objective for o in okrs] == ["MUST screening"]
+
+
 def test_the_subject_of_a_status_names_the_objective_and_interjections_name_nothing() -> None:
     subjects = okrs_of(
         [
