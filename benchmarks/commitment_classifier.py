@@ -371,6 +371,15 @@ def fewest_kept_losing_nothing(grid: list[dict[str, Any]]) -> dict[str, Any]:
     return min(safe, key=lambda g: (g["untouched"]["predicted"] + g["current"]["predicted"], g["threshold"]))
 
 
+def grid_line(setting: str, g: dict[str, Any]) -> str:
+    """One grid row: the setting, then matched/kept and invented items, untouched and current."""
+    u, c = g["untouched"], g["current"]
+    return (
+        f"  {setting} | {u['matched']}/{u['predicted']}, {u['invented']} | "
+        f"{c['matched']}/{c['predicted']}, {c['invented']}"
+    )
+
+
 def drops(r: dict[str, Any]) -> str:
     return "/".join(str(r["dropped"][k]) for k in KINDS)
 
@@ -460,11 +469,7 @@ def main() -> None:
         report["short_meetings"] = grid
         print("short meetings: segments, threshold | untouched matched/kept, invented | current matched/kept, invented")
         for g in grid:
-            u, c = g["untouched"], g["current"]
-            print(
-                f"  <= {g['segments']} {g['threshold']:.1f} | {u['matched']}/{u['predicted']}, {u['invented']} | "
-                f"{c['matched']}/{c['predicted']}, {c['invented']}"
-            )
+            print(grid_line(f"<= {g['segments']} {g['threshold']:.1f}", g))
         pick = fewest_kept_losing_nothing(grid)
         print(f"pick (fewest kept, no right item lost): <= {pick['segments']} segments, threshold {pick['threshold']}")
         ci_grid = check_in_grid(untouched, current, cases, held_out[(kind, best["l2"])], best["threshold"])
@@ -474,11 +479,7 @@ def main() -> None:
             "a check-in: threshold | untouched matched/kept, invented | current matched/kept, invented"
         )
         for g in ci_grid:
-            u, c = g["untouched"], g["current"]
-            print(
-                f"  {g['threshold']:.2f} | {u['matched']}/{u['predicted']}, {u['invented']} | "
-                f"{c['matched']}/{c['predicted']}, {c['invented']}"
-            )
+            print(grid_line(f"{g['threshold']:.2f}", g))
         ci_pick = fewest_kept_losing_nothing(ci_grid)
         print(f"pick (fewest kept, no right item lost): check-in threshold {ci_pick['threshold']}")
     if args.test:
