@@ -4,7 +4,7 @@ Why: a quick check-in ("just our monthly chat", "five minutes, that's all") hold
 a lot of chit-chat. Drafted like a review, its chit-chat fills the review sections: "Someday I'd like to try
 for lead" becomes a development goal, "Wang Lei helped with the replicas" a behaviour observation, "eight
 days, and the target is ten" an OKR. On the 82 low-content dev check-ins that was 75 invented items in all
-(SmolLM2, 28 Nov); authors who label such meetings list nothing there but the action items.
+(SmolLM2, 28 Nov); authors who label such meetings list little there but an action item or a progress figure.
 
 So a short meeting that opens by calling itself a check-in is drafted as one: summary, OKR/KPI progress and
 action items, without the sections that judge the person (contributions, improvement areas, development plan,

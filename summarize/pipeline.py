@@ -7,8 +7,8 @@
    on English talk an embedding classifier then turns the items it doubts into
    flags for a person (summarize/item_filter.py, measured on unseen meetings);
 3. topics (cohesion + size cap, which is also the chunking for long meetings);
-4. template sections: rules route and extract; a capable model rewrites fields (none for a meeting drafted
-   as a short check-in: summarize/meeting_kind.py);
+4. template sections: rules route and extract; a capable model rewrites fields (a meeting drafted as a short
+   check-in gets no section that judges the person: summarize/meeting_kind.py);
 5. summary per topic; KPI pre-fill and previous action items;
 6. code verifies every quote and flags what it cannot verify.
 """
@@ -66,7 +66,8 @@ def check_in_flag(
 
     It cites the opening that called the meeting a check-in, unless that turn holds a private remark.
     """
-    sections = ", ".join(spec.title for spec in template.sections if spec.field in REVIEW_ONLY_SECTIONS)
+    left_out = [spec.title for spec in template.sections if spec.field in REVIEW_ONLY_SECTIONS]
+    sections = ", ".join(left_out) or "the review sections"
     announced = check_in_announcement(talk)
     why = "it was asked for" if requested == "check_in" or announced is None else "it opens as one and is short"
     return ReviewFlag(
