@@ -128,3 +128,27 @@ def test_a_commands_exit_code_reaches_the_shell(monkeypatch: pytest.MonkeyPatch)
         assert raised.value.code == 0
     finally:
         app.registered_commands.pop()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "code", "pattern"),
+    [
+        (["--meeting-kind", "bogus"], {}, 2, r"Invalid value for '--meeting-kind'.*'auto', 'review', 'check_in'"),
+        (["--nope"], {}, 2, r"No such option: --nope"),
+        ([], {"COPILOT_MEETING_KIND": "bogus"}, 78, r"invalid setting: COPILOT_MEETING_KIND: Input should be"),
+    ],
+    ids=["bad-choice", "unknown-option", "bad-setting"],
+)
+def test_a_bad_option_or_setting_is_a_clear_error_not_a_traceback(
+    tmp_path: Path, args: list[str], env: dict[str, str], code: int, pattern: str
+) -> None:
+    transcript = tmp_path / "transcript.json"
+    transcript.write_text(
+        '{"language": "en", "duration_s": 5, "segments": '
+        '[{"id": 0, "start": 0, "end": 4, "speaker": "manager", "text": "Just a quick check-in."}]}'
+    )
+    proc = run("summarize", str(transcript), "--meeting-date", "2026-11-30", *args, home=tmp_path / "home", env=env)
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert re.search(pattern, proc.stderr), proc.stderr
+    assert proc.stdout == ""  # no half-written draft

@@ -13,9 +13,10 @@ import pkgutil
 import sys
 
 import typer
+from pydantic import ValidationError
 
 from copilot.cli._common import err_console
-from copilot.errors import CopilotError
+from copilot.errors import ConfigError, CopilotError
 
 app = typer.Typer(
     name="copilot",
@@ -39,6 +40,13 @@ def _register_all() -> None:
 _register_all()
 
 
+def settings_problem(exc: ValidationError) -> str:
+    """'COPILOT_MEETING_KIND: Input should be ...' for the first bad setting (the value is not repeated)."""
+    first = exc.errors()[0]
+    name = "COPILOT_" + "_".join(str(p) for p in first["loc"]).upper()
+    return f"{name}: {first['msg']}"
+
+
 def main() -> None:
     """Console-script entry point: run the app, turning expected errors into one line."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -55,9 +63,15 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except Exception as exc:  # click usage errors arrive here too
         import click
+        from typer.exceptions import TyperException
 
-        if isinstance(exc, click.ClickException):
+        # typer >= 0.2x raises its own copy of click's exceptions ("No such option", a bad choice), not click's
+        if isinstance(exc, click.ClickException | TyperException) and hasattr(exc, "show"):
             exc.show()
-            sys.exit(exc.exit_code)
+            sys.exit(getattr(exc, "exit_code", 2))
+        if isinstance(exc, ValidationError) and exc.title == "Settings":  # a COPILOT_* variable with a bad value
+            error = ConfigError(f"invalid setting: {settings_problem(exc)}")
+            err_console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True, soft_wrap=True)
+            sys.exit(error.exit_code)
         raise
     sys.exit(code if isinstance(code, int) else 0)
