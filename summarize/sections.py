@@ -287,25 +287,73 @@ def _metric_name(phrase: str, *, said_target: bool) -> bool:
     return not said_target or not (_NOT_A_TOPIC.search(phrase) or re.search(r"\b(?:target|goal)", phrase, re.I))
 
 
-OKR_TOPIC_SENTENCE_WORDS = 8  # "Onboard sales is the bad one." names a topic; a long statement does not
-OKR_TOPIC_LOOKBACK = 4  # sentences before a status ("Behind.") searched for the objective it is about
-OKR_TOPIC_WORDS = 5  # a topic is a short phrase ("Toil reduction?"); longer sentences are statements
+OKR_TOPIC_SENTENCE_WORDS = 10  # "Onboard sales is the bad one." names a topic; a long statement does not
+OKR_TOPIC_LOOKBACK = 8  # sentences before a status ("Behind.") searched for the objective it is about
+OKR_TOPIC_WORDS = 7  # a topic is a short phrase ("Toil reduction?"); longer sentences are statements
+
+
+# "Which brings us to Nomad.", "On to the supplier database."
+_BRINGS_US_TO = re.compile(
+    r"\b(?:brings?\s+us\s+to|(?:moving|move)\s+on\s+to|on\s+to)\s+(?:the\s+|our\s+|your\s+)?"
+    r"(?P<name>[\w-]+(?:\s+[\w-]+){0,4}?)\s*[.?!]?$",
+    re.I,
+)
+# "Ramp safety. Target zero ground damage incidents", "Activation. Where are we?" "The target is thirty-eight
+# percent": figures or a target after a topic mark it as the objective being reported on
+_FIGURE_TALK = re.compile(
+    r"\d|\b(?:target|goal|objective|kpi|okr|percent|per\s*cent|zero|half|(?:twenty|thirty|forty|fifty|sixty|seventy"
+    r"|eighty|ninety|hundred|thousand|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen)"
+    r"(?:-\w+)?)\b",
+    re.I,
+)
+OKR_FIGURE_LOOKAHEAD = 1  # sentences after a topic searched for the figures that mark it
+
+
+def _topic_phrase(back: Sentence) -> tuple[str, str] | None:
+    """The objective a short sentence names, and the words after it, else None."""
+    brought = _BRINGS_US_TO.search(back.text)
+    if brought is not None and _names_something(brought["name"]):
+        return brought["name"], ""
+    sentence = _ARTICLE.sub("", TOPIC_LEAD.sub("", back.text)).strip().rstrip("?.!…").strip()
+    parts = re.split(r"\s+(?:is|are|was|were)\s+", sentence, maxsplit=1)  # "Onboard sales is the bad one"
+    phrase = _TOPIC_TAIL.sub("", parts[0])
+    if not 1 <= len(phrase.split()) <= OKR_TOPIC_WORDS or len(sentence.split()) > OKR_TOPIC_SENTENCE_WORDS:
+        return None
+    if _NOT_A_TOPIC.search(phrase) or not back.text.isascii() or not _names_something(phrase):
+        return None
+    if re.match(r"(?:target|goal|aim)s?\b", phrase, re.I):  # "Target under two hundred open tickets": the figure
+        return None
+    return (phrase[0].lower() + phrase[1:] if phrase[:2].istitle() else phrase), sentence[len(parts[0]) :]
 
 
 def _okr_topic(sents: list[Sentence], skip: frozenset[int], status: Sentence) -> tuple[str, Sentence] | None:
-    """'Toil reduction?' - 'Behind.': the short phrase that named the objective just before its status."""
+    """'Toil reduction?' - 'Behind.': the short phrase that named the objective before its status.
+
+    Since the last status said (the objective before), a topic followed by figures or a target wins over a nearer
+    one ("First contact resolution. Target seventy percent." over "Ha, divine intervention."); else the nearest.
+    """
+    found: list[tuple[str, Sentence, bool]] = []
+    block_start = -1
     for back in sents[max(0, status.index - OKR_TOPIC_LOOKBACK) : status.index][::-1]:
         if back.index in skip:
             continue
-        sentence = _ARTICLE.sub("", TOPIC_LEAD.sub("", back.text)).strip().rstrip("?.!…").strip()
-        phrase = re.split(r"\s+(?:is|are|was|were)\s+", sentence, maxsplit=1)[0]  # "Onboard sales is the bad one"
-        phrase = _TOPIC_TAIL.sub("", phrase)
-        if not 1 <= len(phrase.split()) <= OKR_TOPIC_WORDS or len(sentence.split()) > OKR_TOPIC_SENTENCE_WORDS:
+        if (
+            block_start < 0
+            and status.segment_id - back.segment_id > 1
+            and any(p.search(back.text) for p, _ in STATUS_CUES)
+        ):
+            block_start = back.index
+        topic = _topic_phrase(back)
+        if topic is None:
             continue
-        if _NOT_A_TOPIC.search(phrase) or not back.text.isascii() or not _names_something(phrase):
-            continue
-        return phrase[0].lower() + phrase[1:] if phrase[:2].istitle() else phrase, back
-    return None
+        following = sents[back.index + 1 : min(back.index + 1 + OKR_FIGURE_LOOKAHEAD, status.index + 1)]
+        figures = any(_FIGURE_TALK.search(t) for t in (topic[1], *(s.text for s in following)))
+        found.append((topic[0], back, figures))
+    if not found:
+        return None
+    block = [f for f in found if f[1].index > block_start]
+    pick = next((f for f in block if f[2]), (block or found)[0])
+    return pick[0], pick[1]
 
 
 def _okr_name(sents: list[Sentence], skip: frozenset[int], group: list[Sentence]) -> tuple[str, Sentence | None]:

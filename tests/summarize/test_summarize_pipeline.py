@@ -499,6 +499,36 @@ def test_the_subject_of_a_status_names_the_objective_and_interjections_name_noth
     assert toil.objective == "toil reduction"  # "Ehh." in between names nothing
 
 
+def test_a_topic_followed_by_its_figures_names_the_status_over_a_nearer_aside() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "Right, objectives. Ticket backlog. Target under two hundred open tickets."),
+            ("employee", "We're at two hundred and forty, the migration week hurt."),
+            ("manager", "Ah, the migration week."),
+            ("employee", "Touch wood, never again."),
+            ("manager", "Coffee first."),
+            ("manager", "So I'd call that behind."),
+        ]
+    )
+    assert [o.objective for o in okrs] == ["ticket backlog"]  # five sentences back, past two short asides
+    assert okrs[0].status == "behind"
+    assert okrs[0].evidence[0].quote == "Ticket backlog."  # where the objective was named is cited
+
+
+def test_which_brings_us_to_names_the_objective_and_an_earlier_status_bounds_the_search() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "Onboarding time. Target is ten days, you're at nine."),
+            ("employee", "So on track."),
+            ("manager", "Good. Which brings us to the vendor consolidation."),
+            ("employee", "That one I'd call at risk, honestly."),
+        ]
+    )
+    names = [o.objective for o in okrs]
+    assert names == ["onboarding time", "vendor consolidation"]
+    assert [o.status for o in okrs] == ["on_track", "at_risk"]
+
+
 def test_many_statuses_of_few_objectives_route_one_group_per_objective_within_the_cap() -> None:
     from summarize.sections import route
     from summarize.text import sentences
