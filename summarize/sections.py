@@ -268,6 +268,11 @@ _NAMES_NOTHING = frozenset(
     "grand mostly going good boss work quick one today still counts duw aye point last week weeks month months "
     "day days year years".split()
 )
+# a period, a scope or a count names no objective either: "your annual goal", "the target for the year", "So first,"
+_SCOPE_WORDS = frozenset(
+    "annual quarterly yearly monthly weekly quarter season branch team company store overall first second third "
+    "next".split()
+)
 
 
 def _names_something(phrase: str) -> bool:
@@ -276,7 +281,7 @@ def _names_something(phrase: str) -> bool:
     if not words or all(_NUMBERISH.match(w.strip(",")) for w in words):
         return False
     named = {w for w in content_words(phrase) if not _NUMBERISH.match(w)}
-    return bool(named - ACKNOWLEDGEMENTS - _GENERIC_OBJECTIVES - _NAMES_NOTHING)
+    return bool(named - ACKNOWLEDGEMENTS - _GENERIC_OBJECTIVES - _NAMES_NOTHING - _SCOPE_WORDS)
 
 
 def _metric_name(phrase: str, *, said_target: bool) -> bool:
@@ -331,6 +336,8 @@ def _okr_topic(sents: list[Sentence], skip: frozenset[int], status: Sentence) ->
 
     Since the last status said (the objective before), a topic followed by figures or a target wins over a nearer
     one ("First contact resolution. Target seventy percent." over "Ha, divine intervention."); else the nearest.
+    Where the manager names topics, the employee's short replies ("Calm, innit.", "Sent Friday.") are none: on the
+    dev reviews the manager said 214 of the 233 short sentences that opened a matched OKR's evidence.
     """
     found: list[tuple[str, Sentence, bool]] = []
     block_start = -1
@@ -352,6 +359,9 @@ def _okr_topic(sents: list[Sentence], skip: frozenset[int], status: Sentence) ->
     if not found:
         return None
     block = [f for f in found if f[1].index > block_start]
+    if any(f[1].speaker == "manager" for f in found):  # the one running the review names the objectives
+        found = [f for f in found if f[1].speaker != "employee"]
+        block = [f for f in block if f[1].speaker != "employee"]
     pick = next((f for f in block if f[2]), (block or found)[0])
     return pick[0], pick[1]
 
@@ -365,10 +375,14 @@ def _okr_name(sents: list[Sentence], skip: frozenset[int], group: list[Sentence]
     """
     joined = " ".join(s.text for s in group)
     named_for = _OBJECTIVE_FOR.search(joined)
-    if named_for is not None:
+    if named_for is not None and _names_something(named_for["name"]):
         return named_for["name"], None
     match = OBJECTIVE.search(joined)
-    if match is not None and match.group(1).strip().lower() not in _GENERIC_OBJECTIVES:
+    if (
+        match is not None
+        and _names_something(match.group(1))
+        and match.group(1).strip().lower() not in _GENERIC_OBJECTIVES
+    ):
         words = match.group(1).split()
         if not all(_NUMBERISH.match(w) for w in words[:-1]):
             return match.group(1).strip(), None
@@ -380,8 +394,8 @@ def _okr_name(sents: list[Sentence], skip: frozenset[int], group: list[Sentence]
     first = group[0]
     # "the thirty-five target", "Attach rate, you're twenty-eight percent, target is twenty-five": the metric named
     # first, here or just before in the turn
-    if match is not None or _TARGET_SAID.search(joined):
-        lead = sents[first.index - 1] if _lead(sents, first) else None
+    lead = sents[first.index - 1] if _lead(sents, first) else None
+    if match is not None or _TARGET_SAID.search(joined) or (lead is not None and _TARGET_SAID.search(lead.text)):
         for text, source in ((joined, None), (lead.text if lead else "", lead)):
             named_first = _NAMED_FIRST.match(text)
             if named_first is not None and _metric_name(named_first["name"], said_target=match is None):

@@ -529,6 +529,20 @@ def test_which_brings_us_to_names_the_objective_and_an_earlier_status_bounds_the
     assert [o.status for o in okrs] == ["on_track", "at_risk"]
 
 
+def test_the_managers_topic_names_the_objective_not_the_employees_reply_or_a_period() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "So first, billable utilisation. Target seventy-five percent, you are at seventy-eight."),
+            ("employee", "Calm, innit."),
+            ("manager", "So that's on track."),
+            ("manager", "Your annual goal was two million, and you're at one point six already. On track."),
+        ]
+    )
+    names = [o.objective.lower() for o in okrs]
+    assert names[0] == "billable utilisation"
+    assert not any(n in ("first", "calm, innit", "annual goal") for n in names)
+
+
 def test_many_statuses_of_few_objectives_route_one_group_per_objective_within_the_cap() -> None:
     from summarize.sections import route
     from summarize.text import sentences
