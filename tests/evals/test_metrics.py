@@ -66,10 +66,22 @@ def test_perfect_draft_scores_perfectly() -> None:
     scores, details = score_case(c, perfect_draft(c))
     m = aggregate([{"status": "ok", "scores": scores}])
     assert m["action_f1"] == m["owner_accuracy"] == m["due_accuracy"] == 1.0
-    assert m["okr_recall"] == m["okr_status_accuracy"] == 1.0
+    assert m["okr_recall"] == m["okr_status_accuracy"] == m["okr_precision"] == 1.0
     assert m["evidence_validity"] == 1.0 and m["sensitive_leak_rate"] == 0.0
     assert m["schema_validity"] == 1.0 and m["section_coverage"] == 1.0
     assert details["missed"] == [] and details["extra"] == []
+
+
+def test_okr_precision_counts_rows_that_match_no_gold_objective() -> None:
+    c = case("en_sensitive_personal")
+    draft = perfect_draft(c)
+    assert draft.okr_progress, "the case needs a gold OKR for this test"
+    extra = draft.okr_progress[0].model_copy(update={"objective": "heaps of time"})
+    draft = draft.model_copy(update={"okr_progress": [*draft.okr_progress, extra]})
+    scores, _ = score_case(c, draft)
+    m = aggregate([{"status": "ok", "scores": scores}])
+    assert m["okr_recall"] == 1.0
+    assert m["okr_precision"] == len(c.gold.okrs) / (len(c.gold.okrs) + 1)
 
 
 def test_unflagged_item_citing_or_naming_a_sensitive_remark_leaks() -> None:
