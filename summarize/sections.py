@@ -236,7 +236,11 @@ _NUMBERISH = re.compile(
 _NAMED_FIRST = re.compile(r"^\s*(?:(?:and|so|now|then|okay|right)[,\s]+)*(?P<name>[\w-]+(?:\s+[\w-]+){0,3}?)\s*,", re.I)
 
 
-_TARGET_SAID = re.compile(r"\btarget(?:['\u2019]s)?\s+(?:is|was|of|at|under|over)?\s*(?:\d|\w+ty|\w+\s+percent)", re.I)
+_TARGET_SAID = re.compile(
+    r"\btarget(?:['\u2019]s)?\s+(?:is|was|of|at|under|over)?\s*(?:\d+|\w+ty|\w+\s+percent|zero|one|two|three|four|five"
+    r"|six|seven|eight|nine|ten|eleven|twelve|fifteen|a\s+hundred)\b",
+    re.I,
+)
 
 
 # "the objective for pipeline reliability" -> "pipeline reliability"
@@ -319,6 +323,13 @@ def _topic_phrase(back: Sentence) -> tuple[str, str] | None:
     brought = _BRINGS_US_TO.search(back.text)
     if brought is not None and _names_something(brought["name"]):
         return brought["name"], ""
+    named_first = _NAMED_FIRST.match(back.text)
+    if (
+        named_first is not None
+        and _TARGET_SAID.search(back.text)
+        and _metric_name(named_first["name"], said_target=True)
+    ):  # "Bag drop times, target under four minutes per passenger, you're averaging three-forty."
+        return named_first["name"], back.text[named_first.end() :]
     sentence = _ARTICLE.sub("", TOPIC_LEAD.sub("", back.text)).strip().rstrip("?.!…").strip()
     parts = re.split(r"\s+(?:is|are|was|were)\s+", sentence, maxsplit=1)  # "Onboard sales is the bad one"
     phrase = _TOPIC_TAIL.sub("", parts[0])

@@ -543,6 +543,18 @@ def test_the_managers_topic_names_the_objective_not_the_employees_reply_or_a_per
     assert not any(n in ("first", "calm, innit", "annual goal") for n in names)
 
 
+def test_a_metric_named_before_its_target_in_a_long_sentence_names_a_later_status() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "Heaps of time."),
+            ("manager", "Bag drop times, target under four minutes per passenger, you're averaging three-forty."),
+            ("employee", "Nice."),
+            ("manager", "That's on track, choice."),
+        ]
+    )
+    assert [o.objective for o in okrs] == ["Bag drop times"]
+
+
 def test_many_statuses_of_few_objectives_route_one_group_per_objective_within_the_cap() -> None:
     from summarize.sections import route
     from summarize.text import sentences
