@@ -232,15 +232,8 @@ _NUMBERISH = re.compile(
     r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen)(?:-\w+)?)$",
     re.I,
 )
-
-
-# the metric named first, before a comma or colon: "And time-to-fill, I looked at the dashboard", "Entries lodged
-# within twenty-four hours of arrival, target ninety-five", "Freshness SLO: ninety-five percent"
-_METRIC_FIRST = re.compile(
-    r"^\s*(?:(?:and|so|now|then|okay|right)[,\s]+)*(?:the\s+|our\s+|your\s+)?"
-    r"(?P<name>[\w-]+(?:\s+[\w-]+){0,6}?)\s*[,:]",
-    re.I,
-)
+# "And time-to-fill, I looked at the dashboard": the metric is named first, before the comma
+_NAMED_FIRST = re.compile(r"^\s*(?:(?:and|so|now|then|okay|right)[,\s]+)*(?P<name>[\w-]+(?:\s+[\w-]+){0,3}?)\s*,", re.I)
 
 
 _TARGET_SAID = re.compile(
@@ -263,10 +256,7 @@ _SUBJECT_STATUS = re.compile(
     r"(?:on\s+track|behind|at\s+risk|done|finished|complete|ahead|at\s+(?:\d|\w+ty|\w+\s+percent))",
     re.I,
 )
-_GENERIC_OBJECTIVES = frozenset(
-    {"target", "goal", "objective", "okr", "kpi", "key result", "metric", "milestone"}
-    | {"targets", "goals", "objectives", "okrs", "kpis", "metrics", "milestones"}
-)
+_GENERIC_OBJECTIVES = frozenset({"target", "goal", "objective", "okr", "kpi", "key result", "metric", "milestone"})
 _ARTICLE = re.compile(r"^(?:the|our|your)\s+", re.I)
 _NOT_A_TOPIC = re.compile(
     r"\b(?:i|i'm|i've|i'd|me|you|you're|we|we're|it|it's|that|that's|this|they|he|she|there|what|why|who|where"
@@ -333,7 +323,7 @@ def _topic_phrase(back: Sentence) -> tuple[str, str] | None:
     brought = _BRINGS_US_TO.search(back.text)
     if brought is not None and _names_something(brought["name"]):
         return brought["name"], ""
-    named_first = _METRIC_FIRST.match(back.text)
+    named_first = _NAMED_FIRST.match(back.text)
     if (
         named_first is not None
         and _TARGET_SAID.search(back.text)
@@ -418,7 +408,7 @@ def _okr_name(sents: list[Sentence], skip: frozenset[int], group: list[Sentence]
     lead = sents[first.index - 1] if _lead(sents, first) else None
     if match is not None or _TARGET_SAID.search(joined) or (lead is not None and _TARGET_SAID.search(lead.text)):
         for text, source in ((joined, None), (lead.text if lead else "", lead)):
-            named_first = _METRIC_FIRST.match(text)
+            named_first = _NAMED_FIRST.match(text)
             if named_first is not None and _metric_name(named_first["name"], said_target=match is None):
                 return named_first["name"], source
     topic = _okr_topic(sents, skip, first)
