@@ -227,18 +227,18 @@ GROWTH = re.compile(
 
 
 # "the thirty-five target", "our 95% goal": a number names no objective
-_NUMBERISH = re.compile(
-    r"^(?:[\d.,%]+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|percent|per|cent"
-    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen)(?:-\w+)?)$",
-    re.I,
+_NUMBER_WORDS = (
+    "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand"
+    "|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen"
 )
+_NUMBERISH = re.compile(rf"^(?:[\d.,%]+|(?:{_NUMBER_WORDS}|percent|per|cent)(?:-\w+)?)$", re.I)
 # "And time-to-fill, I looked at the dashboard": the metric is named first, before the comma
 _NAMED_FIRST = re.compile(r"^\s*(?:(?:and|so|now|then|okay|right)[,\s]+)*(?P<name>[\w-]+(?:\s+[\w-]+){0,3}?)\s*,", re.I)
 
 
 _TARGET_SAID = re.compile(
-    r"\btarget(?:['\u2019]s)?\s+(?:is|was|of|at|under|over)?\s*(?:\d+|\w+ty|\w+\s+percent|zero|one|two|three|four|five"
-    r"|six|seven|eight|nine|ten|eleven|twelve|fifteen|a\s+hundred)\b",
+    rf"\btarget(?:['\u2019]s)?\s+(?:is|was|of|at|under|over)?\s*(?:\d+|\w+ty|\w+\s+percent|zero|a\s+hundred"
+    rf"|{_NUMBER_WORDS})\b",
     re.I,
 )
 
@@ -310,10 +310,7 @@ _BRINGS_US_TO = re.compile(
 # "Ramp safety. Target zero ground damage incidents", "Activation. Where are we?" "The target is thirty-eight
 # percent": figures or a target after a topic mark it as the objective being reported on
 _FIGURE_TALK = re.compile(
-    r"\d|\b(?:target|goal|objective|kpi|okr|percent|per\s*cent|zero|half|(?:twenty|thirty|forty|fifty|sixty|seventy"
-    r"|eighty|ninety|hundred|thousand|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen)"
-    r"(?:-\w+)?)\b",
-    re.I,
+    rf"\d|\b(?:target|goal|objective|kpi|okr|percent|per\s*cent|zero|half|(?:{_NUMBER_WORDS})(?:-\w+)?)\b", re.I
 )
 OKR_FIGURE_LOOKAHEAD = 1  # sentences after a topic searched for the figures that mark it
 
