@@ -301,9 +301,10 @@ OKR_TOPIC_LOOKBACK = 8  # sentences before a status ("Behind.") searched for the
 OKR_TOPIC_WORDS = 7  # a topic is a short phrase ("Toil reduction?"); longer sentences are statements
 
 
-# "Which brings us to Nomad.", "On to the supplier database."
+# "Which brings us to Nomad.", "Right, on to the supplier database." (not "I'll pass it on to Sarah.")
 _BRINGS_US_TO = re.compile(
-    r"\b(?:brings?\s+us\s+to|(?:moving|move)\s+on\s+to|on\s+to)\s+(?:the\s+|our\s+|your\s+)?"
+    r"(?:\bbrings?\s+us\s+to|^\W*(?:(?:okay|ok|right|so|and|now)[,\s]+)*(?:moving\s+|let's\s+move\s+)?on\s+to)"
+    r"\s+(?:the\s+|our\s+|your\s+)?"
     r"(?P<name>[\w-]+(?:\s+[\w-]+){0,4}?)\s*[.?!]?$",
     re.I,
 )
