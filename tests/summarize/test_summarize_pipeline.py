@@ -526,11 +526,11 @@ def test_which_brings_us_to_names_the_objective_and_an_earlier_status_bounds_the
     )
     names = [o.objective for o in okrs]
     assert names == ["onboarding time", "vendor consolidation"]
+    assert [o.status for o in okrs] == ["on_track", "at_risk"]
     from summarize.sections import _BRINGS_US_TO
 
     assert _BRINGS_US_TO.search("Right, on to the supplier database.")["name"] == "supplier database"  # type: ignore[index]
     assert _BRINGS_US_TO.search("I'll pass it on to Sarah.") is None  # handing over names no objective
-    assert [o.status for o in okrs] == ["on_track", "at_risk"]
 
 
 def test_the_managers_topic_names_the_objective_not_the_employees_reply_or_a_period() -> None:
