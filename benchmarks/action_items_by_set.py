@@ -79,19 +79,20 @@ def main() -> None:
                 "recall": t["ai_tp"] / max(t["ai_gold"], 1),
                 "owner": t["owner_correct"] / max(t["owner_pairs"], 1),
                 "due": t["due_correct"] / max(t["due_pairs"], 1),
-                **{k: t[k] for k in ("ai_tp", "ai_pred", "ai_gold", "ai_tp_dice")},
+                **{k: t[k] for k in ("ai_tp", "ai_pred", "ai_gold", "ai_tp_dice", "ai_located")},
             }
         )
     lines = [
         f"# Action items, rules only, per set ({time.strftime('%Y-%m-%d')})",
         "",
-        "| set | cases | precision | recall | owner | due | matched / predicted / gold | matched, strict (Dice) |",
-        "|---|---:|---:|---:|---:|---:|---|---:|",
+        "| set | cases | precision | recall | owner | due | matched / predicted / gold | matched, strict (Dice) "
+        "| located (gold segment cited, owner right) |",
+        "|---|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['set']} | {r['cases']} | {r['precision']:.1%} | {r['recall']:.1%} | {r['owner']:.1%} | "
-            f"{r['due']:.1%} | {r['ai_tp']} / {r['ai_pred']} / {r['ai_gold']} | {r['ai_tp_dice']} |"
+            f"{r['due']:.1%} | {r['ai_tp']} / {r['ai_pred']} / {r['ai_gold']} | {r['ai_tp_dice']} | {r['ai_located']} |"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "action-items-by-set.json").write_text(json.dumps(rows, indent=2) + "\n")

@@ -97,6 +97,16 @@ def contains(haystack: str, needle: str) -> bool:
 # --------------------------------------------------------------------------- per-case scoring
 
 
+def cites_gold_segment(gold: Any, predicted: ActionItem) -> float:
+    """1.0 when the predicted item cites the segment the gold item was said in, else 0.0.
+
+    "Located" matches on this or on the task words: it splits two failures the strict match mixes, a commitment
+    never found and one found (right sentence, right owner) whose task is worded too differently from the gold one
+    ("Send it through" for "send Brett the list of hospital booking complaints").
+    """
+    return 1.0 if any(e.segment_id == gold.evidence.segment_id for e in predicted.evidence) else 0.0
+
+
 def score_action_items(case: ReviewCase, draft: ReviewDraft) -> tuple[Scores, Details]:
     gold, pred = case.gold.action_items, draft.action_items
 
@@ -108,12 +118,19 @@ def score_action_items(case: ReviewCase, draft: ReviewDraft) -> tuple[Scores, De
 
     strict = greedy_match(gold, pred, sim, compatible=lambda g, p: owners_agree(g.owner, p.owner))
     task_only = greedy_match(gold, pred, sim)
+    located = greedy_match(
+        gold,
+        pred,
+        lambda g, p: max(sim(g, p), cites_gold_segment(g, p)),
+        compatible=lambda g, p: owners_agree(g.owner, p.owner),
+    )
     due_ok = [m for m in strict if pred[m.predicted].due in {gold[m.gold].due, *gold[m.gold].due_alt}]
     owner_ok = [m for m in task_only if owners_agree(gold[m.gold].owner, pred[m.predicted].owner)]
     scores: Scores = {
         "ai_tp": len(strict),
         "ai_pred": len(pred),
         "ai_gold": len(gold),
+        "ai_located": len(located),
         "owner_pairs": len(task_only),
         "owner_correct": len(owner_ok),
         "due_pairs": len(strict),
@@ -388,6 +405,8 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("action_precision", "Action items precision", "higher", 0.05),
     MetricSpec("action_recall", "Action items recall", "higher", 0.05),
     MetricSpec("action_f1", "Action items F1", "higher", 0.05),
+    MetricSpec("action_located_precision", "Action items located: precision (gold segment cited)", "info", 0.0),
+    MetricSpec("action_located_recall", "Action items located: recall (gold segment cited)", "info", 0.0),
     MetricSpec("owner_accuracy", "Owner accuracy (task-matched)", "higher", 0.05),
     MetricSpec("due_accuracy", "Due-date accuracy (matched)", "higher", 0.05),
     MetricSpec("okr_recall", "OKRs found", "higher", 0.05),
@@ -459,6 +478,8 @@ def aggregate(records: Sequence[Mapping[str, Any]]) -> dict[str, float | None]:
         "action_precision": precision,
         "action_recall": recall,
         "action_f1": f1,
+        "action_located_precision": _ratio(get("ai_located"), get("ai_pred")),
+        "action_located_recall": _ratio(get("ai_located"), get("ai_gold")),
         "owner_accuracy": _ratio(get("owner_correct"), get("owner_pairs")),
         "due_accuracy": _ratio(get("due_correct"), get("due_pairs")),
         "okr_recall": _ratio(get("okr_matched"), get("okr_gold")),

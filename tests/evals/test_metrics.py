@@ -66,6 +66,7 @@ def test_perfect_draft_scores_perfectly() -> None:
     scores, details = score_case(c, perfect_draft(c))
     m = aggregate([{"status": "ok", "scores": scores}])
     assert m["action_f1"] == m["owner_accuracy"] == m["due_accuracy"] == 1.0
+    assert m["action_located_precision"] == m["action_located_recall"] == 1.0
     assert m["okr_recall"] == m["okr_status_accuracy"] == m["okr_precision"] == 1.0
     assert m["evidence_validity"] == 1.0 and m["sensitive_leak_rate"] == 0.0
     assert m["schema_validity"] == 1.0 and m["section_coverage"] == 1.0
@@ -103,6 +104,17 @@ def test_wrong_owner_misses_strict_match_but_counts_for_owner_accuracy() -> None
     assert (scores["ai_tp"], scores["ai_pred"], scores["ai_gold"]) == (1, 2, 2)
     assert (scores["owner_correct"], scores["owner_pairs"]) == (1, 2)
     assert (scores["due_correct"], scores["due_pairs"]) == (0, 1)
+
+
+def test_located_counts_an_item_citing_the_gold_segment_however_its_task_is_worded() -> None:
+    c = case("en_withdrawn_proposal")
+    draft = perfect_draft(c)
+    draft.action_items[0].task = "Do it"  # right sentence, right owner, task too vague to match
+    draft.action_items[1].owner = "someone else"  # right sentence, wrong owner: located by neither rule
+    scores, _ = score_case(c, draft)
+    assert (scores["ai_tp"], scores["ai_located"], scores["ai_pred"], scores["ai_gold"]) == (0, 1, 2, 2)
+    m = aggregate([{"status": "ok", "scores": scores}])
+    assert m["action_located_precision"] == m["action_located_recall"] == 0.5
 
 
 def test_alternative_due_dates_are_accepted() -> None:
