@@ -6,7 +6,9 @@ of every one ...)"). This measures a logistic regression that picks the line a t
 choice, the bare task and the eight sentences before the promise, trained and scored with cross validation by
 authoring set (one set left out at a time), on the items the eval calls "located".
 
-    python benchmarks/topic_chooser.py     # about 2 minutes; writes benchmarks/results/topic-chooser.md
+    python benchmarks/topic_chooser.py           # about 2 minutes; writes benchmarks/results/topic-chooser.md
+    python benchmarks/topic_chooser.py --embed   # also how close in meaning (multilingual-e5-small) each line
+                                                 # is to the task and the promise: topic-chooser-embed.md
 
 It reads only dev halves: the never-opened test halves stay blind.
 """
@@ -31,6 +33,7 @@ from evals.matching import greedy_match, same_owner, task_similarity, tokens  # 
 from evals.metrics import cites_gold_segment  # noqa: E402
 from evals.runner import draft_case, load_cases  # noqa: E402
 from summarize.commitments import _topic_phrase  # noqa: E402
+from summarize.item_filter import Embedder, e5_embedder  # noqa: E402
 from summarize.pipeline import build_drafter  # noqa: E402
 from summarize.text import Sentence, content_words, sentences  # noqa: E402
 
@@ -108,7 +111,7 @@ def _promise(item: ActionItem, sents: list[Sentence]) -> Sentence | None:
     )
 
 
-def located_items(case: ReviewCase, draft: ReviewDraft) -> list[Item]:
+def located_items(case: ReviewCase, draft: ReviewDraft, embed: Embedder | None = None) -> list[Item]:
     """The eval's located pairs, each with its ways of writing the task and whether each would match the gold."""
     sents = sentences(case.transcript)
     gold, pred = case.gold.action_items, draft.action_items
@@ -143,6 +146,13 @@ def located_items(case: ReviewCase, draft: ReviewDraft) -> list[Item]:
             Option(task, _features(kind, core, line, promise, text, window), task_similarity(task, phrasings) >= 0.5)
             for kind, line, text, task in written
         ]
+        if embed is not None:  # how close in meaning each line is to the bare task and to the promise
+            vectors = embed([core, promise.text, *(line.text if line else core for _, line, _, _ in written)])
+            vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+            to_task, to_promise = vectors[2:] @ vectors[0], vectors[2:] @ vectors[1]
+            best = to_task.max()
+            for option, a, b in zip(options, to_task, to_promise, strict=True):
+                option.features = np.append(option.features, [a, b, a >= best - 1e-6])
         items.append(Item(_set_of(case.id), p.task, options))
     return items
 
@@ -175,15 +185,17 @@ def cross_validate(items: list[Item], margin: float) -> tuple[int, int]:
 def main() -> None:
     started = time.monotonic()
     drafter = build_drafter(Settings(llm_backend="none"))
+    embed = e5_embedder() if "--embed" in sys.argv else None
     items: list[Item] = []
     for case in load_cases(["reviews"]).cases:
         if isinstance(case, ReviewCase) and case.split == "dev" and case.transcript.language.startswith("en"):
             draft = ReviewDraft.model_validate(draft_case(drafter, case)["draft"])
-            items += located_items(case, draft)
+            items += located_items(case, draft, embed)
     rules = sum(next(o.right for o in i.options if o.task == i.rules_task) for i in items)
     reachable = sum(any(o.right for o in i.options) for i in items)
     lines = [
-        f"# Choosing what a task is about: rules vs a learned chooser ({time.strftime('%Y-%m-%d')}, dev halves)",
+        f"# Choosing what a task is about: rules vs a learned chooser ({time.strftime('%Y-%m-%d')}, dev halves"
+        f"{', with e5 similarities' if embed else ''})",
         "",
         f"{len(items)} located items (right sentence, right owner); the rules' task matches the gold by its words on "
         f"{rules}; some way of writing it would on {reachable}.",
@@ -197,7 +209,7 @@ def main() -> None:
         lines.append(f"| logistic regression, margin {margin:.2f} | {right} | {right - rules:+d} | {changed} |")
     lines += ["", f"Cross validation by authoring set; {time.monotonic() - started:.0f} s."]
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "topic-chooser.md").write_text("\n".join(lines) + "\n")
+    (RESULTS / f"topic-chooser{'-embed' if embed else ''}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))  # noqa: T201
 
 
