@@ -40,6 +40,7 @@ from summarize.text import Sentence, content_words, sentences  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 LOOKBACK = 8  # sentences before the promise offered as what the task is about
 MARGINS = (0.0, 0.05, 0.1, 0.2)  # how much more likely a new line must look than the rules' choice to replace it
+LISTWISE_MARGINS = (0.0, 0.5, 1.0)  # the same for the ranker, in its scores (logits)
 PRONOUN = re.compile(r"\b(?:it|them|that|this|those|these|one|'em)\b", re.I)
 
 
@@ -167,13 +168,33 @@ def _train(items: list[Item], l2: float = 1.0, steps: int = 300) -> np.ndarray:
     return w
 
 
-def cross_validate(items: list[Item], margin: float) -> tuple[int, int]:
+def _train_listwise(items: list[Item], l2: float = 1.0, steps: int = 400, rate: float = 0.5) -> np.ndarray:
+    """Softmax over each item's options, fitted to the options that would match: it learns to rank, not to score."""
+    usable = [i for i in items if any(o.right for o in i.options)]
+    x = np.vstack([o.features for i in usable for o in i.options])
+    target = np.concatenate(
+        [np.array([o.right for o in i.options], dtype=float) / sum(o.right for o in i.options) for i in usable]
+    )
+    starts = np.cumsum([0, *(len(i.options) for i in usable)])[:-1]
+    group = np.repeat(np.arange(len(usable)), [len(i.options) for i in usable])
+    w = np.zeros(x.shape[1])
+    for _ in range(steps):
+        s = x @ w
+        s = np.exp(s - np.maximum.reduceat(s, starts)[group])
+        p = s / np.add.reduceat(s, starts)[group]
+        w -= rate * (x.T @ (p - target) + l2 * w) / len(usable)
+    return w
+
+
+def cross_validate(items: list[Item], margin: float, listwise: bool = False) -> tuple[int, int]:
     """Items written right and items whose task changed, each set scored by a model trained on the others."""
     right = changed = 0
     for held_out in sorted({i.set_name for i in items}):
-        w = _train([i for i in items if i.set_name != held_out])
+        train = [i for i in items if i.set_name != held_out]
+        w = _train_listwise(train) if listwise else _train(train)
         for item in (i for i in items if i.set_name == held_out):
-            scores = 1 / (1 + np.exp(-np.vstack([o.features for o in item.options]) @ w))
+            raw = np.vstack([o.features for o in item.options]) @ w
+            scores = raw if listwise else 1 / (1 + np.exp(-raw))
             keep = next((j for j, o in enumerate(item.options) if o.task == item.rules_task), 0)
             best = int(np.argmax(scores))
             pick = best if scores[best] >= scores[keep] + margin else keep
@@ -207,6 +228,9 @@ def main() -> None:
     for margin in MARGINS:
         right, changed = cross_validate(items, margin)
         lines.append(f"| logistic regression, margin {margin:.2f} | {right} | {right - rules:+d} | {changed} |")
+    for margin in LISTWISE_MARGINS:
+        right, changed = cross_validate(items, margin, listwise=True)
+        lines.append(f"| softmax ranker, margin {margin:.1f} (logit) | {right} | {right - rules:+d} | {changed} |")
     lines += ["", f"Cross validation by authoring set; {time.monotonic() - started:.0f} s."]
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"topic-chooser{'-embed' if embed else ''}.md").write_text("\n".join(lines) + "\n")
