@@ -86,7 +86,7 @@ def main() -> None:
         f"# Action items, rules only, per set ({time.strftime('%Y-%m-%d')})",
         "",
         "| set | cases | precision | recall | owner | due | matched / predicted / gold | matched, strict (Dice) "
-        "| located (gold segment cited, owner right) |",
+        "| located (task words or gold segment, owner right) |",
         "|---|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for r in rows:

@@ -30,7 +30,7 @@ from copilot.schema import (
     ReviewDraft,
     SummaryPoint,
 )
-from evals.cases import EvalCase, QmsumCase, ReviewCase
+from evals.cases import EvalCase, GoldActionItem, QmsumCase, ReviewCase
 from evals.matching import greedy_match, prf, same_owner, task_similarity
 from evals.qmsum import first_words, longest_utterances
 
@@ -97,7 +97,7 @@ def contains(haystack: str, needle: str) -> bool:
 # --------------------------------------------------------------------------- per-case scoring
 
 
-def cites_gold_segment(gold: Any, predicted: ActionItem) -> float:
+def cites_gold_segment(gold: GoldActionItem, predicted: ActionItem) -> float:
     """1.0 when the predicted item cites the segment the gold item was said in, else 0.0.
 
     "Located" matches on this or on the task words: it splits two failures the strict match mixes, a commitment
@@ -405,8 +405,8 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("action_precision", "Action items precision", "higher", 0.05),
     MetricSpec("action_recall", "Action items recall", "higher", 0.05),
     MetricSpec("action_f1", "Action items F1", "higher", 0.05),
-    MetricSpec("action_located_precision", "Action items located: precision (gold segment cited)", "info", 0.0),
-    MetricSpec("action_located_recall", "Action items located: recall (gold segment cited)", "info", 0.0),
+    MetricSpec("action_located_precision", "Action items located: precision (words or gold segment)", "info", 0.0),
+    MetricSpec("action_located_recall", "Action items located: recall (words or gold segment)", "info", 0.0),
     MetricSpec("owner_accuracy", "Owner accuracy (task-matched)", "higher", 0.05),
     MetricSpec("due_accuracy", "Due-date accuracy (matched)", "higher", 0.05),
     MetricSpec("okr_recall", "OKRs found", "higher", 0.05),
