@@ -127,7 +127,7 @@ def rows_of(totals: dict[str, dict[str, int]]) -> dict[str, dict[str, float]]:
             "recall": t["ai_tp"] / max(t["ai_gold"], 1),
             "owner": t["owner_correct"] / max(t["owner_pairs"], 1),
             "due": t["due_correct"] / max(t["due_pairs"], 1),
-            **{k: t[k] for k in ("ai_tp", "ai_pred", "ai_gold")},
+            **{k: t[k] for k in ("ai_tp", "ai_pred", "ai_gold", "ai_located")},
         }
         for name, t in sorted(totals.items())
     }
@@ -185,15 +185,16 @@ def main() -> None:
         f"# Action items: rules alone vs the strong tier ({report['date']}, {gguf.name}, {args.threads} threads, "
         f"model drops {'applied' if args.drops else 'counted only'})",
         "",
-        "| set | rules P / R | strong P / R | rules owner / due | strong owner / due | strong matched/pred/gold |",
-        "|---|---|---|---|---|---|",
+        "| set | rules P / R | strong P / R | rules owner / due | strong owner / due | strong matched/pred/gold "
+        "| located, rules / strong |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, s in report["strong"].items():
         r = report["rules"][name]
         lines.append(
             f"| {name} | {r['precision']:.1%} / {r['recall']:.1%} | {s['precision']:.1%} / {s['recall']:.1%} | "
             f"{r['owner']:.1%} / {r['due']:.1%} | {s['owner']:.1%} / {s['due']:.1%} | "
-            f"{s['ai_tp']} / {s['ai_pred']} / {s['ai_gold']} |"
+            f"{s['ai_tp']} / {s['ai_pred']} / {s['ai_gold']} | {r['ai_located']} / {s['ai_located']} |"
         )
     lines += [
         "",
