@@ -25,6 +25,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from commitment_classifier import blind_set  # noqa: E402
 
 from copilot.schema import ActionItem, ReviewDraft  # noqa: E402
 from copilot.settings import Settings  # noqa: E402
@@ -58,11 +61,6 @@ class Item:
     set_name: str
     rules_task: str
     options: list[Option]
-
-
-def _set_of(case_id: str) -> str:
-    match = re.match(r"blind\d+|blind_en|[a-z]+", case_id)
-    return match[0] if match else case_id
 
 
 def _features(
@@ -154,7 +152,7 @@ def located_items(case: ReviewCase, draft: ReviewDraft, embed: Embedder | None =
             best = to_task.max()
             for option, a, b in zip(options, to_task, to_promise, strict=True):
                 option.features = np.append(option.features, [a, b, a >= best - 1e-6])
-        items.append(Item(_set_of(case.id), p.task, options))
+        items.append(Item(blind_set(case), p.task, options))
     return items
 
 
