@@ -562,6 +562,7 @@ ROLE_WORDS = frozenset({"manager", "employee", "manager's", "employee's"})
 EMPTY_WORDS = ROLE_WORDS | {"done", "sorted", "handled", "ready", "finished"}
 """Words that do not say what a task is about ("have that done", "get it sorted for the manager")."""
 LIGHT_VERBS = frozenset({"get", "do", "have", "sort", "make", "take", "handle", "deal"})
+POSSESSIVES = frozenset({"his", "its", "hers", "theirs"})  # the ones `content_words` keeps
 """Verbs that say nothing of the work when their object is a pronoun: "get it done", "sort that"."""
 ACCEPT_TURNS = 3
 """Turns within which "I'll do that" accepts a request ("any chance you could ...?" - "When's the slot?" - ...)."""
@@ -1978,7 +1979,8 @@ def _stems(task: str) -> frozenset[str]:
 
     Cached by task text: `merge` compares every new item with every kept one.
     """
-    stems = {re.sub(r"(?:ing|ed|es|s)$", "", w) if len(w) > 4 else w for w in content_words(task) - ROLE_WORDS}
+    # "Do Kyle's supervision" ... "Do his supervision": a possessive says whose, as the name did, not what
+    stems = {re.sub(r"(?:ing|ed|es|s)$", "", w) if len(w) > 4 else w for w in content_words(task) - ROLE_WORDS - POSSESSIVES}
     # "Speak to Jonas about moving the crowd shots" ... "I'll get onto Jonas": one way or another, contacting him
     return frozenset("contact" if w in CONTACT_VERBS else w for w in stems)
 
@@ -2020,6 +2022,18 @@ def _similar(a: Candidate, b: Candidate) -> bool:
         and bool(_stems(a.task) - LIGHT_VERBS)
         and _stems(a.task) - LIGHT_VERBS == _stems(b.task) - LIGHT_VERBS
     )
+    # "I send you the capacity plan on Friday." - "No, wait. Friday I am at the terminal. Tuesday. I send it
+    # Tuesday.": the speaker moves their own date, and "it" is the same work
+    redated = (
+        b.anaphoric
+        and a.kind == b.kind == "self"
+        and a.sentence.speaker == b.sentence.speaker
+        and 0 < b.sentence.segment_id - a.sentence.segment_id <= SAID_AGAIN_TURNS
+        and a.due is not None
+        and b.due is not None
+        and a.due != b.due
+        and a.task.split()[:1] == b.task.split()[:1]
+    )
     # "Could you have a look? Compare a few?" - "Yes. I'll have the supplier price comparisons done": the ask was vague
     vague_ask = (
         a.kind == "other"
@@ -2030,6 +2044,7 @@ def _similar(a: Candidate, b: Candidate) -> bool:
     return (
         shared >= 0.6
         or said_again
+        or redated
         or (vague_ask and not contingency)
         or (late_yes and (shared >= 0.25 or (_points_back(b) and b.sentence.segment_id - 1 in a.revisits)))
         or (accepts and not contingency and (shared >= 0.25 or same_due or a.anaphoric or b.anaphoric or first_step))

@@ -2566,6 +2566,30 @@ def test_a_pronoun_promise_said_again_with_a_new_date_is_one_item() -> None:
     assert len(items(turns)) == 2
 
 
+def test_a_named_task_moved_to_another_day_with_a_pronoun_is_one_item() -> None:
+    turns = [
+        ("manager", "The capacity plan for Q3, I need that for the board slides."),
+        ("employee", "I send you the peak season capacity plan on Friday."),
+        ("manager", "Great."),
+        ("employee", "No, wait. Friday I am the whole day at the terminal, for the audit. Tuesday. I send it Tuesday."),
+    ]
+    [item] = items(turns)
+    assert "capacity plan" in item.task and item.due == dt.date(2026, 12, 1)
+    # the other person's own request of "it" on another day stays their own item
+    turns[3] = ("manager", "Then on Tuesday, can you send it to finance as well?")
+    assert len(items(turns)) == 2
+
+
+def test_a_task_said_again_with_his_for_the_name_is_one_item_on_the_later_day() -> None:
+    turns = [
+        ("employee", "Yes, overdue, actually. I'll do Kyle's supervision on Thursday."),
+        ("manager", "Thursday? Is Kyle not in court Thursday?"),
+        ("employee", "Oh. Yes, it is. Then Friday. I'll do his supervision Friday morning, first thing."),
+    ]
+    [item] = items(turns)
+    assert "Kyle" in item.task and item.due == dt.date(2026, 12, 4)
+
+
 def test_what_i_can_do_leads_in_to_the_promise_after_it() -> None:
     said = "What I can do, your GCP certificate runs out in April anyway. I'll enrol you on the refresher this week."
     [item] = items([("employee", "The training's a lot."), ("manager", said)])
