@@ -1980,7 +1980,8 @@ def _stems(task: str) -> frozenset[str]:
     Cached by task text: `merge` compares every new item with every kept one.
     """
     # "Do Kyle's supervision" ... "Do his supervision": a possessive says whose, as the name did, not what
-    stems = {re.sub(r"(?:ing|ed|es|s)$", "", w) if len(w) > 4 else w for w in content_words(task) - ROLE_WORDS - POSSESSIVES}
+    words = content_words(task) - ROLE_WORDS - POSSESSIVES
+    stems = {re.sub(r"(?:ing|ed|es|s)$", "", w) if len(w) > 4 else w for w in words}
     # "Speak to Jonas about moving the crowd shots" ... "I'll get onto Jonas": one way or another, contacting him
     return frozenset("contact" if w in CONTACT_VERBS else w for w in stems)
 
