@@ -284,3 +284,15 @@ def test_a_weekday_after_a_holiday() -> None:
     assert resolve_due("the Tuesday after Easter", dt.date(2027, 1, 12)) == dt.date(2027, 3, 30)
     # a holiday on that very weekday: the following week's
     assert resolve_due("the Friday after Christmas", dt.date(2026, 12, 1)) == dt.date(2027, 1, 1)
+
+
+def test_a_weekday_that_names_the_date_just_said_is_no_second_day() -> None:
+    meeting = dt.date(2027, 3, 4)
+    said = "I'll run the drill on the unit on April fourteenth, it's a Wednesday, the residents are around."
+    assert [d.date for d in find_dates(said, meeting)] == [dt.date(2027, 4, 14)]
+    assert resolve_due(said, meeting) == dt.date(2027, 4, 14)
+    # a weekday said as a day of its own still counts
+    assert [d.date for d in find_dates("By the 12th, or Friday if it slips.", meeting)] == [
+        dt.date(2027, 3, 12),
+        dt.date(2027, 3, 5),
+    ]

@@ -655,6 +655,8 @@ def find_dates(text: str, meeting_date: dt.date) -> list[ResolvedDate]:
             found.append(ResolvedDate(date=value, phrase=match.group(0), start=span[0], end=span[1]))
     # "by tomorrow EOD", "Thursday, end of day", "EOD Friday": the time of day belongs to the day said with it
     found = [r for r in found if not (DAY_PART.match(r.phrase) and any(_said_with(r, o, text) for o in found))]
+    # "on April fourteenth, it's a Wednesday": the weekday says again which day the date is, it is no other day
+    found = [r for r in found if not (BARE_WEEKDAY.match(r.phrase) and any(_named_again(o, r, text) for o in found))]
     # "Janet's doing the VAT return first week of February, so I'll do your review the week after": a week on
     for match in WEEK_AFTER.finditer(text):
         said = [r for r in found if r.end <= match.start()]
@@ -678,6 +680,21 @@ def _said_with(part: ResolvedDate, other: ResolvedDate, text: str) -> bool:
         return False
     between = text[other.end : part.start] if other.end <= part.start else text[part.end : other.start]
     return bool(SAID_WITH.match(between))
+
+
+BARE_WEEKDAY = re.compile(rf"^(?:{_WD})$", re.I)
+NAMED_AGAIN = re.compile(r"^\s*,?\s*(?:(?:it['’]s|it\s+is|that['’]s|that\s+is|which\s+is)\s+)?(?:a|the)?\s*$", re.I)
+HAS_DAY_NUMBER = re.compile(rf"\d|\b(?:{'|'.join(ORDINAL_WORDS)})\b", re.I)
+
+
+def _named_again(date: ResolvedDate, weekday: ResolvedDate, text: str) -> bool:
+    """Whether `weekday` follows `date`, a day of the month, only to say which weekday it is."""
+    return (
+        date.end <= weekday.start
+        and not BARE_WEEKDAY.match(date.phrase)
+        and bool(HAS_DAY_NUMBER.search(date.phrase))
+        and bool(NAMED_AGAIN.match(text[date.end : weekday.start]))
+    )
 
 
 WEEK_AFTER = re.compile(r"\bthe\s+week\s+after(?=\s*(?:[.,;!?]|$))", re.I)
