@@ -2024,13 +2024,12 @@ def _similar(a: Candidate, b: Candidate) -> bool:
         and _stems(a.task) - LIGHT_VERBS == _stems(b.task) - LIGHT_VERBS
     )
     # "I send you the capacity plan on Friday." - "No, wait. Friday I am at the terminal. Tuesday. I send it
-    # Tuesday.": the speaker moves their own date, and "it" is the same work
+    # Tuesday.": the speaker moves (or, undated before, gives) their own date, and "it" is the same work
     redated = (
         b.anaphoric
         and a.kind == b.kind == "self"
         and a.sentence.speaker == b.sentence.speaker
         and 0 < b.sentence.segment_id - a.sentence.segment_id <= SAID_AGAIN_TURNS
-        and a.due is not None
         and b.due is not None
         and a.due != b.due
         and a.task.split()[:1] == b.task.split()[:1]

@@ -2578,6 +2578,14 @@ def test_a_named_task_moved_to_another_day_with_a_pronoun_is_one_item() -> None:
     # the other person's own request of "it" on another day stays their own item
     turns[3] = ("manager", "Then on Tuesday, can you send it to finance as well?")
     assert len(items(turns)) == 2
+    # undated at first, dated when said again
+    offered = [
+        ("manager", "Shall I send you the new checklist? The one the checkers actually use?"),
+        ("employee", "Yes please."),
+        ("manager", "I'll send it over tomorrow."),
+    ]
+    [item] = items(offered)
+    assert "checklist" in item.task and item.due == dt.date(2026, 12, 1)
 
 
 def test_a_task_said_again_with_his_for_the_name_is_one_item_on_the_later_day() -> None:
