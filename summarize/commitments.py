@@ -1754,6 +1754,15 @@ def dates_from_context(
                 found = last_date([after])
         if found is None:
             found = _date_earlier_in_turn(cand, sents, own, skip, meeting_date)
+        if found is None and AND_ALSO.match(cand.lead) and not AS_WELL.search(cand.task) and cand.sentence.index > 0:
+            # "I'll review the PRV settings by close of play Thursday. And I'll send the findings to Rhodri.": the
+            # speaker's next step, said on, falls due with the step before it ("And I'll get on to the centre
+            # manager as well" is another errand beside it, not the next step)
+            before = sents[cand.sentence.index - 1]
+            step = own.get(before.index)
+            if step is not None and step is not cand and step.due is not None and step.owner == cand.owner:
+                if before.segment_id == cand.sentence.segment_id and before.index not in skip:
+                    found = step.due, before
         if found is None and (event := PRONOUN_EVENT.search(cand.sentence.text)):
             words = [w for w in re.findall(r"[a-z]{3,}", event.group(1).lower()) if w not in EVENT_FILLER]
             if words:
@@ -1765,6 +1774,10 @@ def dates_from_context(
             evidence = Evidence(segment_id=said.segment_id, quote=said.text)
             if evidence not in cand.evidence:
                 cand.evidence.append(evidence)
+
+
+AND_ALSO = re.compile(r"^\W*(?:and|and\s+then|then)\W*$", re.I)  # the lead of a step said on from the last
+AS_WELL = re.compile(r"\b(?:as\s+well|too|also)\W*$", re.I)
 
 
 def _naming(words: list[str]) -> re.Pattern[str]:

@@ -2598,6 +2598,16 @@ def test_a_task_said_again_with_his_for_the_name_is_one_item_on_the_later_day() 
     assert "Kyle" in item.task and item.due == dt.date(2026, 12, 4)
 
 
+def test_a_next_step_said_on_with_and_falls_due_with_the_step_before() -> None:
+    said = "I'll review the PRV settings by close of play Thursday. And I'll send the findings to Rhodri in leakage."
+    review, send = items([("manager", "Can you look at the PRV settings?"), ("employee", said)])
+    assert send.task.startswith("Send the findings") and send.due == review.due == dt.date(2026, 12, 3)
+    # another errand beside it ("as well") is not the next step, and keeps no date
+    beside = "I'll phone the schools this week. And I'll get on to the centre manager as well."
+    _, errand = items([("employee", beside)])
+    assert "centre manager" in errand.task and errand.due is None
+
+
 def test_what_i_can_do_leads_in_to_the_promise_after_it() -> None:
     said = "What I can do, your GCP certificate runs out in April anyway. I'll enrol you on the refresher this week."
     [item] = items([("employee", "The training's a lot."), ("manager", said)])
