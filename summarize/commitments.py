@@ -2088,6 +2088,10 @@ def _how_of(first: Candidate, then: Candidate) -> bool:
     next_said = first.owner == then.owner and same_turn and then.sentence.index - said_last == 1
     # "I can take the cost anomaly alerts. I'll set them up before the FinOps review on February second."
     when = then.due is not None and first.due is None and bool(OBJECT_PRONOUN.match(then.task)) and not first.generic
+    # "I'm going to write a proper rollback plan, step by step. I'll have the rollback plan done by the 25th.": the
+    # second names nothing the first did not, and says when
+    said_when = _stems(then.task) - LIGHT_VERBS - EMPTY_WORDS - WHEN_WORDS
+    when = when or (then.due is not None and first.due is None and bool(said_when) and said_when <= _stems(first.task))
     # "Oh, and the fatigue policy. I'll sort that. I'll draft something based on the ASLIA guidelines ....", "And
     # Ross. I'll take him. I'll do his induction on the ICP-MS next Tuesday.": the first says nothing the second
     # does not
@@ -2107,6 +2111,7 @@ def _how_of(first: Candidate, then: Candidate) -> bool:
     )
 
 
+WHEN_WORDS = frozenset({"before", "after", "by", "ready", "done", "finished"})  # "have it done before": no new work
 PLAIN_VERBS = LIGHT_VERBS | {"go", "come", "need", "want", "put", "keep", "give"}  # shared, they name nothing
 PERSON_PRONOUN = re.compile(r"\b(?:his|her|their|him|them)\b", re.I)
 DO_IT_HOW = re.compile(r"^(?:do|sort|handle|manage)\s+(?:it|that|this)\b(?=\s*\S)", re.I)  # then how or when

@@ -2608,6 +2608,18 @@ def test_a_next_step_said_on_with_and_falls_due_with_the_step_before() -> None:
     assert "centre manager" in errand.task and errand.due is None
 
 
+def test_a_plan_said_again_with_only_when_it_is_done_is_one_dated_item() -> None:
+    said = (
+        "So I'm going to write a proper rollback plan, step by step, how we go back in under two hours. "
+        "I'll have the rollback plan done by the Friday before, so the eleventh."
+    )
+    [item] = items([("employee", said)])
+    assert item.task.startswith("Write a proper rollback plan") and item.due == dt.date(2026, 12, 11)
+    # a second piece of work in the same breath stays its own item
+    two = "I'm going to write a rollback plan. I'll have the test restore done by the eleventh."
+    assert len(items([("employee", two)])) == 2
+
+
 def test_what_i_can_do_leads_in_to_the_promise_after_it() -> None:
     said = "What I can do, your GCP certificate runs out in April anyway. I'll enrol you on the refresher this week."
     [item] = items([("employee", "The training's a lot."), ("manager", said)])
