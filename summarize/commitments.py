@@ -562,8 +562,9 @@ ROLE_WORDS = frozenset({"manager", "employee", "manager's", "employee's"})
 EMPTY_WORDS = ROLE_WORDS | {"done", "sorted", "handled", "ready", "finished"}
 """Words that do not say what a task is about ("have that done", "get it sorted for the manager")."""
 LIGHT_VERBS = frozenset({"get", "do", "have", "sort", "make", "take", "handle", "deal"})
-POSSESSIVES = frozenset({"his", "its", "hers", "theirs"})  # the ones `content_words` keeps
 """Verbs that say nothing of the work when their object is a pronoun: "get it done", "sort that"."""
+POSSESSIVES = frozenset({"his", "its", "hers", "theirs"})
+"""Possessives `content_words` keeps; they say whose work it is, not what ("do his supervision")."""
 ACCEPT_TURNS = 3
 """Turns within which "I'll do that" accepts a request ("any chance you could ...?" - "When's the slot?" - ...)."""
 # a suggestion that is no item of its own, so a "let's not" right after it takes back only it
@@ -2045,7 +2046,7 @@ def _similar(a: Candidate, b: Candidate) -> bool:
         and 0 < b.sentence.segment_id - a.sentence.segment_id <= SAID_AGAIN_TURNS
         and b.due is not None
         and a.due != b.due
-        and a.task.split()[:1] == b.task.split()[:1]
+        and a.task.lower().split()[:1] == b.task.lower().split()[:1]
     )
     # "Could you have a look? Compare a few?" - "Yes. I'll have the supplier price comparisons done": the ask was vague
     vague_ask = (
