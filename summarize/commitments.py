@@ -497,7 +497,11 @@ NARROW_DAYS = 7  # "Next week. By Wednesday?": the exact day lies inside the spa
 PRE_CUE_DATE_WORDS = 6
 """Most words between a date and the cue after it for the date to be the task's ("First thing Monday, I'll ...")."""
 # "I'll put a recurring half hour in for us": a day agreed for it is a schedule, no deadline
-RECURRING = re.compile(r"\b(?:recurring|regular|every|weekly|fortnightly|monthly|each\s+(?:week|month))\b", re.I)
+# "every Friday", "a weekly slot"; not "every one of the servers", "every single invoice": all of them, once
+RECURRING = re.compile(
+    r"\b(?:recurring|regular|every(?!\s+(?:one|single|last)\b)|weekly|fortnightly|monthly|each\s+(?:week|month))\b",
+    re.I,
+)
 # "I'll send you a short written update every Friday, starting tomorrow": the first one is due when it starts
 RECURRING_START = re.compile(r"\b(?:starting|beginning|from)\s+(?:on\s+)?", re.I)
 # "please, or payroll will kill me" / "New one, please, the one Sam sent round": no request follows "please"

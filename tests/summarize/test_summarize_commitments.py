@@ -2620,6 +2620,15 @@ def test_a_plan_said_again_with_only_when_it_is_done_is_one_dated_item() -> None
     assert len(items([("employee", two)])) == 2
 
 
+def test_every_one_of_them_is_no_schedule_so_a_date_note_after_it_dates_the_item() -> None:
+    said = "I'll sit down with every one of the servers, the stay interviews. Over the next two weeks."
+    [item] = items([("employee", said)])
+    assert item.due == dt.date(2026, 12, 14)
+    # a schedule is still one: "every Friday" keeps no deadline from a day said after it
+    [weekly] = items([("employee", "I'll send you a short update every Friday. Tuesday is good.")])
+    assert weekly.due is None
+
+
 def test_what_i_can_do_leads_in_to_the_promise_after_it() -> None:
     said = "What I can do, your GCP certificate runs out in April anyway. I'll enrol you on the refresher this week."
     [item] = items([("employee", "The training's a lot."), ("manager", said)])
