@@ -1765,9 +1765,9 @@ def dates_from_context(
             # manager as well" is another errand beside it, not the next step)
             before = sents[cand.sentence.index - 1]
             step = own.get(before.index)
-            if step is not None and step is not cand and step.due is not None and step.owner == cand.owner:
-                if before.segment_id == cand.sentence.segment_id and before.index not in skip:
-                    found = step.due, before
+            said_on = before.segment_id == cand.sentence.segment_id and before.index not in skip
+            if said_on and step is not None and step is not cand and step.due is not None and step.owner == cand.owner:
+                found = step.due, before
         if found is None and (event := PRONOUN_EVENT.search(cand.sentence.text)):
             words = [w for w in re.findall(r"[a-z]{3,}", event.group(1).lower()) if w not in EVENT_FILLER]
             if words:
@@ -2095,8 +2095,9 @@ def _how_of(first: Candidate, then: Candidate) -> bool:
     when = then.due is not None and first.due is None and bool(OBJECT_PRONOUN.match(then.task)) and not first.generic
     # "I'm going to write a proper rollback plan, step by step. I'll have the rollback plan done by the 25th.": the
     # second names nothing the first did not, and says when
-    said_when = _stems(then.task) - LIGHT_VERBS - EMPTY_WORDS - WHEN_WORDS
-    when = when or (then.due is not None and first.due is None and bool(said_when) and said_when <= _stems(first.task))
+    if not when and then.due is not None and first.due is None:
+        said_when = _stems(then.task) - LIGHT_VERBS - EMPTY_WORDS - WHEN_WORDS
+        when = bool(said_when) and said_when <= _stems(first.task)
     # "Oh, and the fatigue policy. I'll sort that. I'll draft something based on the ASLIA guidelines ....", "And
     # Ross. I'll take him. I'll do his induction on the ICP-MS next Tuesday.": the first says nothing the second
     # does not

@@ -691,8 +691,7 @@ def _named_again(date: ResolvedDate, weekday: ResolvedDate, text: str) -> bool:
     """Whether `weekday` follows `date`, a day of the month, only to say which weekday it is."""
     return (
         date.end <= weekday.start
-        and not BARE_WEEKDAY.match(date.phrase)
-        and bool(HAS_DAY_NUMBER.search(date.phrase))
+        and bool(HAS_DAY_NUMBER.search(date.phrase))  # a bare weekday has none
         and bool(NAMED_AGAIN.match(text[date.end : weekday.start]))
     )
 
