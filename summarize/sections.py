@@ -233,7 +233,7 @@ _NUMBER_WORDS = (
 )
 _NUMBERISH = re.compile(rf"^(?:[\d.,%]+|(?:{_NUMBER_WORDS}|percent|per|cent)(?:-\w+)?)$", re.I)
 # "And time-to-fill, I looked at the dashboard": the metric is named first, before the comma
-_NAMED_FIRST = re.compile(r"^\s*(?:(?:and|so|now|then|okay|right)[,\s]+)*(?P<name>[\w-]+(?:\s+[\w-]+){0,3}?)\s*,", re.I)
+_NAMED_FIRST = re.compile(r"^\s*(?:(?:and|so|now|then|okay|right)[,\s]+)*(?P<name>[\w-]+(?:\s+[\w-]+){0,6}?)\s*,", re.I)
 
 
 _TARGET_SAID = re.compile(
@@ -253,7 +253,7 @@ _OBJECTIVE_FOR = re.compile(
 _SUBJECT_STATUS = re.compile(
     r"^\s*(?:(?:so|and|but|well|okay|right|yeah)[,\s]+)*(?:the\s+|our\s+|your\s+|my\s+)?"
     r"(?P<name>[\w-]+(?:\s+[\w-]+){0,4}?)(?:\s+(?:is|are|was|were)|['\u2019]s)\s+(?:\w+\s+){0,2}?"
-    r"(?:on\s+track|behind|at\s+risk|done|finished|complete|ahead|at\s+(?:\d|\w+ty|\w+\s+percent))",
+    r"(?:on\s+track|behind|at\s+risk|done|finished|complete|ahead|fine|at\s+(?:\d|\w+ty|\w+\s+percent))",
     re.I,
 )
 _GENERIC_OBJECTIVES = frozenset({"target", "goal", "objective", "okr", "kpi", "key result", "metric", "milestone"})
@@ -272,6 +272,13 @@ _NAMES_NOTHING = frozenset(
     "grand mostly going good boss work quick one today still counts duw aye point last week weeks month months "
     "day days year years".split()
 )
+# praise, greetings and meeting talk: "Lush.", "Great stuff.", "Fair question.", "Fire away.", "Objectives.",
+# "So, mid-year review." name no objective either
+_SMALL_TALK = frozenset(
+    "lush stuff fantastic excellent wonderful superb smashing ace cheers sweet bless love god agree question bother "
+    "hi hello hiya sounds fire away go nothing formal busy screen share objectives goals targets kpis okrs review "
+    "mid-year year-end catch-up now currently look".split()
+)
 # a period, a scope or a count names no objective either: "your annual goal", "the target for the year", "So first,"
 _SCOPE_WORDS = frozenset(
     "annual quarterly yearly monthly weekly quarter season branch team company store overall first second third "
@@ -285,13 +292,16 @@ def _names_something(phrase: str) -> bool:
     if not words or all(_NUMBERISH.match(w.strip(",")) for w in words):
         return False
     named = {w for w in content_words(phrase) if not _NUMBERISH.match(w)}
-    return bool(named - ACKNOWLEDGEMENTS - _GENERIC_OBJECTIVES - _NAMES_NOTHING - _SCOPE_WORDS)
+    return bool(named - ACKNOWLEDGEMENTS - _GENERIC_OBJECTIVES - _NAMES_NOTHING - _SCOPE_WORDS - _SMALL_TALK)
+
+
+_CLAUSE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would)\b", re.I)
 
 
 def _metric_name(phrase: str, *, said_target: bool) -> bool:
     """A phrase that names a metric. After a bare "target is ninety" it must not be the target itself ("Target
     was ninety-five percent") or a clause ("We are at sixty-eight")."""
-    if not _names_something(phrase):
+    if not _names_something(phrase) or _CLAUSE.search(phrase):  # "The other one was waste, ..." is a clause
         return False
     return not said_target or not (_NOT_A_TOPIC.search(phrase) or re.search(r"\b(?:target|goal)", phrase, re.I))
 
@@ -316,20 +326,48 @@ _FIGURE_TALK = re.compile(
 OKR_FIGURE_LOOKAHEAD = 1  # sentences after a topic searched for the figures that mark it
 
 
+# "Objective one: landing zone for the new AWS organization, ...", "Two: everything in Terraform."
+_NUMBERED_OBJECTIVE = re.compile(
+    r"^\W*(?:(?:and|so|okay|ok|right|now|then)[,\s]+)*(?:(?:objective|goal|okr|key\s+result)\s+)?"
+    r"(?:one|two|three|four|five|[1-5])\s*:\s*(?:the\s+|our\s+|your\s+)?(?P<name>[^,;.?!]+)",
+    re.I,
+)
+# "The big one was the condition survey of ...", "The other one was waste, ...": the subject only counts the
+# objectives; the name comes after the verb
+_COUNTING_SUBJECT = re.compile(
+    r"^(?:(?:big|bigger|biggest|main|other|next|first|second|third|last|hard|harder|tricky|trickier|easy|easier)"
+    r"\s+(?:one|bit|thing|part|item)|first\s+thing|next\s+thing)$",
+    re.I,
+)
+NAME_WORDS = 7  # "condition survey of the whole print collection": longer is a statement, not a name
+
+
+def _name_after(text: str) -> str | None:
+    """The named part of `text`: up to its first comma, without an article, if it is short enough."""
+    name = _ARTICLE.sub("", re.split(r"[,;:.?!]", text, maxsplit=1)[0].strip())
+    return name if 1 <= len(name.split()) <= NAME_WORDS and _names_something(name) else None
+
+
 def _topic_phrase(back: Sentence) -> tuple[str, str] | None:
     """The objective a short sentence names, and the words after it, else None."""
     brought = _BRINGS_US_TO.search(back.text)
     if brought is not None and _names_something(brought["name"]):
         return brought["name"], ""
+    numbered = _NUMBERED_OBJECTIVE.match(back.text)
+    if numbered is not None and (name := _name_after(numbered["name"])) is not None:
+        return name, back.text  # its count ("Two:") marks it as an objective reported on, as figures do
     named_first = _NAMED_FIRST.match(back.text)
     if (
         named_first is not None
-        and _TARGET_SAID.search(back.text)
+        and (_TARGET_SAID.search(back.text) or _FIGURE_TALK.search(back.text[named_first.end() :]))
         and _metric_name(named_first["name"], said_target=True)
     ):  # "Bag drop times, target under four minutes per passenger, you're averaging three-forty."
+        # "Medication errors, on the other hand, zero since October."
         return named_first["name"], back.text[named_first.end() :]
     sentence = _ARTICLE.sub("", TOPIC_LEAD.sub("", back.text)).strip().rstrip("?.!…").strip()
     parts = re.split(r"\s+(?:is|are|was|were)\s+", sentence, maxsplit=1)  # "Onboard sales is the bad one"
+    if len(parts) == 2 and _COUNTING_SUBJECT.match(parts[0]) and (name := _name_after(parts[1])) is not None:
+        return name, parts[1][len(name) :]
     phrase = _TOPIC_TAIL.sub("", parts[0])
     if not 1 <= len(phrase.split()) <= OKR_TOPIC_WORDS or len(sentence.split()) > OKR_TOPIC_SENTENCE_WORDS:
         return None

@@ -752,3 +752,38 @@ def test_a_remark_the_other_person_laughs_at_is_no_section_evidence() -> None:
 
     assert joke in cited("Right. Anyway, moving on.")  # said straight, a promise
     assert joke not in cited("Ha! Anyway, moving on.")
+
+
+def test_a_numbered_objective_is_named_after_its_number() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "Objective one: landing zone for the new AWS organization, all accounts through it by Q1."),
+            ("employee", "On track. The design is mostly there."),
+            ("manager", "End of January, great. Two: everything in Terraform, no more ClickOps."),
+            ("employee", "Behind, honestly. Seventy percent of the infra is code."),
+        ]
+    )
+    assert [o.objective for o in okrs] == ["landing zone for the new AWS organization", "everything in Terraform"]
+
+
+def test_a_counting_subject_names_no_objective_the_words_after_its_verb_do() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "So the objectives. The big one was the condition survey of the whole print collection."),
+            ("employee", "Honestly? Behind. We said sixty percent by Christmas."),
+            ("manager", "The other one was waste, dead stock under four percent. That's on track."),
+        ]
+    )
+    assert [o.objective for o in okrs] == ["condition survey of the whole print collection", "waste"]
+
+
+def test_a_metric_named_before_its_figures_names_the_objective_and_small_talk_does_not() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "Fair question. RevPAR for the year to date, we are at eighty-eight. Target was ninety-two."),
+            ("employee", "It's behind, there's no dressing it up."),
+            ("manager", "Lush. Medication errors, on the other hand, zero since October. That's on track."),
+            ("employee", "Occupancy's fine, we're at eighty-one against eighty, so that one's on track."),
+        ]
+    )
+    assert [o.objective for o in okrs] == ["RevPAR for the year to date", "Medication errors", "Occupancy"]
