@@ -277,7 +277,7 @@ _NAMES_NOTHING = frozenset(
 _SMALL_TALK = frozenset(
     "lush stuff fantastic excellent wonderful superb smashing ace cheers sweet bless love god agree question bother "
     "hi hello hiya sounds fire away go nothing formal busy screen share objectives goals targets kpis okrs review "
-    "mid-year year-end catch-up now currently look".split()
+    "mid-year year-end catch-up now currently look thing things".split()
 )
 # a period, a scope or a count names no objective either: "your annual goal", "the target for the year", "So first,"
 _SCOPE_WORDS = frozenset(
@@ -303,12 +303,15 @@ def _metric_name(phrase: str, *, said_target: bool) -> bool:
     was ninety-five percent") or a clause ("We are at sixty-eight")."""
     if not _names_something(phrase) or _CLAUSE.search(phrase):  # "The other one was waste, ..." is a clause
         return False
+    first = phrase.split()[0].lower()  # "Fifty lessons, we've shipped ...", "Out of forty colonies, ...": figures
+    if _NUMBERISH.match(first) or first in ("out", "target", "target's", "goal", "cap", "limit"):
+        return False
     return not said_target or not (_NOT_A_TOPIC.search(phrase) or re.search(r"\b(?:target|goal)", phrase, re.I))
 
 
 OKR_TOPIC_SENTENCE_WORDS = 10  # "Onboard sales is the bad one." names a topic; a long statement does not
 OKR_TOPIC_LOOKBACK = 8  # sentences before a status ("Behind.") searched for the objective it is about
-OKR_TOPIC_WORDS = 7  # a topic is a short phrase ("Toil reduction?"); longer sentences are statements
+OKR_TOPIC_WORDS = 8  # a topic is a short phrase ("Toil reduction?"); longer sentences are statements
 
 
 # "Which brings us to Nomad.", "Right, on to the supplier database." (not "I'll pass it on to Sarah.")
@@ -339,6 +342,13 @@ _COUNTING_SUBJECT = re.compile(
     r"\s+(?:one|bit|thing|part|item)|first\s+thing|next\s+thing)$",
     re.I,
 )
+# "Let's start with lost mileage, because ...", "Onboarding paperwork first, because that's the good news."
+_STARTS_WITH = re.compile(
+    r"\b(?:start|begin|kick\s+off)\s+with\s+(?P<name>[^,;.?!]+?)(?=\s+(?:because|since|as)\b|[,;.?!]|$)"
+    r"|^\W*(?:(?:and|so|okay|ok|right|now|then)[,\s]+)*(?P<first>[\w-]+(?:\s+[\w-]+){0,5}?)\s+first\s*(?:[,;.]|$)",
+    re.I,
+)
+_FIGURE_FIRST = re.compile(rf"(?:at\s+)?(?:\d|(?:{_NUMBER_WORDS})(?:-\w+)?\b)", re.I)
 NAME_WORDS = 7  # "condition survey of the whole print collection": longer is a statement, not a name
 
 
@@ -348,11 +358,23 @@ def _name_after(text: str) -> str | None:
     return name if 1 <= len(name.split()) <= NAME_WORDS and _names_something(name) else None
 
 
+def _measured_subject(clause: str) -> str | None:
+    """'Harm-free care was ninety-six point two for October': the subject a figure is given for, else None."""
+    parts = re.split(r"\s+(?:is|are|was|were)\s+", clause.strip(), maxsplit=1)
+    if len(parts) == 2 and _FIGURE_FIRST.match(parts[1]) and len(parts[0].split()) <= NAME_WORDS:
+        name = _ARTICLE.sub("", TOPIC_LEAD.sub("", parts[0]))
+        return name if _metric_name(name, said_target=True) else None
+    return None
+
+
 def _topic_phrase(back: Sentence) -> tuple[str, str] | None:
     """The objective a short sentence names, and the words after it, else None."""
     brought = _BRINGS_US_TO.search(back.text)
     if brought is not None and _names_something(brought["name"]):
         return brought["name"], ""
+    started = _STARTS_WITH.search(back.text)
+    if started is not None and (name := _name_after(started["name"] or started["first"])) is not None:
+        return name, back.text[started.end() :]
     numbered = _NUMBERED_OBJECTIVE.match(back.text)
     if numbered is not None and (name := _name_after(numbered["name"])) is not None:
         return name, back.text  # its count ("Two:") marks it as an objective reported on, as figures do
@@ -368,6 +390,8 @@ def _topic_phrase(back: Sentence) -> tuple[str, str] | None:
     parts = re.split(r"\s+(?:is|are|was|were)\s+", sentence, maxsplit=1)  # "Onboard sales is the bad one"
     if len(parts) == 2 and _COUNTING_SUBJECT.match(parts[0]) and (name := _name_after(parts[1])) is not None:
         return name, parts[1][len(name) :]
+    if (measured := _measured_subject(sentence)) is not None:
+        return measured, sentence[len(measured) :]
     phrase = _TOPIC_TAIL.sub("", parts[0])
     if not 1 <= len(phrase.split()) <= OKR_TOPIC_WORDS or len(sentence.split()) > OKR_TOPIC_SENTENCE_WORDS:
         return None
@@ -434,10 +458,12 @@ def _okr_name(sents: list[Sentence], skip: frozenset[int], group: list[Sentence]
         if not all(_NUMBERISH.match(w) for w in words[:-1]):
             return match.group(1).strip(), None
     # "The churn model is done"; "It's fine, month-end's all on track": the subject of a clause
-    for clause in re.split(r"(?<=[,;])\s+", joined):
+    for clause in re.split(r"(?<=[,;.?!])\s+", joined):
         subject = _SUBJECT_STATUS.match(clause)
         if subject is not None and _names_something(subject["name"]) and not _NOT_A_TOPIC.search(subject["name"]):
             return subject["name"], None
+        if (measured := _measured_subject(clause)) is not None:
+            return measured, None
     first = group[0]
     # "the thirty-five target", "Attach rate, you're twenty-eight percent, target is twenty-five": the metric named
     # first, here or just before in the turn
@@ -595,14 +621,32 @@ def _question_without_status(text: str) -> bool:
     return text.rstrip().endswith(("?", "？")) and not any(p.search(text) for p, _ in STATUS_CUES)
 
 
+SAME_OBJECTIVE_SEGMENTS = 2  # a shorter or longer name for an objective this close is the same objective
+
+
 def _merge_by_objective(
     sents: list[Sentence], skip: frozenset[int], groups: list[list[Sentence]]
 ) -> list[list[Sentence]]:
     """Status groups of the same objective become one group (before the cap, so each objective counts once)."""
     merged: dict[str, list[Sentence]] = {}
+    words_of: dict[str, set[str]] = {}
     for group in groups:
         name = _okr_name(sents, skip, group)[0]
-        key = " ".join(sorted(content_words(name))) or name.lower()
+        words = content_words(name)
+        key = " ".join(sorted(words)) or name.lower()
+        # "Staff turnover." - "Turnover is sixty-two percent": a name said again shorter, or longer, close by
+        key = next(
+            (
+                k
+                for k, w in words_of.items()
+                if words
+                and w
+                and (words <= w or w <= words)
+                and group[0].segment_id - merged[k][-1].segment_id <= SAME_OBJECTIVE_SEGMENTS
+            ),
+            key,
+        )
+        words_of.setdefault(key, words)
         merged.setdefault(key, []).extend(s for s in group if s not in merged.get(key, []))
     return list(merged.values())
 

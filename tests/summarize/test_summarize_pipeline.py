@@ -787,3 +787,50 @@ def test_a_metric_named_before_its_figures_names_the_objective_and_small_talk_do
         ]
     )
     assert [o.objective for o in okrs] == ["RevPAR for the year to date", "Medication errors", "Occupancy"]
+
+
+def test_where_the_review_starts_names_the_objective() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "Let's start with lost mileage, because that's the one the council looks at."),
+            ("employee", "Yeah. So target's under one percent. We're running at one point four."),
+            ("manager", "That's behind."),
+            ("employee", "It is."),
+            ("manager", "Okay. Onboarding paperwork first, because that's the good news."),
+            ("employee", "The target was three days, and we averaged two point four in April."),
+            ("manager", "That's on track, then."),
+        ]
+    )
+    assert [o.objective for o in okrs] == ["lost mileage", "Onboarding paperwork"]
+
+
+def test_a_metric_said_with_its_figure_names_the_objective_and_a_figure_names_none() -> None:
+    (harm_free,) = okrs_of(
+        [
+            ("manager", "Harm-free care was ninety-six point two for October, against a target of ninety-five."),
+            ("employee", "That's the girls, really."),
+            ("manager", "So I'm putting that down as on track."),
+        ]
+    )
+    assert harm_free.objective == "Harm-free care"
+    (lessons,) = okrs_of(
+        [
+            ("manager", "The data science course."),
+            ("employee", "Fifty lessons, we've shipped thirty-eight. So on track."),
+        ]
+    )
+    assert lessons.objective == "data science course"
+
+
+def test_a_name_said_again_shorter_close_by_is_the_same_objective() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "Staff turnover. Where are we?"),
+            ("employee", "Behind."),
+            ("manager", "Turnover is sixty-two percent annualized, target was fifty, so behind."),
+            ("employee", "I know. Shrink?"),
+            ("manager", "Shrink is at one point four, on track."),
+        ]
+    )
+    assert [o.objective.lower() for o in okrs] == ["turnover", "shrink"]
+    assert {e.segment_id for e in okrs[0].evidence} >= {1, 2}  # both statuses of the one objective
