@@ -437,6 +437,14 @@ def _okr_topic(sents: list[Sentence], skip: frozenset[int], status: Sentence) ->
     return pick[0], pick[1]
 
 
+# ", that's done", ", the other objective, that is finished", ", that one's behind": a status of what came first
+_BARE_STATUS = re.compile(
+    r"\s*(?:[^,]{3,40},\s*)?(?:that|that\s+one|this\s+one|it)(?:['\u2019]s|\s+is)\s+(?:all\s+|now\s+|still\s+)?"
+    r"(?:done|finished|completed?|behind|on\s+track|at\s+risk|ahead)\b",
+    re.I,
+)
+
+
 def _okr_name(sents: list[Sentence], skip: frozenset[int], group: list[Sentence]) -> tuple[str, Sentence | None]:
     """The objective a status talks about, and the sentence that named it when that is not the status itself.
 
@@ -457,6 +465,11 @@ def _okr_name(sents: list[Sentence], skip: frozenset[int], group: list[Sentence]
         words = match.group(1).split()
         if not all(_NUMBERISH.match(w) for w in words[:-1]):
             return match.group(1).strip(), None
+    for sent in group:  # "CTG competency, that's done, you passed in December.": named first, then its status
+        named_first = _NAMED_FIRST.match(sent.text)
+        rest = sent.text[named_first.end() :] if named_first is not None else ""
+        if named_first is not None and _BARE_STATUS.match(rest) and _metric_name(named_first["name"], said_target=True):
+            return named_first["name"], None
     # "The churn model is done"; "It's fine, month-end's all on track": the subject of a clause
     for clause in re.split(r"(?<=[,;.?!])\s+", joined):
         subject = _SUBJECT_STATUS.match(clause)

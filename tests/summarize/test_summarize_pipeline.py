@@ -834,3 +834,19 @@ def test_a_name_said_again_shorter_close_by_is_the_same_objective() -> None:
     )
     assert [o.objective.lower() for o in okrs] == ["turnover", "shrink"]
     assert {e.segment_id for e in okrs[0].evidence} >= {1, 2}  # both statuses of the one objective
+
+
+def test_an_objective_named_then_done_is_progress_and_praise_is_no_objective() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "Okay, so, objectives from last year. CTG competency, that's done, you passed in December."),
+            ("employee", "Ninety-four percent, yeah. Finally."),
+            ("manager", "Right. How was the weekend?"),
+            ("employee", "Fine, thanks."),
+            ("manager", "And the LIMS upgrade, that one is done."),
+            ("employee", "Yes."),
+            ("manager", "Good, that's done then."),
+        ]
+    )
+    assert [(o.objective, o.status) for o in okrs] == [("CTG competency", "done"), ("the LIMS upgrade", "done")]
+    assert [e.segment_id for e in okrs[1].evidence] == [4]  # "Good, that's done then." names nothing
