@@ -206,6 +206,24 @@ def test_low_content_check_in_invents_nothing() -> None:
     assert draft.cited_items() == []
 
 
+def test_a_check_in_reports_an_objective_only_where_a_status_is_said() -> None:
+    def check_in(status_turn: str) -> list[str]:
+        t = transcript_from_turns(
+            [
+                ("manager", "Just a quick check-in, nothing formal."),
+                ("employee", "Sure."),
+                ("manager", status_turn),
+                ("employee", "Thanks."),
+            ]
+        )
+        return [o.objective for o in drafter().draft(t, meeting_date=MEETING).okr_progress]
+
+    assert check_in("Your first-time read rate is ninety-four this month, against the ninety target.") == []
+    assert check_in("Your first-time read rate is ninety-four this month, so that's on track.") == [
+        "first-time read rate"
+    ]
+
+
 def test_unverifiable_evidence_is_flagged(demo_transcript: Transcript) -> None:
     draft = ReviewDraft(
         meeting_date=MEETING,
