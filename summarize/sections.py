@@ -233,7 +233,9 @@ _NUMBER_WORDS = (
 )
 _NUMBERISH = re.compile(rf"^(?:[\d.,%]+|(?:{_NUMBER_WORDS}|percent|per|cent)(?:-\w+)?)$", re.I)
 # "And time-to-fill, I looked at the dashboard": the metric is named first, before the comma
-_NAMED_FIRST = re.compile(r"^\s*(?:(?:and|so|now|then|okay|right)[,\s]+)*(?P<name>[\w-]+(?:\s+[\w-]+){0,6}?)\s*,", re.I)
+_NAMED_FIRST = re.compile(
+    r"^\s*(?:(?:and|so|now|then|okay|right)[,\s]+)*(?P<name>[\w-]+(?:\s+[\w-]+){0,6}?)\s*(?:,|\s[\u2013\u2014])", re.I
+)
 
 
 _TARGET_SAID = re.compile(
@@ -277,7 +279,7 @@ _NAMES_NOTHING = frozenset(
 _SMALL_TALK = frozenset(
     "lush stuff fantastic excellent wonderful superb smashing ace cheers sweet bless love god agree question bother "
     "hi hello hiya sounds fire away go nothing formal busy screen share objectives goals targets kpis okrs review "
-    "mid-year year-end catch-up now currently look thing things".split()
+    "mid-year year-end catch-up now currently look thing things everything".split()
 )
 # a period, a scope or a count names no objective either: "your annual goal", "the target for the year", "So first,"
 _SCOPE_WORDS = frozenset(
@@ -349,6 +351,13 @@ _STARTS_WITH = re.compile(
     re.I,
 )
 _FIGURE_FIRST = re.compile(rf"(?:at\s+)?(?:\d|(?:{_NUMBER_WORDS})(?:-\w+)?\b)", re.I)
+# "How's the seat going?", "How're the girls getting on with the picking rates?": the question names the topic
+_ASKED_ABOUT = re.compile(
+    r"\bhow(?:['\u2019]s|['\u2019]re|\s+is|\s+are)\s+(?:the\s+|your\s+|our\s+)?(?P<name>[\w-]+(?:\s+[\w-]+){0,3}?)"
+    r"\s+(?:going|coming\s+(?:on|along)|looking)\b"
+    r"|\bgetting\s+on\s+with\s+(?:the\s+|your\s+|our\s+)?(?P<with>[\w-]+(?:\s+[\w-]+){0,3}?)\s*[?.!]",
+    re.I,
+)
 NAME_WORDS = 7  # "condition survey of the whole print collection": longer is a statement, not a name
 
 
@@ -372,6 +381,9 @@ def _topic_phrase(back: Sentence) -> tuple[str, str] | None:
     brought = _BRINGS_US_TO.search(back.text)
     if brought is not None and _names_something(brought["name"]):
         return brought["name"], ""
+    asked = _ASKED_ABOUT.search(back.text)
+    if asked is not None and (name := _name_after(asked["name"] or asked["with"])) is not None:
+        return name, back.text[asked.end() :]
     started = _STARTS_WITH.search(back.text)
     if started is not None and (name := _name_after(started["name"] or started["first"])) is not None:
         return name, back.text[started.end() :]

@@ -868,3 +868,21 @@ def test_an_objective_named_then_done_is_progress_and_praise_is_no_objective() -
     )
     assert [(o.objective, o.status) for o in okrs] == [("CTG competency", "done"), ("the LIMS upgrade", "done")]
     assert [e.segment_id for e in okrs[1].evidence] == [4]  # "Good, that's done then." names nothing
+
+
+def test_a_question_about_a_metric_or_a_dash_names_the_objective() -> None:
+    (picking,) = okrs_of(
+        [
+            ("manager", "Just a quick catch-up. How're the girls getting on with the picking rates?"),
+            ("employee", "Good. The team is at thirty-four kilos an hour. The target is thirty-two, so we are fine."),
+            ("manager", "That's on track, aye. Brilliant."),
+        ]
+    )
+    assert picking.objective == "picking rates"
+    (turnaround,) = okrs_of(
+        [
+            ("manager", "So, turnaround \u2014 I had a look \u2014 we're at, what, eight days average?"),
+            ("employee", "Eight days, yes, and the target is ten. So on track."),
+        ]
+    )
+    assert turnaround.objective == "turnaround"
