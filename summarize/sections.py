@@ -634,6 +634,9 @@ def route(
             picked = [s for s in picked if s.index not in promised]
         if spec.field == "okr_progress":  # "Can you write a plan to get latency under 2 seconds?" is no status
             picked = [s for s in picked if not _question_without_status(s.text)]
+            chosen = {s.index for s in picked}
+            picked += [s for s in _done_statuses(sents, skip) if s.index not in chosen]
+            picked.sort(key=lambda s: s.index)
         groups: list[list[Sentence]] = []
         for sent in picked:
             if spec.field in GROUPED_SECTIONS and groups and sent.index - groups[-1][-1].index <= 2:
@@ -649,6 +652,28 @@ def route(
             groups = _merge_by_objective(sents, skip, groups)
         routed[spec.field] = groups[: spec.max_items]
     return routed
+
+
+# "Done.", "So that one's done.", "The churn model is done": said of an objective only where objectives are talked of
+_DONE_STATUS = re.compile(
+    r"^\W*(?:(?:so|and|yeah|yes|oh|well|right|okay|ok)[,\s]+)*(?:(?:that|that\s+one|this\s+one|this|those|it"
+    r"|(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,4}?)(?:['\u2019]s|\s+is|\s+are)\s+(?:all\s+|basically\s+|now\s+|also\s+)?)?"
+    r"(?:done|finished|achieved|completed?)\b",
+    re.I,
+)
+_OBJECTIVE_TALK = re.compile(r"\b(?:objectives?|goals?|okrs?|kpis?|key\s+results?|targets?)\b", re.I)
+DONE_OBJECTIVE_LOOKBACK = 15  # sentences before a bare "Done." in which objectives must have been talked of
+
+
+def _done_statuses(sents: list[Sentence], skip: frozenset[int]) -> list[Sentence]:
+    """Bare "done" statuses said while objectives are being gone through (not any errand that got done)."""
+    return [
+        s
+        for s in sents
+        if s.index not in skip
+        and _DONE_STATUS.match(s.text)
+        and any(_OBJECTIVE_TALK.search(b.text) for b in sents[max(0, s.index - DONE_OBJECTIVE_LOOKBACK) : s.index])
+    ]
 
 
 def _question_without_status(text: str) -> bool:

@@ -43,7 +43,8 @@ def test_rules_only_draft_with_kpi_previous_and_template(tmp_path: Path) -> None
     assert proc.returncode == 0, proc.stderr
     draft = json.loads(out.read_text())
     assert [a["due"] for a in draft["action_items"]] == ["2026-12-11", "2026-12-11", "2026-11-30", None]
-    assert draft["okr_progress"][0]["kpi"]["flagged"] is True and "kpi_deviation" in draft["okr_progress"][0]["flags"]
+    latency = next(o for o in draft["okr_progress"] if o["kpi"] and o["kpi"]["metric"] == "dashboard latency")
+    assert latency["kpi"]["flagged"] is True and "kpi_deviation" in latency["flags"]
     assert draft["previous_action_items"][0]["status"] == "done"
     assert draft["generator"]["model"] == "none"
 
