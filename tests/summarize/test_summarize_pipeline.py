@@ -899,3 +899,17 @@ def test_a_bare_done_is_progress_while_objectives_are_gone_through_and_an_errand
     )
     assert [(o.objective, o.status) for o in okrs] == [("kubernetes migration", "done")]
     assert okrs_of([("manager", "Did you send the rota?"), ("employee", "Done. Sent it this morning.")]) == []
+
+
+def test_well_done_is_praise_and_done_said_of_a_part_yields_to_the_status_said() -> None:
+    okrs = okrs_of(
+        [
+            ("manager", "Sample turnaround."),
+            ("employee", "Ninety-six percent inside five days."),
+            ("manager", "On track, well done."),
+            ("manager", "Metal detection. Target's a hundred percent of the hourly checks done and signed."),
+            ("employee", "We're at ninety-four."),
+            ("manager", "So I'm putting that down as behind."),
+        ]
+    )
+    assert [(o.objective, o.status) for o in okrs] == [("sample turnaround", "on_track"), ("metal detection", "behind")]
