@@ -236,7 +236,7 @@ _NUMBER_WORDS = (
     "|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen"
 )
 _NUMBERISH = re.compile(rf"^(?:[\d.,%]+|(?:{_NUMBER_WORDS}|percent|per|cent)(?:-\w+)?)$", re.I)
-# "And time-to-fill, I looked at the dashboard": the metric is named first, before the comma
+# "And time-to-fill, I looked at the dashboard": the metric is named first, before the comma (or a dash)
 _NAMED_FIRST = re.compile(
     r"^\s*(?:(?:and|so|now|then|okay|right)[,\s]+)*(?P<name>[\w-]+(?:\s+[\w-]+){0,6}?)\s*(?:,|\s[\u2013\u2014])", re.I
 )
