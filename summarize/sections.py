@@ -236,10 +236,9 @@ _NUMBER_WORDS = (
     "|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen"
 )
 _NUMBERISH = re.compile(rf"^(?:[\d.,%]+|(?:{_NUMBER_WORDS}|percent|per|cent)(?:-\w+)?)$", re.I)
+_LEAD = r"^\W*(?:(?:and|so|okay|ok|right|now|then)[,\s]+)*"  # "So, ", "And ", "Right, now ": words before a name
 # "And time-to-fill, I looked at the dashboard": the metric is named first, before the comma (or a dash)
-_NAMED_FIRST = re.compile(
-    r"^\s*(?:(?:and|so|now|then|okay|right)[,\s]+)*(?P<name>[\w-]+(?:\s+[\w-]+){0,6}?)\s*(?:,|\s[\u2013\u2014])", re.I
-)
+_NAMED_FIRST = re.compile(_LEAD + r"(?P<name>[\w-]+(?:\s+[\w-]+){0,6}?)\s*(?:,|\s[\u2013\u2014])", re.I)
 
 
 _TARGET_SAID = re.compile(
@@ -337,7 +336,7 @@ OKR_FIGURE_LOOKAHEAD = 1  # sentences after a topic searched for the figures tha
 
 # "Objective one: landing zone for the new AWS organization, ...", "Two: everything in Terraform."
 _NUMBERED_OBJECTIVE = re.compile(
-    r"^\W*(?:(?:and|so|okay|ok|right|now|then)[,\s]+)*(?:(?:objective|goal|okr|key\s+result)\s+)?"
+    _LEAD + r"(?:(?:objective|goal|okr|key\s+result)\s+)?"
     r"(?:one|two|three|four|five|[1-5])\s*:\s*(?:the\s+|our\s+|your\s+)?(?P<name>[^,;.?!]+)",
     re.I,
 )
@@ -351,7 +350,7 @@ _COUNTING_SUBJECT = re.compile(
 # "Let's start with lost mileage, because ...", "Onboarding paperwork first, because that's the good news."
 _STARTS_WITH = re.compile(
     r"\b(?:start|begin|kick\s+off)\s+with\s+(?P<name>[^,;.?!]+?)(?=\s+(?:because|since|as)\b|[,;.?!]|$)"
-    r"|^\W*(?:(?:and|so|okay|ok|right|now|then)[,\s]+)*(?P<first>[\w-]+(?:\s+[\w-]+){0,5}?)\s+first\s*(?:[,;.]|$)",
+    r"|" + _LEAD + r"(?P<first>[\w-]+(?:\s+[\w-]+){0,5}?)\s+first\s*(?:[,;.]|$)",
     re.I,
 )
 _FIGURE_FIRST = re.compile(rf"(?:at\s+)?(?:\d|(?:{_NUMBER_WORDS})(?:-\w+)?\b)", re.I)
