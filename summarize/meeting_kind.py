@@ -8,9 +8,11 @@ days, and the target is ten" an OKR. On the 82 low-content dev check-ins that wa
 
 So a short meeting that opens by calling itself a check-in is drafted as one: summary, OKR/KPI progress and
 action items, without the sections that judge the person (contributions, improvement areas, development plan,
-behaviour), and with a flag that says so and how to draft it as a review instead. A person can also say which it is
-(`--meeting-kind`, `COPILOT_MEETING_KIND`). The announcement words were read from dev check-ins; the counts of
-what they catch, and what they cost, are in the README ("Drafting").
+behaviour), and with a flag that says so and how to draft it as a review instead. So is a short meeting whose
+opening never names a review ("your appraisal", "the objectives", "mid-year", "growth plan"): a review says what
+it is early, and a chat that opens with the weekend and mentions the mid-year review in passing at minute four is
+not one. A person can also say which it is (`--meeting-kind`, `COPILOT_MEETING_KIND`). The words were read from dev
+meetings; the counts of what they catch, and what they cost, are in the README ("Drafting").
 """
 
 from __future__ import annotations
@@ -37,6 +39,21 @@ CHECK_IN_OPENING = re.compile(
 )
 
 
+REVIEW_HEAD = 10  # opening segments read for a review's name: every short dev review names itself by then
+REVIEW_OPENING = re.compile(
+    r"\b(?:review|appraisal|objectives?|OKRs?|KPIs?|mid-?(?:year|quarter)|year-?end|end[- ]of[- ]year"
+    r"|development\s+plan|growth\s+plan|improvement\s+areas?|areas?\s+(?:for|of)\s+improvement|rating|career"
+    r"|promotion|performance|feedback|development|growth|your\s+(?:goals|targets))\b"
+    r"|考核|绩效|績效|评估|評估|述职|述職|年中|年终|年終|季度|目标|目標|回顾|回顧|发展计划|發展計劃|晋升|晉升",
+    re.IGNORECASE,
+)
+
+
+def review_opening(segments: Sequence[Segment]) -> Segment | None:
+    """The opening segment that names a review or what a review covers, if one does."""
+    return next((s for s in segments[:REVIEW_HEAD] if REVIEW_OPENING.search(s.text)), None)
+
+
 def check_in_announcement(segments: Sequence[Segment]) -> Segment | None:
     """The opening segment that calls the meeting a short check-in, if one does."""
     return next((s for s in segments[:CHECK_IN_HEAD] if CHECK_IN_OPENING.search(s.text)), None)
@@ -48,8 +65,9 @@ def announced_check_in(segments: Sequence[Segment]) -> bool:
 
 
 def meeting_kind(segments: Sequence[Segment], requested: RequestedKind = "auto") -> MeetingKind:
-    """What a person said it is, or else: a short meeting that announces a check-in is one."""
+    """What a person said it is, or else: a short meeting that announces a check-in, or never names a review, is one."""
     if requested != "auto":
         return requested
-    short = len(segments) <= CHECK_IN_MAX_SEGMENTS
-    return "check_in" if short and announced_check_in(segments) else "review"
+    if len(segments) > CHECK_IN_MAX_SEGMENTS:
+        return "review"
+    return "check_in" if announced_check_in(segments) or review_opening(segments) is None else "review"

@@ -69,7 +69,12 @@ def check_in_flag(
     left_out = [spec.title for spec in template.sections if spec.field in REVIEW_ONLY_SECTIONS]
     sections = ", ".join(left_out) or "the review sections"
     announced = check_in_announcement(talk)
-    why = "it was asked for" if requested == "check_in" or announced is None else "it opens as one and is short"
+    if requested == "check_in":
+        why = "it was asked for"
+    elif announced is None:
+        why = "it is short and its opening names no review"
+    else:
+        why = "it opens as one and is short"
     return ReviewFlag(
         kind="drafted_as_check_in",
         reason=(

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from copilot.schema import Segment
-from summarize.meeting_kind import CHECK_IN_MAX_SEGMENTS, check_in_announcement, meeting_kind
+from summarize.meeting_kind import (
+    CHECK_IN_MAX_SEGMENTS,
+    REVIEW_HEAD,
+    check_in_announcement,
+    meeting_kind,
+    review_opening,
+)
 from summarize.pipeline import ReviewDrafter
 from summarize.template import load_template
 from tests.test_cli import run
@@ -46,6 +52,46 @@ def test_a_short_meeting_that_opens_as_a_check_in_is_one_unless_a_person_says_ot
 def test_the_announcement_is_read_from_the_opening_only() -> None:
     late = talk([*CHECK_IN[1:], *CHECK_IN[1:], ("manager", "Next month's check-in is on the ninth.")])
     assert check_in_announcement(late) is None
+
+
+CHAT = [
+    ("manager", "Howzit Ruan, come sit. Sorry, this office smells like chlorine."),
+    ("employee", "I can't even smell it anymore. The kiddies' gala on Saturday was chaos."),
+    *CHECK_IN[2:],
+]
+
+
+def test_a_short_meeting_whose_opening_never_names_a_review_is_a_check_in() -> None:
+    chat = talk(CHAT)
+    assert check_in_announcement(chat) is None and review_opening(chat) is None
+    assert meeting_kind(chat) == "check_in"
+    assert meeting_kind(chat, "review") == "review"
+    named = talk([("manager", "Right, your mid-year appraisal. How has it gone?"), *CHAT[1:]])
+    assert review_opening(named) == named[0] and meeting_kind(named) == "review"
+
+
+def test_a_review_named_only_in_passing_late_in_a_short_chat_does_not_make_it_a_review() -> None:
+    filler = [("employee", "Ja, all good."), ("manager", "Shame, man.")] * (REVIEW_HEAD // 2)
+    late = talk([*CHAT[:2], *filler, ("employee", "Is my mid-year review still on the ninth?")])
+    assert len(late) <= CHECK_IN_MAX_SEGMENTS and review_opening(late) is None
+    assert meeting_kind(late) == "check_in"
+
+
+@pytest.mark.parametrize(
+    ("opening", "kind"),
+    [("张伟，我们今天做一下上半年的绩效回顾。", "review"), ("张伟，周末过得怎么样？", "check_in")],
+)
+def test_a_chinese_opening_is_read_for_a_review_too(opening: str, kind: str) -> None:
+    turns = [("manager", opening), ("employee", "挺好的。"), ("manager", "你负责的报表自动化呢？")]
+    assert meeting_kind(talk(turns)) == kind
+
+
+def test_a_chat_drafted_as_a_check_in_says_its_opening_named_no_review_and_cites_nothing() -> None:
+    checked_in = draft(CHAT)
+    flag = next(f for f in checked_in.review_flags if f.kind == "drafted_as_check_in")
+    assert "opening names no review" in flag.reason and flag.evidence == []
+    assert not (checked_in.contributions or checked_in.development_plan)
+    assert [a.task for a in checked_in.action_items] == ["Send the manager the site photos from the school"]
 
 
 def draft(turns: list[tuple[str, str]], kind: str = "auto"):  # type: ignore[no-untyped-def]

@@ -70,6 +70,8 @@ class SchemaChat(BaseChatModel):
 def drafter(*, small: bool = False, chat: BaseChatModel | None = None, **kw: Any) -> ReviewDrafter:
     chat = chat or SchemaChat(prompts=[])
     handle = ModelHandle(chat=chat, backend="llamacpp", name="fake", local=True, small=small)
+    # the turns of these tests stand for parts of a review: a few turns that never name one are a check-in
+    kw.setdefault("meeting_kind", "review")
     return ReviewDrafter(handle=handle, template=load_template(), **kw)
 
 
@@ -203,8 +205,8 @@ def test_fasting_feasts_and_a_family_coming_apart_are_sensitive(remark: str, pri
 
 def test_low_content_check_in_invents_nothing() -> None:
     t = transcript_from_turns([("manager", "Hi, how are you?"), ("employee", "Fine, thanks."), ("manager", "Okay.")])
-    draft = drafter().draft(t, meeting_date=MEETING)
-    assert draft.cited_items() == []
+    for kind in ("auto", "review"):  # told from the talk it is a check-in; drafted as a review, still nothing
+        assert drafter(meeting_kind=kind).draft(t, meeting_date=MEETING).cited_items() == []
 
 
 def test_a_check_in_reports_an_objective_only_where_a_status_is_said() -> None:
@@ -217,7 +219,7 @@ def test_a_check_in_reports_an_objective_only_where_a_status_is_said() -> None:
                 ("employee", "Thanks."),
             ]
         )
-        return [o.objective for o in drafter().draft(t, meeting_date=MEETING).okr_progress]
+        return [o.objective for o in drafter(meeting_kind="auto").draft(t, meeting_date=MEETING).okr_progress]
 
     assert check_in("Your first-time read rate is ninety-four this month, against the ninety target.") == []
     assert check_in("Your first-time read rate is ninety-four this month, so that's on track.") == [
@@ -442,7 +444,7 @@ def test_health_said_of_oneself_is_private_and_work_talk_is_not(said: str, priva
 def okrs_of(turns: list[tuple[str, str]]) -> list[Any]:
     from .conftest import MEETING, transcript_from_turns
 
-    drafter = ReviewDrafter(handle=None, template=load_template())
+    drafter = ReviewDrafter(handle=None, template=load_template(), meeting_kind="review")  # parts of a review
     return drafter.draft(transcript_from_turns(turns), meeting_date=MEETING).okr_progress
 
 

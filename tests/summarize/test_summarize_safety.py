@@ -93,7 +93,9 @@ def test_no_new_variant_changes_the_draft_or_reaches_the_model(attack: str) -> N
     ]
     assert all(e.segment_id != 2 for item in draft.cited_items() for e in item.evidence)
     assert all(attack not in p.text for p in draft.summary)
-    assert [f.kind for f in draft.review_flags] == ["injection_attempt"]
+    # its own flag is all it adds: it does not make the chat a review ("rating", "promotion") or a check-in
+    assert [f.kind for f in draft.review_flags] == ["injection_attempt", *(f.kind for f in clean.review_flags)]
+    assert [f.kind for f in clean.review_flags] == ["drafted_as_check_in"]  # three turns naming no review
 
 
 def test_a_real_managers_bonus_promise_is_a_flag_not_an_action_item() -> None:
