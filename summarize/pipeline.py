@@ -41,7 +41,14 @@ from summarize.llm import ModelHandle, build_chat_model
 from summarize.meeting_kind import MeetingKind, RequestedKind, check_in_announcement, meeting_kind
 from summarize.previous import review_previous
 from summarize.safety import Redactor, enforce, hold_compensation, mark_sensitive, no_redaction, screen
-from summarize.sections import Context, fill_sections, route, says_status, summarise_topics
+from summarize.sections import (
+    Context,
+    fill_sections,
+    measured_or_worrying,
+    route,
+    says_status,
+    summarise_topics,
+)
 from summarize.strong import strengthen
 from summarize.structured import Usage
 from summarize.template import ReviewTemplate, load_template
@@ -178,7 +185,7 @@ class ReviewDrafter:
         filled = fill_sections(ctx, routed, progress=step)
         okrs = [i for i in filled.pop("okr_progress", []) if isinstance(i, OkrProgress)]
         if kind == "check_in":  # "Your read rate's ninety-four this month" in passing reports no objective
-            okrs = [o for o in okrs if says_status(o)]
+            okrs = [o for o in okrs if says_status(o) and measured_or_worrying(o)]
         summary = summarise_topics(topics, ctx, limit=self.template.summary.max_points, skip=skip)
         draft = ReviewDraft(
             meeting_date=meeting_date,

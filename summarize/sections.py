@@ -520,6 +520,15 @@ def says_status(okr: OkrProgress) -> bool:
     return any(pattern.search(e.quote) for e in okr.evidence for pattern, _ in STATUS_CUES)
 
 
+def measured_or_worrying(okr: OkrProgress) -> bool:
+    """Whether the item cites a figure or a target, or says the objective is behind or at risk.
+
+    In a check-in "on track" and "done" are also said of errands ("month-end's all on track", "And the crew change
+    on the Maersk one?" - "Done"); an objective reported there comes with its figure or a worry.
+    """
+    return okr.status in ("behind", "at_risk") or any(_FIGURE_TALK.search(e.quote) for e in okr.evidence)
+
+
 def _status_from_text(text: str) -> OkrStatus:
     """The status said; "done" only when no other is, because "the hourly checks done and signed ... behind" and
     "That's done and dusted, ... So open rate, on track" say done of a part (dev statuses right: 309 -> 315 of 337)."""
@@ -636,7 +645,12 @@ def route(
         if spec.field in ("contributions", "improvement_areas", "behaviour_observations"):  # work to do, not done
             picked = [s for s in picked if s.index not in promised]
         if spec.field == "okr_progress":  # "Can you write a plan to get latency under 2 seconds?" is no status
-            picked = [s for s in picked if not _question_without_status(s.text)]
+            picked = [
+                s
+                for s in picked
+                if not _question_without_status(s.text)
+                and not (s.speaker == "manager" and _MANAGER_OWN_STATUS.search(s.text))
+            ]
             chosen = {s.index for s in picked}
             picked += [s for s in _done_statuses(sents, skip) if s.index not in chosen]
             picked.sort(key=lambda s: s.index)
@@ -677,6 +691,12 @@ def _done_statuses(sents: list[Sentence], skip: frozenset[int]) -> list[Sentence
         and _DONE_STATUS.match(s.text)
         and any(_OBJECTIVE_TALK.search(b.text) for b in sents[max(0, s.index - DONE_OBJECTIVE_LOOKBACK) : s.index])
     ]
+
+
+# "I'm behind on emails, clearly.": the manager's own backlog is no progress of the person reviewed
+_MANAGER_OWN_STATUS = re.compile(
+    r"\bI(?:['\u2019]m|\s+am)\s+(?:(?:a\s+bit|a\s+little|way|so|really|still|just|quite)\s+)?(?:behind|ahead)\b", re.I
+)
 
 
 def _question_without_status(text: str) -> bool:

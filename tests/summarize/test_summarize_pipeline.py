@@ -227,6 +227,31 @@ def test_a_check_in_reports_an_objective_only_where_a_status_is_said() -> None:
     ]
 
 
+def test_a_check_in_reports_an_objective_with_its_figure_or_a_worry_not_an_errand_on_track() -> None:
+    def check_in(*turns: tuple[str, str]) -> list[tuple[str, str]]:
+        opening = [("manager", "Just a quick check-in, nothing formal."), ("employee", "Sure.")]
+        draft = drafter(meeting_kind="auto").draft(transcript_from_turns([*opening, *turns]), meeting_date=MEETING)
+        return [(o.objective, o.status) for o in draft.okr_progress]
+
+    assert check_in(("employee", "It's fine, month-end's all on track actually.")) == []
+    assert check_in(("manager", "And the turnaround?"), ("employee", "Done.")) == []
+    assert check_in(("employee", "Month-end's on track, we closed in four days against the five-day target.")) == [
+        ("Month-end", "on_track")
+    ]
+    assert check_in(("employee", "Month-end's behind, I'm afraid.")) == [("Month-end", "behind")]
+
+
+def test_the_managers_own_backlog_is_no_objective_of_the_person_reviewed() -> None:
+    turns = [
+        ("manager", "Let's go through your objectives. And the July rota, have you-"),
+        ("employee", "Sent Friday. It's in your inbox."),
+        ("manager", "Oh. Right. I'm behind on emails, clearly."),
+    ]
+    assert okrs_of(turns) == []
+    mine = [*turns[:2], ("employee", "Oh. Right. I'm behind on the deep cleans, clearly.")]
+    assert [o.status for o in okrs_of(mine)] == ["behind"]  # the employee's own status is progress
+
+
 def test_unverifiable_evidence_is_flagged(demo_transcript: Transcript) -> None:
     draft = ReviewDraft(
         meeting_date=MEETING,
