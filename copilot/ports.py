@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from copilot.schema import ActionItem, KpiPrefill, ReviewDraft, Transcript
+from copilot.schema import ActionItem, KpiPrefill, MeetingKindRequest, ReviewDraft, Transcript
 
 ProgressCallback = Callable[[float], None]
 """Called with the fraction done (0..1) during long work."""
@@ -42,8 +42,12 @@ class Drafter(Protocol):
         progress: ProgressCallback | None = None,
         kpis: list[KpiPrefill] | None = None,
         previous: list[ActionItem] | None = None,
+        meeting_kind: MeetingKindRequest | None = None,
     ) -> ReviewDraft:
-        """`kpis` pre-fill OKR progress; `previous` are open items of earlier reviews to report on."""
+        """`kpis` pre-fill OKR progress; `previous` are open items of earlier reviews to report on.
+
+        `meeting_kind` is what the person recording said the meeting was (None: the drafter's configured default).
+        """
         ...
 
 

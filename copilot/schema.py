@@ -201,6 +201,8 @@ class SummaryPoint(Cited):
     text: str = Field(description="One sentence of the overall summary.")
 
 
+MeetingKindRequest = Literal["auto", "review", "check_in"]
+"""How to draft a meeting: every review section, a short check-in, or told from the talk (summarize/meeting_kind.py)."""
 ReviewFlagKind = Literal["injection_attempt", "compensation_or_rating", "possible_action_item", "drafted_as_check_in"]
 
 

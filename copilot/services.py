@@ -17,7 +17,7 @@ from copilot.domain.canonical import content_hash
 from copilot.errors import CopilotError, InputError
 from copilot.kpis import stored_prefills
 from copilot.ports import Clock, Drafter, ProgressCallback, SystemClock, Transcriber
-from copilot.schema import ActionItem, ReviewPublic, Role, Transcript
+from copilot.schema import ActionItem, MeetingKindRequest, ReviewPublic, Role, Transcript
 from copilot.settings import Settings
 from copilot.storage import Database, repo
 
@@ -107,6 +107,7 @@ class Services:
         manager_id: str,
         meeting_date: dt.date,
         language: str = "auto",
+        meeting_kind: MeetingKindRequest | None = None,
         actor_id: str | None = None,
         transcribe_progress: ProgressCallback | None = None,
         draft_progress: ProgressCallback | None = None,
@@ -141,6 +142,7 @@ class Services:
                         "employee_id": employee_id,
                         "manager_id": manager_id,
                         "meeting_date": meeting_date.isoformat(),
+                        "meeting_kind": meeting_kind,
                     },
                 )
                 job_id = job.id
@@ -157,6 +159,7 @@ class Services:
                 progress=draft_progress,
                 kpis=kpis,
                 previous=previous,
+                meeting_kind=meeting_kind,
             )
             with self.db.session() as sess:
                 trow = repo.add_transcript(sess, transcript=transcript, audio_path=str(kept))

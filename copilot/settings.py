@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from copilot.schema import MeetingKindRequest
+
 
 def _default_home() -> Path:
     return Path.home() / ".local" / "share" / "review-copilot"
@@ -74,11 +76,11 @@ class Settings(BaseSettings):
         "items it doubts into possible_action_item flags for a person. Measured on never-opened meetings: "
         "precision up, recall a little down, fewer edits in all (README).",
     )
-    meeting_kind: Literal["auto", "review", "check_in"] = Field(
+    meeting_kind: MeetingKindRequest = Field(
         default="auto",
         description="Draft as a review (every template section) or a short check-in (summary, progress and action "
-        "items). "
-        "'auto': a meeting of at most 40 segments that opens by calling itself a check-in is one (README).",
+        "items). 'auto': a meeting of at most 40 segments that opens by calling itself a check-in, or whose first "
+        "10 segments never name a review, is one (README). A recording upload can choose per meeting.",
     )
     llm_redact_pii: bool | None = Field(
         default=None, description="Redact names, emails, phone numbers before the LLM; default on for non-local URLs."

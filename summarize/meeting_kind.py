@@ -21,10 +21,10 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from copilot.schema import Segment
+from copilot.schema import MeetingKindRequest, Segment
 
 MeetingKind = Literal["review", "check_in"]
-RequestedKind = Literal["auto", "review", "check_in"]
+RequestedKind = MeetingKindRequest
 
 CHECK_IN_MAX_SEGMENTS = 40  # talk segments: every low-content dev check-in is shorter; most reviews are longer
 CHECK_IN_HEAD = 6  # opening segments read for the announcement

@@ -38,7 +38,8 @@ from summarize.evidence import verify_draft
 from summarize.item_filter import ItemFilter, ItemFilterUnavailable
 from summarize.kpi import KpiRow, attach, kpi_context, prefill
 from summarize.llm import ModelHandle, build_chat_model
-from summarize.meeting_kind import MeetingKind, RequestedKind, check_in_announcement, meeting_kind
+from summarize.meeting_kind import MeetingKind, RequestedKind, check_in_announcement
+from summarize.meeting_kind import meeting_kind as told_kind
 from summarize.previous import review_previous
 from summarize.safety import Redactor, enforce, hold_compensation, mark_sensitive, no_redaction, screen
 from summarize.sections import (
@@ -87,7 +88,8 @@ def check_in_flag(
         reason=(
             f"Drafted as a short check-in ({why}): summary, progress and action items only; {sections} were left "
             "empty. "
-            "If it was a review, draft it again as one (--meeting-kind review, or COPILOT_MEETING_KIND=review)."
+            "If it was a review, draft it again as one (--meeting-kind review, meeting_kind=review on the upload, or "
+            "COPILOT_MEETING_KIND=review)."
         ),
         evidence=[Evidence(segment_id=announced.id, quote=announced.text)]
         if announced and requested == "auto" and announced.id not in private
@@ -124,7 +126,9 @@ class ReviewDrafter:
         progress: ProgressCallback | None = None,
         kpis: Sequence[KpiRow | KpiPrefill] | None = None,
         previous: list[ActionItem] | None = None,
+        meeting_kind: RequestedKind | None = None,
     ) -> ReviewDraft:
+        requested = meeting_kind or self.meeting_kind  # what the person recording said, else the configured default
         sents = sentences(transcript)
         speakers = tuple(dict.fromkeys(s.speaker for s in transcript.segments))
         participants = Participants(speakers=speakers, employee=employee, manager=manager)
@@ -141,9 +145,9 @@ class ReviewDrafter:
         checked_by = None
         # an injected turn is no context: neither the filter nor the meeting kind reads the payload
         clean = [s for s in transcript.segments if s.id not in screening.injected_segments]
-        kind: MeetingKind = meeting_kind(clean, self.meeting_kind)
+        kind: MeetingKind = told_kind(clean, requested)
         if kind == "check_in":
-            doubted.append(check_in_flag(self.template, clean, self.meeting_kind, screening.sensitive_segments))
+            doubted.append(check_in_flag(self.template, clean, requested, screening.sensitive_segments))
         if self.item_filter is not None and transcript.language.lower().startswith("en"):  # trained on English only
             actions, more_doubted = self.item_filter.split(actions, clean, kind)
             doubted += more_doubted

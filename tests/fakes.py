@@ -9,7 +9,7 @@ from pathlib import Path
 
 from copilot.errors import SummaryError
 from copilot.ports import ProgressCallback
-from copilot.schema import ActionItem, Evidence, KpiPrefill, ReviewDraft, Segment, Transcript
+from copilot.schema import ActionItem, Evidence, KpiPrefill, MeetingKindRequest, ReviewDraft, Segment, Transcript
 
 SAMPLE_TRANSCRIPT = Transcript(
     language="en",
@@ -44,6 +44,7 @@ class FakeDrafter:
         self.fail = fail
         self.seen_kpis: list[KpiPrefill] = []
         self.seen_previous: list[ActionItem] = []
+        self.seen_meeting_kind: str | None = None
 
     def draft(
         self,
@@ -55,8 +56,10 @@ class FakeDrafter:
         progress: ProgressCallback | None = None,
         kpis: list[KpiPrefill] | None = None,
         previous: list[ActionItem] | None = None,
+        meeting_kind: MeetingKindRequest | None = None,
     ) -> ReviewDraft:
         self.seen_kpis, self.seen_previous = list(kpis or []), list(previous or [])
+        self.seen_meeting_kind = meeting_kind
         if self.fail:
             raise SummaryError("model output was not valid JSON after 3 attempts")
         last = transcript.segments[-1]

@@ -11,12 +11,14 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import get_args
 
 from copilot.access import ReviewAccess
 from copilot.api.jobs import JobRunner
 from copilot.auth import Principal
 from copilot.errors import CopilotError, InputError
 from copilot.ports import ProgressCallback
+from copilot.schema import MeetingKindRequest
 from copilot.services import Services
 from copilot.storage import repo
 
@@ -89,6 +91,7 @@ def queue_recording(
     employee_id: str,
     meeting_date: dt.date,
     language: str,
+    meeting_kind: MeetingKindRequest | None = None,
     start: bool = True,
 ) -> str:
     """Check the caller may record this employee, queue a durable job, and start it in the background."""
@@ -104,6 +107,7 @@ def queue_recording(
                     "manager_id": principal.actor.id,
                     "meeting_date": meeting_date.isoformat(),
                     "language": language,
+                    "meeting_kind": meeting_kind,
                 },
             )
             job_id = job.id
@@ -127,6 +131,7 @@ def start_job(services: Services, runner: JobRunner, job_id: str) -> None:
             manager_id=str(payload["manager_id"]),
             meeting_date=dt.date.fromisoformat(str(payload["meeting_date"])),
             language=str(payload.get("language", "auto")),
+            meeting_kind=_meeting_kind(payload.get("meeting_kind")),
             actor_id=str(payload["manager_id"]),
             job_id=job_id,
             transcribe_progress=_job_progress(services, job_id, 0.0, 0.5),
@@ -135,6 +140,11 @@ def start_job(services: Services, runner: JobRunner, job_id: str) -> None:
         audio.unlink(missing_ok=True)  # record_meeting kept its own copy under $COPILOT_HOME/audio
 
     runner.submit(job_id, work)
+
+
+def _meeting_kind(stored: object) -> MeetingKindRequest | None:
+    """The kind a queued job asked for; jobs queued before the field existed (or with none) use the default."""
+    return stored if stored in get_args(MeetingKindRequest) else None  # type: ignore[return-value]
 
 
 def _job_progress(services: Services, job_id: str, low: float, high: float) -> ProgressCallback:

@@ -45,10 +45,10 @@ def wait_for_job(client: TestClient, job_id: str, headers: dict[str, str]) -> di
     raise AssertionError(f"job {job_id} did not finish: {job}")
 
 
-def upload(client: TestClient, world: World, who: str, data: bytes, employee: str = "e1") -> Any:
+def upload(client: TestClient, world: World, who: str, data: bytes, employee: str = "e1", **params: str) -> Any:
     return client.post(
         "/recordings",
-        params={"employee_id": world.ids[employee], "meeting_date": MEETING.isoformat()},
+        params={"employee_id": world.ids[employee], "meeting_date": MEETING.isoformat(), **params},
         headers={**world.headers(who), "Content-Type": "application/octet-stream"},
         content=data,
     )
@@ -159,6 +159,27 @@ def test_upload_limits_and_sniffing(client: TestClient, world: World, api_servic
     assert upload(client, world, "e1", tiny_wav()).status_code == 404  # employees do not record
     uploads = api_services.settings.home / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())  # nothing half-written is left behind
+
+
+def test_the_manager_says_whether_a_recording_was_a_review_and_a_retry_remembers(
+    client: TestClient, world: World, api_services: Services
+) -> None:
+    """A short review that never names itself would be told a check-in; the person who was there can say."""
+    from tests.fakes import FakeDrafter
+
+    m1 = world.headers("m1")
+    drafter = FakeDrafter()
+    api_services._drafter = drafter
+    assert wait_for_job(client, upload(client, world, "m1", tiny_wav()).json()["id"], m1)["state"] == "done"
+    assert drafter.seen_meeting_kind is None  # unset: the server's setting decides
+    drafter.fail = True
+    job = wait_for_job(client, upload(client, world, "m1", tiny_wav(), meeting_kind="review").json()["id"], m1)
+    assert job["state"] == "failed" and drafter.seen_meeting_kind == "review"
+    drafter.fail, drafter.seen_meeting_kind = False, None
+    assert client.post(f"/jobs/{job['id']}/retry", headers=m1).status_code == 202
+    assert wait_for_job(client, job["id"], m1)["state"] == "done" and drafter.seen_meeting_kind == "review"
+    refused = upload(client, world, "m1", tiny_wav(), meeting_kind="party")
+    assert refused.status_code == 422 and "meeting_kind" in refused.text
 
 
 def test_failed_job_reports_reason_and_can_be_retried(client: TestClient, world: World, api_services: Services) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from copilot.errors import InputError, ModelUnavailable, SummaryError
 from copilot.ports import ProgressCallback
-from copilot.schema import ActionItem, Evidence, KpiPrefill, ReviewDraft, Transcript
+from copilot.schema import ActionItem, Evidence, KpiPrefill, MeetingKindRequest, ReviewDraft, Transcript
 from copilot.settings import Settings
 from evals.cases import CaseProblem, LoadedCases
 from evals.runner import EvalRunner, combinations, load_cases, read_run, resolve_run
@@ -43,6 +43,7 @@ class ScriptedDrafter:
         progress: ProgressCallback | None = None,
         kpis: list[KpiPrefill] | None = None,
         previous: list[ActionItem] | None = None,
+        meeting_kind: MeetingKindRequest | None = None,
     ) -> ReviewDraft:
         what = self.behaviour.get(transcript.segments[0].text[:12], "ok")
         if what == "summary_error":

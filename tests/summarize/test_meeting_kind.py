@@ -120,6 +120,18 @@ def test_drafted_as_a_review_the_same_meeting_fills_its_sections() -> None:
     assert [a.task for a in reviewed.action_items] == ["Send the manager the site photos from the school"]
 
 
+def test_a_kind_said_for_one_meeting_overrides_the_configured_one() -> None:
+    drafter = ReviewDrafter(handle=None, template=load_template())  # configured: auto
+    reviewed = drafter.draft(transcript_from_turns(CHAT), meeting_date=MEETING, meeting_kind="review")
+    assert not [f for f in reviewed.review_flags if f.kind == "drafted_as_check_in"]
+    assert reviewed.contributions or reviewed.development_plan
+    turns = [("manager", "Thanks for making time. Let's go through your goals."), *CHECK_IN[1:]]
+    checked_in = drafter.draft(transcript_from_turns(turns), meeting_date=MEETING, meeting_kind="check_in")
+    flag = next(f for f in checked_in.review_flags if f.kind == "drafted_as_check_in")
+    assert "it was asked for" in flag.reason and "meeting_kind=review on the upload" in flag.reason
+    assert drafter.meeting_kind == "auto"  # one meeting's choice changes nothing for the next
+
+
 def test_asked_for_a_check_in_a_review_opening_is_drafted_as_one_and_cites_nothing() -> None:
     turns = [("manager", "Thanks for making time. Let's go through your goals."), *CHECK_IN[1:]]
     flag = next(f for f in draft(turns, "check_in").review_flags if f.kind == "drafted_as_check_in")

@@ -12,7 +12,7 @@ from copilot.api.deps import AccessDep, PrincipalDep, ServicesDep
 from copilot.api.routes._common import ERROR_RESPONSES
 from copilot.api.uploads import PayloadTooLarge, queue_recording, receive_audio, start_job
 from copilot.errors import ConflictError
-from copilot.schema import JobPublic
+from copilot.schema import JobPublic, MeetingKindRequest
 from copilot.services import Services
 from copilot.storage import repo
 
@@ -45,6 +45,13 @@ async def upload_recording(
     employee_id: Annotated[str, Query(max_length=36, description="The employee the meeting reviewed (your report).")],
     meeting_date: Annotated[dt.date, Query(description="Date of the meeting, YYYY-MM-DD.")],
     language: Annotated[Literal["auto", "en", "zh", "yue"], Query(description="Spoken language.")] = "auto",
+    meeting_kind: Annotated[
+        MeetingKindRequest | None,
+        Query(
+            description="'review' drafts every review section, 'check_in' a short check-in (summary, progress and "
+            "action items), 'auto' tells from the talk. Unset: the server's COPILOT_MEETING_KIND."
+        ),
+    ] = None,
 ) -> JobPublic:
     """Upload a review meeting recording; a job transcribes it and drafts the review. Poll /jobs/{id}."""
     limit = services.settings.max_upload_bytes
@@ -64,6 +71,7 @@ async def upload_recording(
         employee_id=employee_id,
         meeting_date=meeting_date,
         language=language,
+        meeting_kind=meeting_kind,
         start=request.app.state.run_jobs,
     )
     return await run_in_threadpool(_job_public, services, job_id)
