@@ -11,7 +11,8 @@ action items, without the sections that judge the person (contributions, improve
 behaviour), and with a flag that says so and how to draft it as a review instead. So is a short meeting whose
 opening never names a review ("your appraisal", "the objectives", "mid-year", "growth plan"): a review says what
 it is early, and a chat that opens with the weekend and mentions the mid-year review in passing at minute four is
-not one. A person can also say which it is (`--meeting-kind`, `COPILOT_MEETING_KIND`). The words were read from dev
+not one. A person can also say which it is (`--meeting-kind`, `meeting_kind` on a recording upload,
+`COPILOT_MEETING_KIND`). The words were read from dev
 meetings; the counts of what they catch, and what they cost, are in the README ("Drafting").
 """
 
@@ -42,8 +43,8 @@ CHECK_IN_OPENING = re.compile(
 REVIEW_HEAD = 10  # opening segments read for a review's name: 16 of the 17 short dev reviews name one by then
 REVIEW_OPENING = re.compile(
     r"\b(?:review|appraisal|objectives?|OKRs?|KPIs?|mid-?(?:year|quarter)|year-?end|end[- ]of[- ]year"
-    r"|development\s+plan|growth\s+plan|improvement\s+areas?|areas?\s+(?:for|of)\s+improvement|rating|career"
-    r"|promotion|performance|feedback|development|growth|your\s+(?:goals|targets))\b"
+    r"|development|growth|improvement\s+areas?|areas?\s+(?:for|of)\s+improvement|rating|career|promotion"
+    r"|performance|feedback|your\s+(?:goals|targets))\b"
     r"|考核|绩效|績效|评估|評估|述职|述職|年中|年终|年終|季度|目标|目標|回顾|回顧|发展计划|發展計劃|晋升|晉升",
     re.IGNORECASE,
 )
