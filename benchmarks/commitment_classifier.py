@@ -475,8 +475,9 @@ def main() -> None:
         ci_grid = check_in_grid(untouched, current, cases, held_out[(kind, best["l2"])], best["threshold"])
         report["check_in"] = ci_grid
         print(
-            f"short meetings (<= {SHORT_MEETING_SEGMENTS} segments, threshold {SHORT_MEETING_THRESHOLD}) that announce "
-            "a check-in: threshold | untouched matched/kept, invented | current matched/kept, invented"
+            f"short meetings (<= {SHORT_MEETING_SEGMENTS} segments, threshold {SHORT_MEETING_THRESHOLD}) drafted as "
+            "check-ins (summarize/meeting_kind.py): threshold | untouched matched/kept, invented | "
+            "current matched/kept, invented"
         )
         for g in ci_grid:
             print(grid_line(f"{g['threshold']:.2f}", g))
