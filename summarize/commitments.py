@@ -1639,6 +1639,78 @@ def date_revisions(cands: list[Candidate], sents: list[Sentence], meeting_date: 
                 break
 
 
+# "Can I make the migration plan Friday the first instead?", "I'll move the site visit to then": a date moved by
+# naming what it belongs to, however much later in the meeting
+NAMED_REVISION = re.compile(
+    r"\b(?:make|move|push|shift)\s+the\s+(?P<what>[\w' -]{3,40}?)\s+(?:to\s+|back\s+to\s+)?(?=(?:then|on|next|the|"
+    + "|".join(WEEKDAYS_EN)
+    + r")\b)",
+    re.I,
+)
+TOPIC_FILLER = frozenset({"thing", "things", "stuff", "bit", "one", "ones", "actually", "okay", "about", "still"})
+
+
+def _revised_date(sent: Sentence, sents: list[Sentence], meeting_date: dt.date) -> tuple[dt.date, str] | None:
+    """The new day a sentence moves a date to, with the words that name what is moved, or None."""
+    named = NAMED_REVISION.search(sent.text)
+    cue = named or DATE_REVISION.search(sent.text)
+    if cue is None:
+        return None
+    rest = sent.text[cue.end() :]
+    if named is not None and re.match(r"\s*then\b", rest, re.I):  # "move the site visit to then": the day just said
+        turn = [s for s in sents[: sent.index] if s.segment_id == sent.segment_id][-1:]
+        said = [d for s in turn for d in find_dates(s.text, meeting_date)] + find_dates(
+            sent.text[: cue.start()], meeting_date
+        )
+        day = said[-1].date if said else None
+    else:
+        found = [d for d in find_dates(rest, meeting_date) if _only_date_words(rest[: d.start])]
+        day = found[0].date if found else None
+    if day is None or day < meeting_date:
+        return None
+    return day, named["what"] if named is not None else ""
+
+
+def late_date_revisions(
+    cands: list[Candidate], sents: list[Sentence], meeting_date: dt.date, *, skip: frozenset[int] = frozenset()
+) -> None:
+    """A date moved much later by naming its item ("Jennifer, about the cost model. Tuesday won't work ... Can we say
+    Thursday the twenty-seventh?"; "And the loggers, still Thursday?" - "Actually make that Monday").
+
+    The words naming the item come from the revision itself ("make the migration plan Friday"), the two sentences
+    before it in its turn, or the other speaker's question just before. They must share more words with the item's
+    task or topic than with any other dated item's, or nothing moves.
+    """
+    dated = [c for c in cands if c.due is not None and not c.generic]
+    if not dated:
+        return
+    words_of = {id(c): content_words(f"{c.task} {c.topic}") - TOPIC_FILLER - DATE_WORDS for c in dated}
+    for sent in sents:
+        if sent.index in skip:
+            continue
+        revised = _revised_date(sent, sents, meeting_date)
+        if revised is None:
+            continue
+        day, what = revised
+        turn_before = [s.text for s in sents[: sent.index] if s.segment_id == sent.segment_id][-2:]
+        asked = [
+            s.text for s in sents[: sent.index] if s.segment_id == sent.segment_id - 1 and s.speaker != sent.speaker
+        ][-1:]
+        question = [text for text in asked if text.rstrip().endswith("?")]  # "And the loggers, still Thursday?"
+        named = content_words(" ".join([what, *turn_before, *question])) - TOPIC_FILLER - DATE_WORDS - ORDINALS
+        earlier = [c for c in dated if c.sentence.index < sent.index and words_of[id(c)] & named]
+        if not earlier:
+            continue
+        best = max(len(words_of[id(c)] & named) for c in earlier)
+        chosen = [c for c in earlier if len(words_of[id(c)] & named) == best]
+        if len({(c.task, c.owner) for c in chosen}) != 1:
+            continue  # two items share the words: which one is moved is unclear
+        for cand in chosen:
+            if cand.due != day:
+                cand.due = day
+                cand.evidence.append(Evidence(segment_id=sent.segment_id, quote=sent.text))
+
+
 def name_people(
     cands: list[Candidate], sents: list[Sentence], participants: Participants, *, skip: frozenset[int] = frozenset()
 ) -> None:
@@ -1746,6 +1818,11 @@ def dates_from_context(
             # a date in another item's own sentence is that item's deadline, not this one's
             if source is not None and own.get(source.index, cand) is cand:
                 found = last_date([source])
+                asked = source.text.rstrip().endswith("?") or WANTED_FOR.search(source.text) is not None
+                if found is None and asked and source.speaker != cand.sentence.speaker:
+                    # "The town hall on the fourth. I'd like someone to present the cloud roadmap." - "Put me down.":
+                    # the asker's turn said when, just before the work it asks for (not a topic merely raised)
+                    found = _date_earlier_in_turn(cand, sents, own, skip, meeting_date, before_sentence=source)
         if found is None and AT_THEN.search(cand.sentence.text) and cand.sentence.index > 0:
             # only the speaker's own sentence just before: a bare "then" is as often "in that case"
             before = sents[cand.sentence.index - 1]
@@ -1791,15 +1868,22 @@ def _naming(words: list[str]) -> re.Pattern[str]:
 
 
 def _date_earlier_in_turn(
-    cand: Candidate, sents: list[Sentence], own: dict[int, Candidate], skip: frozenset[int], meeting_date: dt.date
+    cand: Candidate,
+    sents: list[Sentence],
+    own: dict[int, Candidate],
+    skip: frozenset[int],
+    meeting_date: dt.date,
+    *,
+    before_sentence: Sentence | None = None,
 ) -> tuple[dt.date, Sentence] | None:
     """The one day said in the sentences just before an item in its own turn, if they say exactly one.
 
     "Now, the Okafor review. It needs to go to panel on the fourth of March. Can you present it?" and "End of
     next week. Okay. I'll sit down with Tomasz and get it done." fall due that day. A sentence of another item,
-    or one naming two days, stops the search.
+    or one naming two days, stops the search. `before_sentence` looks before another sentence than the item's own
+    (the request an acceptance takes on).
     """
-    sent = cand.sentence
+    sent = before_sentence or cand.sentence
     turn = [s for s in sents[max(0, sent.index - TURN_DATE_LOOKBACK) : sent.index] if s.segment_id == sent.segment_id]
     for before in reversed(turn):
         if before.index in skip or own.get(before.index, cand) is not cand:
@@ -3114,6 +3198,7 @@ def extract(
     mark_deferred(cands, sents)
     merged = drop_recaps(merge(cands))
     dates_from_context(merged, sents, meeting_date, skip=excluded | private)  # after merging: not a reply's date
+    late_date_revisions(merged, sents, meeting_date, skip=excluded | private)  # after dating: it moves a date
     agenda_topics(merged, sents, excluded | private)  # after dating: an agenda point says what, not when
     named = voice_names(sents, participants)
     for label, name in named.items():  # "Send speaker_2 the list" -> "Send Winnie the list"

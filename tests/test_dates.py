@@ -296,3 +296,41 @@ def test_a_weekday_that_names_the_date_just_said_is_no_second_day() -> None:
         dt.date(2027, 3, 12),
         dt.date(2027, 3, 5),
     ]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Tuesday won't work.",
+        "Thursday's gone with the lenders' visit.",
+        "Friday's no good for me.",
+        "Friday is too late.",
+        "No, not Monday.",
+        "So not the Tuesday.",
+    ],
+)
+def test_a_day_turned_down_is_no_deadline(said: str) -> None:
+    assert find_dates(said, MONDAY) == []
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("Not until the tenth.", dt.date(2026, 12, 10)),  # "not until" still sets the day
+        ("Friday's fine.", dt.date(2026, 12, 4)),
+        ("Okay, so not the Tuesday, the Wednesday.", dt.date(2026, 12, 2)),
+    ],
+)
+def test_a_day_kept_or_chosen_over_a_refused_one_stays(said: str, expected: dt.date) -> None:
+    assert [d.date for d in find_dates(said, MONDAY)] == [expected]
+
+
+def test_a_weekday_said_before_the_date_it_names_is_no_second_day() -> None:
+    """'Friday the first of October' is the first of October; the Friday only says which weekday it is."""
+    meeting = dt.date(2027, 9, 15)
+    assert [d.date for d in find_dates("Can I make it Friday the first of October instead?", meeting)] == [
+        dt.date(2027, 10, 1)
+    ]
+    # another weekday than the date's is a day of its own
+    said = "I'll sign off the overtime for Saturday first thing tomorrow."
+    assert [d.date for d in find_dates(said, meeting)] == [dt.date(2027, 9, 18), dt.date(2027, 9, 16)]

@@ -638,6 +638,25 @@ NOT_A_DEADLINE = re.compile(
 )
 
 
+# "Tuesday won't work", "Thursday's gone with the lenders' visit", "Friday's no good": a day turned down is no deadline
+REJECTED_AFTER = re.compile(
+    r"^(?:['’]s|\s+is|\s+was)?\s*(?:won['’]t|doesn['’]t|does\s+not|will\s+not|isn['’]t|is\s+not|can['’]t)\s+"
+    r"(?:work|suit|do\b|be\s+(?:done|possible))"
+    r"|^(?:['’]s|\s+is)\s+(?:no\s+good|out\b|gone\b|bad\b|impossible|too\s+(?:late|early|soon|tight)|not\s+(?:good|possible))",
+    re.I,
+)
+# "not the Tuesday, the Wednesday": a day said only to be turned down ("not until the tenth" still sets one)
+REJECTED_BEFORE = re.compile(r"\bnot\s+(?:on\s+)?(?:the\s+)?$", re.I)
+NOT_REJECTING = re.compile(r"^(?:by|before|until|till|til|after|within|in)\b", re.I)
+
+
+def _rejected(date: ResolvedDate, text: str) -> bool:
+    """True for a day turned down where it is said: it is then no one's deadline."""
+    if REJECTED_AFTER.match(text[date.end :]):
+        return True
+    return bool(REJECTED_BEFORE.search(text[: date.start])) and not NOT_REJECTING.match(date.phrase)
+
+
 def find_dates(text: str, meeting_date: dt.date) -> list[ResolvedDate]:
     """Every due-date phrase in `text`, resolved, left to right, without overlaps."""
     taken: list[tuple[int, int]] = []
@@ -667,7 +686,7 @@ def find_dates(text: str, meeting_date: dt.date) -> list[ResolvedDate]:
                     date=last.date + dt.timedelta(weeks=1), phrase=match.group(0), start=match.start(), end=match.end()
                 )
             )
-    return sorted(found, key=lambda r: r.start)
+    return sorted((r for r in found if not _rejected(r, text)), key=lambda r: r.start)
 
 
 DAY_PART = re.compile(r"^(?:end\s+of\s+(?:the\s+)?day|eod|(?:close|end)\s+of\s+business|cob)$", re.I)
@@ -684,15 +703,23 @@ def _said_with(part: ResolvedDate, other: ResolvedDate, text: str) -> bool:
 
 BARE_WEEKDAY = re.compile(rf"^(?:{_WD})$", re.I)
 NAMED_AGAIN = re.compile(r"^\s*,?\s*(?:(?:it['’]s|it\s+is|that['’]s|that\s+is|which\s+is)\s+)?(?:a|the)?\s*$", re.I)
+WEEKDAY_BEFORE = re.compile(r"^\s*,?\s*(?:the\s*)?$", re.I)
 HAS_DAY_NUMBER = re.compile(rf"\d|\b(?:{'|'.join(ORDINAL_WORDS)})\b", re.I)
 
 
 def _named_again(date: ResolvedDate, weekday: ResolvedDate, text: str) -> bool:
-    """Whether `weekday` follows `date`, a day of the month, only to say which weekday it is."""
+    """Whether `weekday` is said next to `date`, a day of the month, only to say which weekday it is.
+
+    "April fourteenth, it's a Wednesday" names it after the date, "Friday the first of October" before it.
+    """
+    if not HAS_DAY_NUMBER.search(date.phrase):  # a bare weekday has none
+        return False
+    if date.end <= weekday.start:
+        return bool(NAMED_AGAIN.match(text[date.end : weekday.start]))
     return (
-        date.end <= weekday.start
-        and bool(HAS_DAY_NUMBER.search(date.phrase))  # a bare weekday has none
-        and bool(NAMED_AGAIN.match(text[date.end : weekday.start]))
+        weekday.end <= date.start
+        and bool(WEEKDAY_BEFORE.match(text[weekday.end : date.start]))
+        and WEEKDAYS_EN.get(weekday.phrase.lower()) == date.date.weekday()  # not "Saturday first thing tomorrow"
     )
 
 

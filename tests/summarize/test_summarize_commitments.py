@@ -3736,3 +3736,85 @@ def test_a_reminder_not_to_forget_takes_nothing_back() -> None:
     ]
     [item] = items(turns)
     assert "consent forms" in item.task
+
+
+FILLER_TURNS = [
+    ("manager", "Right. How are the new starters getting on with the rota?"),
+    ("employee", "Fine, mostly. Two of them still mix up the early and late codes."),
+    ("manager", "Give it a month."),
+    ("employee", "Yeah. It was the same for me."),
+]
+
+
+def test_a_date_moved_much_later_by_naming_the_item_moves_only_that_item() -> None:
+    """'Jennifer, about the cost model. Tuesday won't work ... Can we say Thursday the tenth?', turns later."""
+    cost_model, venue = items(
+        [
+            ("manager", "Then the multi-region cost model."),
+            ("employee", "I'll send the cost model next Tuesday."),
+            ("manager", "And the offsite. I need a venue."),
+            ("employee", "I'll book the venue by Friday."),
+            *FILLER_TURNS,
+            (
+                "employee",
+                "Jennifer, about the cost model. Tuesday won't work, the pricing only comes on Wednesday. "
+                "Can we say Thursday the tenth?",
+            ),
+            ("manager", "Thursday's fine."),
+        ]
+    )
+    assert (cost_model.task, cost_model.due) == ("Send the multi-region cost model", dt.date(2026, 12, 10))
+    assert any(e.quote.startswith("Can we say Thursday") for e in cost_model.evidence)  # the move is cited
+    assert (venue.task, venue.due) == ("Book the venue (the offsite)", dt.date(2026, 12, 4))
+
+
+def test_a_date_asked_about_by_name_and_moved_in_the_answer() -> None:
+    """'And the loggers, still Thursday?' - 'Actually make that Monday, Thursday's gone with the lenders' visit.'"""
+    [item] = items(
+        [
+            ("manager", "The humidity loggers in Store B are reading high again."),
+            ("employee", "I'll check the humidity loggers by Thursday."),
+            *FILLER_TURNS,
+            ("manager", "And the loggers, still Thursday?"),
+            ("employee", "Actually make that Monday, Thursday's gone with the lenders' visit."),
+        ]
+    )
+    assert item.due == dt.date(2026, 12, 7)
+
+
+def test_a_late_move_that_could_name_two_items_moves_neither() -> None:
+    first, second = items(
+        [
+            ("employee", "I'll send the safety figures to Dana by Friday."),
+            ("manager", "And the posters?"),
+            ("employee", "I'll print the safety posters by Wednesday."),
+            *FILLER_TURNS,
+            ("employee", "About the safety stuff. Can we say Monday the fourteenth?"),
+        ]
+    )
+    assert (first.due, second.due) == (dt.date(2026, 12, 4), dt.date(2026, 12, 2))
+
+
+def test_work_asked_for_takes_the_day_the_asker_said_just_before() -> None:
+    """'The town hall on the fourth. I'd like someone to present the cloud roadmap.' - 'Yes, put me down.'"""
+    [item] = items(
+        [
+            ("manager", "Okay, just us. The town hall on the fourth. I'd like someone to present the cloud roadmap."),
+            ("employee", "Yes, put me down."),
+            ("manager", "Great."),
+        ]
+    )
+    assert (item.owner, item.task, item.due) == ("employee", "Present the cloud roadmap", dt.date(2026, 12, 4))
+
+
+def test_a_day_turned_down_in_the_reply_dates_nothing() -> None:
+    """'Tuesday won't work' answers no 'when?': the item keeps no date rather than the day refused."""
+    [item] = items(
+        [
+            ("manager", "Can you write up the handover notes?"),
+            ("employee", "Sure, I'll write them up."),
+            ("manager", "Great."),
+            ("employee", "And Tuesday won't work, I'm at the depot all day."),
+        ]
+    )
+    assert item.due is None
