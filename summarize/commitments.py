@@ -571,6 +571,13 @@ POSSESSIVES = frozenset({"his", "its", "hers", "theirs"})
 """Possessives `content_words` keeps; they say whose work it is, not what ("do his supervision")."""
 ACCEPT_TURNS = 3
 """Turns within which "I'll do that" accepts a request ("any chance you could ...?" - "When's the slot?" - ...)."""
+# "Ha. Okay. Fine, I'll take it.": giving in after pushing back ("And Callum?" - "Who else is going to do it?")
+CONCEDED = re.compile(
+    r"(?:^|[.!?]\s*|,\s*)(?:okay,?\s+|ok,?\s+|oh\s+)?(?:fine|alright\s+then|all\s+right\s+then|go\s+on\s+then)\W*$",
+    re.I,
+)
+CONCEDE_TURNS = 10
+"""Turns of pushing back within which a conceded "Fine, I'll take it" still accepts the request argued over."""
 # a suggestion that is no item of its own, so a "let's not" right after it takes back only it
 SUGGESTION = re.compile(
     r"\b(?:was|were)\s+(?:also\s+)?(?:going\s+to|gonna)\s+(?:suggest|say|propose|ask)\b|\bhow\s+about\b|\bwhat\s+if\b"
@@ -2526,7 +2533,9 @@ def _accepts(cand: Candidate, request: Candidate) -> bool:
     turns = cand.sentence.segment_id - request.sentence.segment_id
     if request.kind != "other" or request.owner != cand.owner or turns <= 0:
         return False
-    return turns <= ACCEPT_TURNS or (request.deferred and cand.sentence.segment_id - 1 in request.revisits)
+    if turns <= ACCEPT_TURNS or (request.deferred and cand.sentence.segment_id - 1 in request.revisits):
+        return True
+    return turns <= CONCEDE_TURNS and bool(CONCEDED.search(cand.lead))
 
 
 # "Would you take the wreath-making workshops?" - "Hmm. I don't know. Let me think about it?": not yet a no

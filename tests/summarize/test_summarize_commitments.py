@@ -3818,3 +3818,21 @@ def test_a_day_turned_down_in_the_reply_dates_nothing() -> None:
         ]
     )
     assert item.due is None
+
+
+def test_giving_in_after_pushing_back_accepts_the_request_argued_over() -> None:
+    """'Can you take them?' - pushback for several turns - 'Fine, I'll take them. Handover end of next week.'"""
+    [item] = items(
+        [
+            ("manager", "Femi is going on secondment. Two of his cases need to go somewhere. Can you take them?"),
+            ("employee", "Me? I'm already over my caseload."),
+            ("manager", "I know. Everyone is."),
+            ("employee", "What about Callum?"),
+            ("manager", "Callum's three months in."),
+            ("employee", "Hmm. And Femi does a proper handover?"),
+            ("manager", "A proper handover. Joint meeting."),
+            ("employee", "Fine, I'll take them. Handover end of next week."),
+        ]
+    )
+    assert (item.owner, item.due) == ("employee", dt.date(2026, 12, 11))
+    assert item.task.startswith("Take them")
