@@ -1699,10 +1699,9 @@ def late_date_revisions(
         if revised is None:
             continue
         day, what = revised
-        turn_before = [s.text for s in sents[: sent.index] if s.segment_id == sent.segment_id][-2:]
-        asked = [
-            s.text for s in sents[: sent.index] if s.segment_id == sent.segment_id - 1 and s.speaker != sent.speaker
-        ][-1:]
+        said_before = [s for s in sents[: sent.index] if s.index not in skip]  # an injected turn names nothing
+        turn_before = [s.text for s in said_before if s.segment_id == sent.segment_id][-2:]
+        asked = [s.text for s in said_before if s.segment_id == sent.segment_id - 1 and s.speaker != sent.speaker][-1:]
         question = [text for text in asked if text.rstrip().endswith("?")]  # "And the loggers, still Thursday?"
         named = content_words(" ".join([what, *turn_before, *question])) - TOPIC_FILLER - DATE_WORDS - ORDINALS
         earlier = [c for c in dated if c.sentence.index < sent.index and words_of[id(c)] & named]
@@ -2528,8 +2527,9 @@ def _cite_topic(cand: Candidate, phrase: str, source: Sentence) -> None:
 
 
 def _accepts(cand: Candidate, request: Candidate) -> bool:
-    """'Okay, next Thursday's fine, I'll do that' accepts a request made to its speaker a few turns earlier, or a
-    deferred one the asker has just brought up again ("The wreaths. Any thoughts?" - "I'll do the one on the 19th")."""
+    """'Okay, next Thursday's fine, I'll do that' accepts a request made to its speaker a few turns earlier, a
+    deferred one the asker has just brought up again ("The wreaths. Any thoughts?" - "I'll do the one on the 19th"),
+    or one its speaker gives in to after pushing back ("Fine, I'll take them.", up to `CONCEDE_TURNS` later)."""
     turns = cand.sentence.segment_id - request.sentence.segment_id
     if request.kind != "other" or request.owner != cand.owner or turns <= 0:
         return False
