@@ -1678,6 +1678,33 @@ def _revised_date(sent: Sentence, sents: list[Sentence], meeting_date: dt.date) 
     return day, named["what"] if named is not None else ""
 
 
+WORD_RUN = re.compile(r"[\w'’-]+(?:\s+[\w'’-]+)*")
+
+
+def _word_runs(text: str) -> list[set[str]]:
+    """The runs of content words a text names things with, split at punctuation and stop words ("the board report"
+    -> {board, report}), without dates and fillers."""
+    runs: list[set[str]] = []
+    for chunk in WORD_RUN.findall(text):
+        run: set[str] = set()
+        for word in chunk.split():
+            found = content_words(word) - TOPIC_FILLER - DATE_WORDS - ORDINALS
+            if found:
+                run |= found
+            elif run:
+                runs.append(run)
+                run = set()
+        if run:
+            runs.append(run)
+    return runs
+
+
+def _named_by(phrases: list[set[str]], item_words: set[str]) -> set[str]:
+    """The words of the phrases that name an item: only phrases all of whose words are its own ("the cost model"
+    names "Send the multi-region cost model"; "the board report" does not name "Send the sales report")."""
+    return {word for phrase in phrases if phrase <= item_words for word in phrase}
+
+
 def late_date_revisions(
     cands: list[Candidate], sents: list[Sentence], meeting_date: dt.date, *, skip: frozenset[int] = frozenset()
 ) -> None:
@@ -1685,8 +1712,9 @@ def late_date_revisions(
     Thursday the twenty-seventh?"; "And the loggers, still Thursday?" - "Actually make that Monday").
 
     The words naming the item come from the revision itself ("make the migration plan Friday"), the two sentences
-    before it in its turn, or the other speaker's question just before. They must share more words with the item's
-    task or topic than with any other dated item's, or nothing moves.
+    before it in its turn, or the other speaker's question just before. A phrase names an item only when all its
+    words are the item's own, and the item must be named by more words than any other dated item, or nothing
+    moves.
     """
     dated = [c for c in cands if c.due is not None and not c.generic]
     if not dated:
@@ -1703,12 +1731,13 @@ def late_date_revisions(
         turn_before = [s.text for s in said_before if s.segment_id == sent.segment_id][-2:]
         asked = [s.text for s in said_before if s.segment_id == sent.segment_id - 1 and s.speaker != sent.speaker][-1:]
         question = [text for text in asked if text.rstrip().endswith("?")]  # "And the loggers, still Thursday?"
-        named = content_words(" ".join([what, *turn_before, *question])) - TOPIC_FILLER - DATE_WORDS - ORDINALS
-        earlier = [c for c in dated if c.sentence.index < sent.index and words_of[id(c)] & named]
+        phrases = [p for text in [what, *turn_before, *question] for p in _word_runs(text)]
+        named = {id(c): _named_by(phrases, words_of[id(c)]) for c in dated if c.sentence.index < sent.index}
+        earlier = [c for c in dated if named.get(id(c))]
         if not earlier:
             continue
-        best = max(len(words_of[id(c)] & named) for c in earlier)
-        chosen = [c for c in earlier if len(words_of[id(c)] & named) == best]
+        best = max(len(named[id(c)]) for c in earlier)
+        chosen = [c for c in earlier if len(named[id(c)]) == best]
         if len({(c.task, c.owner) for c in chosen}) != 1:
             continue  # two items share the words: which one is moved is unclear
         for cand in chosen:

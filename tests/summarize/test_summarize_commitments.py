@@ -3836,3 +3836,15 @@ def test_giving_in_after_pushing_back_accepts_the_request_argued_over() -> None:
     )
     assert (item.owner, item.due) == ("employee", dt.date(2026, 12, 11))
     assert item.task.startswith("Take them")
+
+
+def test_a_late_date_for_another_thing_that_shares_a_word_moves_nothing() -> None:
+    """'The board report. Can we say Monday the seventh?' is not about the sales report: 'board' is not its word."""
+    [item] = items(
+        [
+            ("employee", "I'll send the sales report by Friday."),
+            *FILLER_TURNS,
+            ("manager", "The board report, that's mine. Can we say Monday the seventh?"),
+        ]
+    )
+    assert (item.task, item.due) == ("Send the sales report", dt.date(2026, 12, 4))
