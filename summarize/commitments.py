@@ -1657,6 +1657,15 @@ NAMED_REVISION = re.compile(
 TOPIC_FILLER = frozenset({"thing", "things", "stuff", "bit", "one", "ones", "actually", "okay", "about", "still"})
 
 
+def _said_just_before(sents: list[Sentence], sent: Sentence, turns: int) -> list[Sentence]:
+    """The sentences before `sent` in its own turn and the `turns - 1` turns before it, in order, without scanning
+    the whole meeting (a late date move looks back from every sentence that moves a date)."""
+    start = sent.index
+    while start > 0 and sents[start - 1].segment_id > sent.segment_id - turns:
+        start -= 1
+    return sents[start : sent.index]
+
+
 def _revised_date(sent: Sentence, sents: list[Sentence], meeting_date: dt.date) -> tuple[dt.date, str] | None:
     """The new day a sentence moves a date to, with the words that name what is moved, or None."""
     named = NAMED_REVISION.search(sent.text)
@@ -1665,7 +1674,7 @@ def _revised_date(sent: Sentence, sents: list[Sentence], meeting_date: dt.date) 
         return None
     rest = sent.text[cue.end() :]
     if named is not None and re.match(r"\s*then\b", rest, re.I):  # "move the site visit to then": the day just said
-        turn = [s for s in sents[: sent.index] if s.segment_id == sent.segment_id][-1:]
+        turn = [s for s in _said_just_before(sents, sent, 1) if s.segment_id == sent.segment_id]
         said = [d for s in turn for d in find_dates(s.text, meeting_date)] + find_dates(
             sent.text[: cue.start()], meeting_date
         )
@@ -1727,7 +1736,9 @@ def late_date_revisions(
         if revised is None:
             continue
         day, what = revised
-        said_before = [s for s in sents[: sent.index] if s.index not in skip]  # an injected turn names nothing
+        said_before = [
+            s for s in _said_just_before(sents, sent, 2) if s.index not in skip
+        ]  # injected turns name nothing
         turn_before = [s.text for s in said_before if s.segment_id == sent.segment_id][-2:]
         asked = [s.text for s in said_before if s.segment_id == sent.segment_id - 1 and s.speaker != sent.speaker][-1:]
         question = [text for text in asked if text.rstrip().endswith("?")]  # "And the loggers, still Thursday?"
